@@ -1,0 +1,71 @@
+"""Options and error handling shared by every subcommand."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from photosift.core.errors import PhotoSiftError
+
+
+def add_db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        metavar="FILE",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help="library database (default: library.sqlite3 in the user's data folder)",
+    )
+
+
+def add_json_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
+
+
+def add_model_option(parser: argparse.ArgumentParser, help_text: str | None = None) -> None:
+    parser.add_argument(
+        "--model",
+        metavar="SPEC",
+        help=help_text
+        or "model spec: NAME/PRETRAINED, hf-hub:ORG/REPO or local-dir:FOLDER "
+        "(default: the model the library was indexed with, else the default model)",
+    )
+
+
+def add_device_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--device",
+        choices=("auto", "cpu", "cuda", "mps"),
+        default="auto",
+        help="where the model runs (default: auto = CUDA, then MPS, then CPU)",
+    )
+
+
+def db_path(args: argparse.Namespace) -> Path:
+    """The --db given anywhere on the command line, else the default library."""
+    given = getattr(args, "db", None)
+    if given is not None:
+        return Path(given).expanduser()
+    from photosift.core.paths import default_db_path
+
+    return default_db_path()
+
+
+def print_json(data: object) -> None:
+    json.dump(data, sys.stdout, indent=2, ensure_ascii=False, default=str)
+    sys.stdout.write("\n")
+
+
+def run_command(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    """Run a command; a PhotoSiftError becomes one line on stderr and exit status 1."""
+    try:
+        return func(args)
+    except PhotoSiftError as exc:
+        print(f"photosift: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("photosift: interrupted", file=sys.stderr)
+        return 130

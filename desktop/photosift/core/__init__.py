@@ -1,0 +1,1 @@
+"""Qt-free engine shared by the CLI and the GUI. Nothing under here may import Qt."""

@@ -1,0 +1,266 @@
+"""The library database: one SQLite file, versioned schema, opened through sqlite-utils.
+
+Why it looks like this:
+- WAL mode so the GUI can read while the indexer writes; one connection per thread (open a
+  `Store` in each worker thread, never share one across threads).
+- `PRAGMA user_version` is the schema version. Migrations run in order inside a transaction,
+  after a backup copy of the file, so a failed upgrade never loses a library.
+- Vectors of different models never mix: every embedding row names its model, and a model row
+  carries the spec, dimension and the preprocess config the vectors were made with.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlite_utils
+
+from photosift.core.errors import StoreError
+
+SCHEMA_VERSION = 1
+
+
+def _migrate_to_1(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE roots (
+            id INTEGER PRIMARY KEY,
+            path TEXT NOT NULL UNIQUE,          -- absolute folder, as given by the user
+            added_at REAL NOT NULL,
+            online INTEGER NOT NULL DEFAULT 1,  -- 0 while the folder is missing (unplugged drive)
+            last_scan REAL
+        );
+        CREATE TABLE photos (
+            id INTEGER PRIMARY KEY,
+            root_id INTEGER NOT NULL REFERENCES roots(id) ON DELETE CASCADE,
+            relpath TEXT NOT NULL,              -- paths.encode_relpath() of the path under root
+            size INTEGER NOT NULL,
+            mtime_ns INTEGER NOT NULL,
+            fingerprint TEXT NOT NULL,          -- content hash computed without decoding
+            file_type TEXT NOT NULL,            -- lower-case extension without dot: jpg, heic...
+            width INTEGER,                      -- after EXIF orientation
+            height INTEGER,
+            taken_at REAL,                      -- EXIF DateTimeOriginal as POSIX time, else NULL
+            camera TEXT,                        -- "Make Model" from EXIF, else NULL
+            offline INTEGER NOT NULL DEFAULT 0,
+            added_at REAL NOT NULL,
+            UNIQUE (root_id, relpath)
+        );
+        CREATE INDEX photos_fingerprint ON photos(fingerprint);
+        CREATE TABLE models (
+            id INTEGER PRIMARY KEY,
+            spec TEXT NOT NULL UNIQUE,          -- e.g. ViT-B-32-256/datacomp_s34b_b86k, local-dir:/x
+            dim INTEGER NOT NULL,
+            preprocess_cfg TEXT NOT NULL,       -- JSON of open_clip's preprocess_cfg
+            created_at REAL NOT NULL
+        );
+        CREATE TABLE embeddings (
+            photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+            model_id INTEGER NOT NULL REFERENCES models(id) ON DELETE CASCADE,
+            vector BLOB NOT NULL,               -- float32 little-endian, L2-normalised, dim values
+            PRIMARY KEY (photo_id, model_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX embeddings_model ON embeddings(model_id);
+        CREATE TABLE skipped (
+            id INTEGER PRIMARY KEY,
+            root_id INTEGER NOT NULL REFERENCES roots(id) ON DELETE CASCADE,
+            relpath TEXT NOT NULL,
+            size INTEGER,
+            mtime_ns INTEGER,
+            reason TEXT NOT NULL,               -- images.SkipReason value
+            detail TEXT,
+            at REAL NOT NULL,
+            UNIQUE (root_id, relpath)
+        );
+        CREATE TABLE labels (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            group_name TEXT,
+            prompts TEXT,                       -- JSON list of prompts, NULL = default templates
+            threshold REAL,                     -- NULL = the default threshold
+            created_at REAL NOT NULL
+        );
+        CREATE TABLE photo_tags (
+            photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+            label_id INTEGER NOT NULL REFERENCES labels(id) ON DELETE CASCADE,
+            score REAL,                         -- similarity when auto, NULL when manual
+            source TEXT NOT NULL,               -- 'auto' | 'manual'
+            state TEXT NOT NULL,                -- 'assigned' | 'rejected'
+            model_id INTEGER REFERENCES models(id) ON DELETE SET NULL,
+            updated_at REAL NOT NULL,
+            PRIMARY KEY (photo_id, label_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX photo_tags_label ON photo_tags(label_id);
+        CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL                 -- JSON
+        );
+        """
+    )
+
+
+MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {1: _migrate_to_1}
+
+
+@dataclass(frozen=True)
+class Root:
+    id: int
+    path: str
+    online: bool
+    last_scan: float | None
+
+
+@dataclass(frozen=True)
+class ModelRecord:
+    id: int
+    spec: str
+    dim: int
+    preprocess_cfg: dict
+
+
+class Store:
+    """One connection to the library database. Create one per thread."""
+
+    def __init__(self, path: str | Path, *, create: bool = True) -> None:
+        self.path = Path(path)
+        if not create and not self.path.exists():
+            raise StoreError(f"No library database at {self.path}. Index a folder first.")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(str(self.path), timeout=30.0)
+            self.db = sqlite_utils.Database(conn)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(
+                f"Cannot use the library database {self.path}: {exc}. "
+                "Choose another file with --db, or move this one aside."
+            ) from exc
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def close(self) -> None:
+        self.db.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self.db.conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One atomic unit of work (e.g. one indexed batch): all of it lands, or none."""
+        with self.db.conn:
+            yield self.db.conn
+
+    def schema_version(self) -> int:
+        return self.db.execute("PRAGMA user_version").fetchone()[0]
+
+    def _migrate(self) -> None:
+        current = self.schema_version()
+        if current > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path} was written by a newer PhotoSift (schema {current}); "
+                "update PhotoSift to open it."
+            )
+        if current == SCHEMA_VERSION:
+            return
+        if current > 0:
+            backup = self.path.with_name(f"{self.path.name}.v{current}.bak")
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            shutil.copy2(self.path, backup)
+        for version in range(current + 1, SCHEMA_VERSION + 1):
+            with self.db.conn:
+                MIGRATIONS[version](self.db)
+                self.db.execute(f"PRAGMA user_version = {version}")
+
+    # -- roots -----------------------------------------------------------------------------
+    def add_root(self, path: str | Path) -> Root:
+        """Register a photo folder (idempotent); `path` is stored absolute and resolved."""
+        resolved = str(Path(path).expanduser().resolve())
+        with self.transaction():
+            self.db.execute(
+                "INSERT OR IGNORE INTO roots (path, added_at) VALUES (?, ?)", [resolved, time.time()]
+            )
+        return self.root_by_path(resolved)  # type: ignore[return-value]
+
+    def root_by_path(self, path: str | Path) -> Root | None:
+        row = self.db.execute(
+            "SELECT id, path, online, last_scan FROM roots WHERE path = ?", [str(path)]
+        ).fetchone()
+        return Root(row[0], row[1], bool(row[2]), row[3]) if row else None
+
+    def roots(self) -> list[Root]:
+        rows = self.db.execute("SELECT id, path, online, last_scan FROM roots ORDER BY path")
+        return [Root(r[0], r[1], bool(r[2]), r[3]) for r in rows]
+
+    def remove_root(self, root_id: int) -> None:
+        """Forget a folder and everything indexed under it. Never touches the files."""
+        with self.transaction():
+            self.db.execute("DELETE FROM roots WHERE id = ?", [root_id])
+
+    def set_root_online(self, root_id: int, online: bool) -> None:
+        with self.transaction():
+            self.db.execute("UPDATE roots SET online = ? WHERE id = ?", [int(online), root_id])
+            self.db.execute(
+                "UPDATE photos SET offline = ? WHERE root_id = ?", [int(not online), root_id]
+            )
+
+    # -- models ----------------------------------------------------------------------------
+    def register_model(self, spec: str, dim: int, preprocess_cfg: dict) -> ModelRecord:
+        """Return the model row for `spec`, creating it on first use.
+
+        A spec already registered with another dimension or preprocessing means the weights
+        behind the name changed; its old vectors would be meaningless, so that is an error.
+        """
+        existing = self.model_by_spec(spec)
+        if existing is not None:
+            if existing.dim != dim or existing.preprocess_cfg != preprocess_cfg:
+                raise StoreError(
+                    f"The model '{spec}' now has a different shape or preprocessing than when "
+                    "this library was indexed. Remove its vectors with "
+                    f"'photosift index --reindex --model {spec}' to index again."
+                )
+            return existing
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO models (spec, dim, preprocess_cfg, created_at) VALUES (?, ?, ?, ?)",
+                [spec, dim, json.dumps(preprocess_cfg, sort_keys=True), time.time()],
+            )
+        return self.model_by_spec(spec)  # type: ignore[return-value]
+
+    def model_by_spec(self, spec: str) -> ModelRecord | None:
+        row = self.db.execute(
+            "SELECT id, spec, dim, preprocess_cfg FROM models WHERE spec = ?", [spec]
+        ).fetchone()
+        return ModelRecord(row[0], row[1], row[2], json.loads(row[3])) if row else None
+
+    def models(self) -> list[ModelRecord]:
+        rows = self.db.execute("SELECT id, spec, dim, preprocess_cfg FROM models ORDER BY id")
+        return [ModelRecord(r[0], r[1], r[2], json.loads(r[3])) for r in rows]
+
+    # -- settings --------------------------------------------------------------------------
+    def get_setting(self, key: str, default: object = None) -> object:
+        row = self.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+        return json.loads(row[0]) if row else default
+
+    def set_setting(self, key: str, value: object) -> None:
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [key, json.dumps(value)],
+            )

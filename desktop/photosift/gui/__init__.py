@@ -1,0 +1,1 @@
+"""Qt presentation of photosift.core."""
