@@ -1,9 +1,214 @@
-"""Placeholder: filled in by its feature."""
+"""`photosift tag` (zero-shot auto-tagging), `photosift tags PHOTO`, `photosift vocabulary`.
+
+Tagging never decodes a photo: it scores the stored vectors against the vocabulary, so the
+library must be indexed first (with the same model). Manual and rejected tags survive re-runs.
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from photosift.cli.common import (
+    add_db_option,
+    add_device_option,
+    add_json_option,
+    add_model_option,
+    db_path,
+    print_json,
+)
+
+if TYPE_CHECKING:
+    from photosift.core.store import Store
+    from photosift.core.tag_store import TagStore
+    from photosift.core.tagging import TagProgress
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    return None
+    tag = subparsers.add_parser(
+        "tag", help="auto-tag photos with the vocabulary",
+        description="Tag photos with every vocabulary label whose calibrated score passes its "
+        "threshold. PATHs are folders or files of the library; none = the whole library.",
+    )
+    tag.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="folder or photo in the library")
+    tag.add_argument("--labels", metavar="FILE|L1,L2",
+                     help="only these labels: a file with one per line, or a comma list "
+                     "(labels not yet in the vocabulary are added)")
+    tag.add_argument("--threshold", type=float, metavar="X",
+                     help="default threshold in background standard deviations (default 3.0)")
+    tag.add_argument("--write-xmp", action="store_true",
+                     help="also write the tags to NAME.EXT.xmp sidecars beside the photos")
+    _common(tag)
+    tag.set_defaults(func=run_tag)
+
+    tags = subparsers.add_parser("tags", help="show every label's score for one photo",
+                                 description="Rank the vocabulary for PHOTO (a file or #ID).")
+    tags.add_argument("photo", metavar="PHOTO")
+    tags.add_argument("--top", type=int, default=None, metavar="N", help="show only the N best labels")
+    _common(tags)
+    tags.set_defaults(func=run_tags)
+
+    vocabulary = subparsers.add_parser("vocabulary", help="list or edit the auto-tagging labels",
+                                       description="List or edit the labels auto-tagging uses.")
+    _common(vocabulary, model=False)
+    actions = vocabulary.add_subparsers(dest="action", metavar="ACTION")
+    listing = actions.add_parser("list", help="list the labels (the default)")
+    add = actions.add_parser("add", help="add a label, or change one")
+    add.add_argument("name", metavar="NAME")
+    add.add_argument("--prompt", dest="prompts", action="append", metavar="P",
+                     help="a text describing the label (repeat; default: templates around NAME)")
+    add.add_argument("--group", metavar="G")
+    add.add_argument("--threshold", type=float, metavar="X")
+    remove = actions.add_parser("remove", help="delete a label and its tags")
+    remove.add_argument("name", metavar="NAME")
+    rename = actions.add_parser("rename", help="rename a label, keeping its tags")
+    rename.add_argument("old", metavar="OLD")
+    rename.add_argument("new", metavar="NEW")
+    listing.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
+                         help="print machine-readable JSON")
+    for parser in (listing, add, remove, rename):
+        add_db_option(parser)  # its default is "not given", so it never hides the parent's --db
+    vocabulary.set_defaults(func=run_vocabulary, action="list")
+
+
+def _common(parser: argparse.ArgumentParser, *, model: bool = True) -> None:
+    add_db_option(parser)
+    add_model_option(parser)
+    if model:
+        add_device_option(parser)
+    add_json_option(parser)
+
+
+def _tagger(args: argparse.Namespace, store: Store, labels: list | None = None, **options: object):  # type: ignore[no-untyped-def]
+    from photosift.cli.search_cmd import choose_spec
+    from photosift.core.models import load_model
+    from photosift.core.tagging import Tagger
+
+    return Tagger(store, load_model(choose_spec(args), device=args.device), labels, **options)  # type: ignore[arg-type]
+
+
+def run_tag(args: argparse.Namespace) -> int:
+    from photosift.core.store import Store
+    from photosift.core.tag_store import TagStore
+
+    with Store(db_path(args), create=False) as store:
+        tags = TagStore(store)
+        tags.ensure_vocabulary()
+        labels = _labels(tags, args.labels) if args.labels else None
+        tagger = _tagger(args, store, labels, write_xmp=True if args.write_xmp else None)
+        photo_ids = _photo_ids(store, tagger, args.paths) if args.paths else None
+        summary = tagger.run(photo_ids, threshold=args.threshold,
+                             progress=_progress if sys.stderr.isatty() else None)
+        if sys.stderr.isatty():
+            print(file=sys.stderr)
+    if args.json:
+        print_json(vars(summary))
+        return 0
+    print(f"Tagged {summary.photos} photos with {summary.labels} labels: "
+          f"{summary.assigned} auto tags.")
+    if tagger.tags.write_xmp:
+        print(f"Wrote {summary.sidecars_written} XMP sidecars.")
+    for error in summary.sidecar_errors:
+        print(f"photosift: warning: {error}", file=sys.stderr)
+    return 0
+
+
+def _progress(progress: TagProgress) -> None:
+    print(f"\rtagging {progress.done}/{progress.total} ({progress.rate:.0f} photos/s)",
+          end="", file=sys.stderr, flush=True)
+
+
+def _labels(tags: TagStore, spec: str) -> list:
+    path = Path(spec).expanduser()
+    if path.is_file():
+        names = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
+        names = [n for n in names if n and not n.startswith("#")]
+    else:
+        names = [n.strip() for n in spec.split(",") if n.strip()]
+    added = [n for n in names if tags.label(n) is None]
+    for name in added:
+        tags.add_label(name)
+    if added:
+        print(f"Added to the vocabulary: {', '.join(added)}", file=sys.stderr)
+    return tags.labels(names)
+
+
+def _photo_ids(store: Store, tagger, paths: list[Path]) -> list[int]:  # type: ignore[no-untyped-def]
+    from photosift.core.errors import QueryError
+
+    ids: list[int] = []
+    for path in paths:
+        if path.is_dir():
+            ids += tagger.photo_ids(folder=path).tolist()
+            continue
+        photo_id = store.photo_id_at(path)
+        if photo_id is None:
+            raise QueryError(f"{path} is not a photo or folder of the library; index it first.")
+        ids.append(photo_id)
+    return ids
+
+
+def run_tags(args: argparse.Namespace) -> int:
+    from photosift.core.errors import QueryError
+    from photosift.core.store import Store
+
+    with Store(db_path(args), create=False) as store:
+        if args.photo.startswith("#") and args.photo[1:].isdigit():
+            photo_id: int | None = int(args.photo[1:])
+        else:
+            photo_id = store.photo_id_at(args.photo)
+        if photo_id is None:
+            raise QueryError(f"{args.photo} is not a photo of the library; index it first.")
+        scores = _tagger(args, store).label_scores(photo_id)[: args.top]
+    if args.json:
+        print_json([vars(s) for s in scores])
+        return 0
+    marks = {"assigned": "[x]", "rejected": "[-]", None: "[ ]"}
+    for s in scores:
+        source = f" ({s.source})" if s.source else ""
+        print(f"{marks[s.state]} {s.score:6.2f}  {s.label}{source}")
+    return 0
+
+
+def run_vocabulary(args: argparse.Namespace) -> int:
+    from photosift.core.store import Store
+    from photosift.core.tag_store import TagStore
+
+    with Store(db_path(args)) as store:
+        tags = TagStore(store)
+        tags.ensure_vocabulary()
+        if args.action == "add":
+            if tags.label(args.name) is None:
+                label = tags.add_label(args.name, group=args.group, prompts=args.prompts,
+                                       threshold=args.threshold)
+                print(f"Added '{label.name}'.")
+            else:
+                label = tags.update_label(args.name, group=args.group, prompts=args.prompts,
+                                          threshold=args.threshold)
+                print(f"Updated '{label.name}'.")
+        elif args.action == "remove":
+            tags.remove_label(args.name)
+            print(f"Removed '{args.name}' and its tags.")
+        elif args.action == "rename":
+            label = tags.rename_label(args.old, args.new)
+            print(f"Renamed '{args.old}' to '{label.name}'.")
+        else:
+            _list(tags.labels(), args.json)
+    return 0
+
+
+def _list(labels: list, as_json: bool) -> None:
+    if as_json:
+        print_json([{"name": l.name, "group": l.group, "prompts": list(l.prompts or []),
+                     "threshold": l.threshold} for l in labels])
+        return
+    group = object()
+    for label in labels:
+        if label.group != group:
+            group = label.group
+            print(f"{group or 'ungrouped'}:")
+        extra = f"  threshold {label.threshold:g}" if label.threshold is not None else ""
+        prompts = f"  prompts: {' | '.join(label.prompts)}" if label.prompts else ""
+        print(f"  {label.name}{extra}{prompts}")

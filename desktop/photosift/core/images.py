@@ -1,0 +1,340 @@
+"""The one way PhotoSift turns a file into pixels: indexing, thumbnails and query-by-image.
+
+Why one decoder: a photo library holds hostile files (truncated, fuzzed, decompression
+bombs, text named .jpg) next to real ones in every colour mode; each caller handling that
+on its own would crash or disagree. Here every failure becomes :class:`ImageSkip` with a
+typed :class:`SkipReason`, and every success is an upright, 8-bit RGB image.
+
+Policies:
+
+- Pixel limit: the pixel count from the header is checked against ``max_pixels`` before
+  any pixel is decoded, so a bomb costs one header read. :data:`DEFAULT_MAX_PIXELS` is
+  Pillow's hard limit (2 x ``Image.MAX_IMAGE_PIXELS`` = 178,956,970, about 512 MiB as RGB):
+  it keeps real large photos (102 MP medium format, 151 MP Phase One) and refuses 200 MP
+  phone/HEIC shots. Pillow refuses anything above its hard limit at open time on its own
+  (also TOO_LARGE), so a larger ``max_pixels`` has no effect; we never loosen Pillow's
+  global. What counts is the pixels actually decoded: a JPEG reduced by DCT scaling counts
+  at its reduced size.
+- Degenerate shapes (long side more than :data:`MAX_ASPECT_RATIO` times the short side,
+  e.g. 65535x1) are UNSUPPORTED in ``decode_image``: a CLIP preprocess scales the short side
+  up to its input size, which would turn such a strip into gigabytes. ``make_thumbnail``
+  still draws them, bounded by its size.
+- Reduced decoding: with ``min_side`` the result may be smaller than the file, shortest
+  side still >= ``min_side`` (JPEG: libjpeg DCT scaling by 1/2, 1/4, 1/8; HEIF: an embedded
+  thumbnail; both via Pillow's ``draft``). Otherwise plain RGB files come back
+  pixel-identical to ``exif_transpose(Image.open(p)).convert("RGB")``.
+- Transparency is composited on white; 16-bit grey is scaled (>> 8), float by min/max.
+- Camera RAW extensions are in :data:`IMAGE_EXTENSIONS` so RAW files are reported as
+  UNSUPPORTED instead of silently ignored (Pillow would only see their tiny TIFF previews).
+- Animated files give their first frame. A file is judged by its content, not its name,
+  among the formats in :data:`DECODED_FORMATS` only (no Ghostscript, PSD, ... plugins).
+
+Thread safety: no global state is changed per call (no warning filters, no
+``LOAD_TRUNCATED_IMAGES``), so ``decode_image`` may run in a thread pool. It cannot stop a
+decoder that hangs; callers that need a time limit wrap it (SkipReason.TIMEOUT).
+"""
+
+from __future__ import annotations
+
+import errno
+import math
+import os
+import stat
+import struct
+import threading
+import zlib
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Callable
+
+from PIL import Image, UnidentifiedImageError
+
+from photosift.core.exif import read_metadata
+
+
+class SkipReason(str, Enum):
+    NOT_IMAGE = "not_image"
+    EMPTY = "empty"
+    CORRUPT = "corrupt"
+    UNSUPPORTED = "unsupported"
+    TOO_LARGE = "too_large"
+    PERMISSION = "permission_denied"
+    VANISHED = "vanished"
+    TIMEOUT = "timeout"
+    ERROR = "error"
+
+    @property
+    def description(self) -> str:
+        return _DESCRIPTIONS[self]
+
+
+_DESCRIPTIONS = {
+    SkipReason.NOT_IMAGE: "not an image",
+    SkipReason.EMPTY: "empty file",
+    SkipReason.CORRUPT: "truncated or corrupt",
+    SkipReason.UNSUPPORTED: "unsupported format",
+    SkipReason.TOO_LARGE: "image too large",
+    SkipReason.PERMISSION: "permission denied",
+    SkipReason.VANISHED: "file disappeared",
+    SkipReason.TIMEOUT: "took too long to decode",
+    SkipReason.ERROR: "unexpected error",
+}
+
+
+class ImageSkip(Exception):
+    """A file that cannot be used as a photo; ``detail`` says exactly why, for the user."""
+
+    def __init__(self, reason: SkipReason, detail: str = "") -> None:
+        super().__init__(f"{reason.description}: {detail}" if detail else reason.description)
+        self.reason = reason
+        self.detail = detail
+
+    def __reduce__(self) -> tuple[type[ImageSkip], tuple[SkipReason, str]]:
+        return ImageSkip, (self.reason, self.detail)  # survives a process pool
+
+
+@dataclass
+class DecodedImage:
+    image: Image.Image  # RGB, upright, possibly reduced (see min_side)
+    width: int  # full size after orientation, whatever the reduction
+    height: int
+    taken_at: float | None = None
+    camera: str | None = None
+    file_type: str | None = None  # Pillow format name: "JPEG", "PNG", "HEIF", "MPO", ...
+
+
+RAW_EXTENSIONS = frozenset("dng cr2 cr3 nef nrw arw orf rw2 raf pef srw".split())
+IMAGE_EXTENSIONS = (
+    frozenset("jpg jpeg jpe jfif png apng gif webp tif tiff bmp heic heif hif avif mpo".split())
+    | RAW_EXTENSIONS
+)
+DEFAULT_MAX_PIXELS = 178_956_970
+MAX_ASPECT_RATIO = 100
+DECODED_FORMATS = ("JPEG", "MPO", "PNG", "GIF", "WEBP", "TIFF", "BMP", "HEIF", "AVIF")
+
+_WHITE = (255, 255, 255)
+_TRANSPOSE = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+# Magic numbers of files Pillow refused to open: a known image signature means a damaged
+# file (or one we cannot decode), anything else is not an image at all.
+# fmt: off
+_SIGNATURES = (
+    (b"\xff\xd8\xff", "JPEG"), (b"\x89PNG\r\n\x1a\n", "PNG"), (b"GIF87a", "GIF"),
+    (b"GIF89a", "GIF"), (b"II*\x00", "TIFF"), (b"MM\x00*", "TIFF"), (b"II+\x00", "TIFF"),
+    (b"MM\x00+", "TIFF"), (b"BM", "BMP"), (b"8BPS", "Photoshop"), (b"\xff\x0a", "JPEG XL"),
+    (b"\x00\x00\x00\x0cJXL ", "JPEG XL"), (b"\x00\x00\x00\x0cjP  ", "JPEG 2000"),
+    (b"\xffO\xffQ", "JPEG 2000"), (b"IIRO", "Olympus RAW"), (b"IIU\x00", "Panasonic RAW"),
+    (b"FUJIFILMCCD-RAW", "Fujifilm RAW"),
+)
+# fmt: on
+_HEIF_BRANDS = (b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1")
+_GONE = (errno.ENOENT, errno.ENOTDIR, errno.ESTALE)
+_CORRUPT_ERRORS = (OSError, SyntaxError, ValueError, EOFError, struct.error, IndexError, zlib.error)
+# Full size -> the reduced sizes (both sides at least) the caller can use, best first.
+_DraftBoxes = Callable[[tuple[int, int]], "list[tuple[int, int]]"]
+_formats_lock = threading.Lock()
+_formats: tuple[str, ...] | None = None
+
+
+def decode_image(
+    path: str | os.PathLike[str],
+    *,
+    min_side: int | None = None,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+) -> DecodedImage:
+    """Decode one photo upright in RGB; raises :class:`ImageSkip` and nothing else.
+
+    ``min_side``: the shortest side the caller needs (the model's input size); lets the
+    decoder skip work on big JPEG/HEIF files. ``None`` or < 1 decodes at full size."""
+    boxes = [(min_side, min_side)] if min_side and min_side > 0 else []
+    return _guarded(Path(path), lambda full: boxes, max_pixels, model_input=True)
+
+
+def make_thumbnail(
+    path: str | os.PathLike[str], size: int, *, max_pixels: int = DEFAULT_MAX_PIXELS
+) -> Image.Image:
+    """An upright RGB thumbnail whose longest side is at most ``size``; raises ImageSkip.
+
+    The file is decoded reduced to about twice the thumbnail (Pillow's own reducing gap,
+    which keeps the final resampling sharp), or to the thumbnail size itself when that is
+    what lets a HEIF file use its embedded thumbnail instead of a full decode."""
+    if size < 1:
+        raise ValueError(f"thumbnail size must be at least 1 pixel, got {size}")
+
+    def boxes(full: tuple[int, int]) -> list[tuple[int, int]]:
+        return [
+            (max(1, math.ceil(full[0] * scale)), max(1, math.ceil(full[1] * scale)))
+            for scale in (2 * size / max(full), size / max(full))
+        ]
+
+    image = _guarded(Path(path), boxes, max_pixels, model_input=False).image
+    image.thumbnail((size, size), Image.Resampling.BICUBIC)
+    return image
+
+
+def _guarded(
+    path: Path, draft_boxes: _DraftBoxes, max_pixels: int, *, model_input: bool
+) -> DecodedImage:
+    try:
+        return _decode(path, draft_boxes, max_pixels, model_input)
+    except ImageSkip:
+        raise
+    except Exception as exc:
+        skip = _classify(exc)
+        if skip.reason is SkipReason.ERROR:
+            raise skip from exc  # keep the traceback of what nobody expected
+        raise skip from None
+
+
+def _decode(
+    path: Path, draft_boxes: _DraftBoxes, max_pixels: int, model_input: bool
+) -> DecodedImage:
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):
+        raise ImageSkip(SkipReason.NOT_IMAGE, "not a regular file")
+    if info.st_size == 0:
+        raise ImageSkip(SkipReason.EMPTY, "the file is 0 bytes long")
+    extension = path.suffix.lower().lstrip(".")
+    if extension in RAW_EXTENSIONS:
+        raise ImageSkip(
+            SkipReason.UNSUPPORTED,
+            f"camera RAW (.{extension}) cannot be decoded; index its JPEG or HEIC export instead",
+        )
+    with open(path, "rb") as stream:
+        try:
+            image = Image.open(stream, formats=_decodable_formats())
+        except UnidentifiedImageError:
+            stream.seek(0)
+            raise _unidentified(stream.read(64)) from None
+        full_width, full_height = image.size
+        for box in draft_boxes(image.size):  # first one the format accepts
+            if image.draft("RGB", box) is not None:  # JPEG: DCT scaling; HEIF: thumbnail
+                break
+        width, height = image.size
+        if width * height > max_pixels:
+            raise ImageSkip(
+                SkipReason.TOO_LARGE, f"{full_width}x{full_height} pixels (limit {max_pixels:,})"
+            )
+        if model_input and max(width, height) > MAX_ASPECT_RATIO * min(width, height):
+            raise ImageSkip(
+                SkipReason.UNSUPPORTED, f"degenerate aspect ratio {full_width}x{full_height}"
+            )
+        image.load()
+        meta = read_metadata(image)
+        method = _TRANSPOSE.get(meta.orientation)
+        rgb = _to_rgb(image.transpose(method) if method is not None else image)
+    swap = meta.orientation >= 5
+    return DecodedImage(
+        image=rgb,
+        width=full_height if swap else full_width,
+        height=full_width if swap else full_height,
+        taken_at=meta.taken_at,
+        camera=meta.camera,
+        file_type=image.format,
+    )
+
+
+def _to_rgb(image: Image.Image) -> Image.Image:
+    if image.mode == "RGB":
+        return image
+    if image.mode == "F" or image.mode.startswith("I"):
+        return _deep_to_rgb(image)
+    if image.has_transparency_data:
+        rgba = image.convert("RGBA")
+        flat = Image.new("RGB", rgba.size, _WHITE)
+        flat.paste(rgba, mask=rgba.getchannel("A"))
+        return flat
+    return image.convert("RGB")
+
+
+def _deep_to_rgb(image: Image.Image) -> Image.Image:
+    """16/32-bit integer and float grey: Pillow's own convert clips them to white."""
+    import numpy as np
+
+    values = np.asarray(image)
+    low, high = values.min(), values.max()
+    integer = image.mode != "F"
+    if integer and image.mode == "I" and low >= 0 and high <= 255:
+        grey = values.astype(np.uint8)
+    elif integer and low >= 0 and high <= 65535:  # 16-bit data, also when stored as "I"
+        grey = (values.astype(np.uint32) >> 8).astype(np.uint8)
+    else:
+        floats = np.nan_to_num(values.astype(np.float64), nan=0.0, posinf=0.0, neginf=0.0)
+        low, high = floats.min(), floats.max()
+        grey = np.round((floats - low) * (255.0 / (high - low or 1.0))).astype(np.uint8)
+    rgb = Image.fromarray(grey).convert("RGB")
+    key = image.info.get("transparency")
+    if isinstance(key, int):
+        rgb.paste(_WHITE, mask=Image.fromarray((values == key).astype(np.uint8) * 255))
+    return rgb
+
+
+def _decodable_formats() -> tuple[str, ...]:
+    """Registers pillow-heif once (lazily: it is slow to import) and lists the formats
+    Pillow may try, in order; only those actually available, or Image.open would fail."""
+    global _formats
+    if _formats is not None:
+        return _formats
+    with _formats_lock:
+        if _formats is None:
+            try:
+                import pillow_heif
+
+                pillow_heif.register_heif_opener()
+            except ImportError:
+                pass
+            Image.init()
+            _formats = tuple(name for name in DECODED_FORMATS if name in Image.OPEN)
+        return _formats
+
+
+def _unidentified(head: bytes) -> ImageSkip:
+    kind = _sniff(head)
+    if kind is None:
+        return ImageSkip(SkipReason.NOT_IMAGE, "the content is not a known image format")
+    if kind.upper() in _decodable_formats():
+        return ImageSkip(SkipReason.CORRUPT, f"looks like {kind} but its header is damaged")
+    hint = " (install pillow-heif)" if kind == "HEIF" else ""
+    return ImageSkip(SkipReason.UNSUPPORTED, f"{kind} images cannot be decoded{hint}")
+
+
+def _sniff(head: bytes) -> str | None:
+    for magic, kind in _SIGNATURES:
+        if head.startswith(magic):
+            return kind
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "WEBP"
+    if head[4:8] == b"ftyp":
+        brands = head[8:64]
+        if b"avif" in brands or b"avis" in brands:
+            return "AVIF"
+        if head[8:11] == b"crx":
+            return "Canon RAW"
+        if head[8:12] in _HEIF_BRANDS:
+            return "HEIF"
+    return None
+
+
+def _classify(exc: BaseException) -> ImageSkip:
+    message = str(exc)[:300] or type(exc).__name__
+    if isinstance(exc, FileNotFoundError) or getattr(exc, "errno", None) in _GONE:
+        return ImageSkip(SkipReason.VANISHED, "the file was moved or deleted while reading it")
+    if isinstance(exc, PermissionError):
+        return ImageSkip(SkipReason.PERMISSION, "no permission to read the file")
+    if isinstance(exc, (Image.DecompressionBombError, Image.DecompressionBombWarning)):
+        return ImageSkip(SkipReason.TOO_LARGE, message)
+    if isinstance(exc, MemoryError):
+        return ImageSkip(SkipReason.TOO_LARGE, "not enough memory to decode it")
+    if isinstance(exc, OSError) and exc.errno is not None:
+        return ImageSkip(SkipReason.ERROR, f"read error: {exc.strerror or exc}")
+    if isinstance(exc, _CORRUPT_ERRORS):
+        return ImageSkip(SkipReason.CORRUPT, message)
+    return ImageSkip(SkipReason.ERROR, f"{type(exc).__name__}: {message}")

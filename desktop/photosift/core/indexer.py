@@ -1,0 +1,391 @@
+"""Index a library: scan, then decode on a thread pool while the model embeds on this thread.
+
+Shape of a run, and why:
+- Scan first (stat only), apply moves and removals in one transaction, then embed what is new
+  or changed. Each batch (photo rows + vectors + skips) is one transaction, so a kill loses
+  at most the batch in flight and the next run picks up exactly the files not yet stored.
+- Decoding (Pillow releases the GIL) and preprocessing run on worker threads; the forward pass
+  runs on the calling thread. Only a window of a few batches is submitted at a time, so memory
+  stays flat however large the library.
+- A decode that exceeds `decode_timeout` is recorded as TIMEOUT and abandoned: a thread cannot
+  be killed, so its worker is written off and replaced, and every worker is a daemon so that a
+  hung decoder never keeps the process alive.
+- Cancel is checked between files and honoured by committing the part-batch collected so far;
+  pause is honoured between batches.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import threading
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from photosift.core.cancel import CancelToken
+from photosift.core.errors import PhotoSiftError
+from photosift.core.fingerprint import fingerprint_file
+from photosift.core.images import IMAGE_EXTENSIONS, ImageSkip, SkipReason, decode_image
+from photosift.core.paths import display_path
+from photosift.core.scanner import Work, plan_changes, walk_root
+from photosift.core.store import PhotoWrite, Root, SkipWrite, Store
+
+if TYPE_CHECKING:
+    import torch
+
+    from photosift.core.models import ClipModel
+
+DEFAULT_DECODE_TIMEOUT = 30.0
+WINDOW_BATCHES = 2  # batches decoded ahead of the one being embedded
+
+
+class FolderNotFoundError(PhotoSiftError):
+    """A folder given to index does not exist (and the library does not know it)."""
+
+
+@dataclass
+class IndexProgress:
+    done: int
+    total: int
+    rate: float  # photos per second in the embedding phase
+    eta_s: float | None
+    current: str | None  # printable path of the file just handled
+    phase: str  # "scanning" | "embedding" | "done"
+
+
+@dataclass
+class IndexSummary:
+    indexed: int = 0
+    unchanged: int = 0  # includes previously skipped files that were not retried
+    moved: int = 0
+    removed: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)  # SkipReason value -> files this run
+    offline_roots: list[str] = field(default_factory=list)
+    cancelled: bool = False
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class _Prepared:
+    tensor: torch.Tensor
+    width: int
+    height: int
+    taken_at: float | None
+    camera: str | None
+    fingerprint: str
+
+
+def default_workers() -> int:
+    return max(1, min(8, os.cpu_count() or 1))
+
+
+def index_library(
+    store: Store,
+    model: ClipModel,
+    roots: Sequence[str | Path] | None = None,
+    *,
+    batch_size: int = 32,
+    workers: int | None = None,
+    progress: Callable[[IndexProgress], None] | None = None,
+    on_batch: Callable[[list[int]], None] | None = None,
+    cancel: CancelToken | None = None,
+    decode_timeout: float = DEFAULT_DECODE_TIMEOUT,
+    include_hidden: bool = False,
+) -> IndexSummary:
+    """Bring the library's vectors for `model` up to date with the files on disk.
+
+    `roots` are added to the library first (None = every root it has). Skipped files are not
+    errors: they are counted in the summary and listed by `Store.skipped_files()`.
+    """
+    started = time.monotonic()
+    cancel = cancel or CancelToken()
+    workers = workers or default_workers()
+    report = progress or (lambda _p: None)
+    summary = IndexSummary()
+    model_id = store.register_model(model.spec, model.dim, model.preprocess_cfg).id
+    listings = []
+    for root in _resolve_roots(store, roots):
+        listing = walk_root(
+            root.path,
+            IMAGE_EXTENSIONS,
+            include_hidden=include_hidden,
+            cancel=cancel,
+            on_found=lambda n, where=root.path: report(
+                IndexProgress(n, 0, 0.0, None, where, "scanning")
+            ),
+        )
+        listings.append((root, listing))
+    if cancel.cancelled:
+        return _finish(summary, started, cancelled=True)
+    plan = plan_changes(store, model_id, listings, workers=workers)
+    for root in plan.offline_roots:
+        store.set_root_online(root.id, False)
+    for root in plan.online_roots:
+        if not root.online:
+            store.set_root_online(root.id, True)
+    store.apply_scan(plan.moves, plan.removed_photo_ids, plan.removed_skip_ids)
+    summary.unchanged = plan.unchanged + plan.skipped_unchanged
+    summary.moved = len(plan.moves)
+    summary.removed = len(plan.removed_photo_ids)
+    summary.offline_roots = [r.path for r in plan.offline_roots]
+    embedder = _Embedder(store, model, model_id, batch_size, report, on_batch, cancel)
+    embedder.run(plan.work, workers, decode_timeout, summary)
+    if cancel.cancelled:
+        return _finish(summary, started, cancelled=True)
+    for root in plan.online_roots:
+        store.mark_root_scanned(root.id)
+    store.set_setting("active_model", model.spec)
+    report(IndexProgress(len(plan.work), len(plan.work), embedder.rate(), 0.0, None, "done"))
+    return _finish(summary, started, cancelled=False)
+
+
+def _finish(summary: IndexSummary, started: float, *, cancelled: bool) -> IndexSummary:
+    summary.cancelled = cancelled
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def check_folders(store: Store | None, folders: Sequence[str | Path]) -> list[Path]:
+    """Resolved folders, or FolderNotFoundError for one that is neither on disk nor a known
+    root (a known root may be missing: its drive is unplugged, and it is marked offline)."""
+    resolved = []
+    for given in folders:
+        path = Path(given).expanduser().resolve()
+        if not path.is_dir() and (store is None or store.root_by_path(str(path)) is None):
+            raise FolderNotFoundError(
+                f"The folder {display_path(path)} does not exist or is not a folder. "
+                "Check the path and try again."
+            )
+        resolved.append(path)
+    return resolved
+
+
+def _resolve_roots(store: Store, roots: Sequence[str | Path] | None) -> list[Root]:
+    if roots is None:
+        return store.roots()
+    return [
+        store.root_by_path(str(path)) or store.add_root(path)
+        for path in check_folders(store, roots)
+    ]
+
+
+class _Embedder:
+    """The batch loop: collect prepared files in order, embed, commit, report."""
+
+    def __init__(
+        self,
+        store: Store,
+        model: ClipModel,
+        model_id: int,
+        batch_size: int,
+        report: Callable[[IndexProgress], None],
+        on_batch: Callable[[list[int]], None] | None,
+        cancel: CancelToken,
+    ) -> None:
+        self.store, self.model, self.model_id = store, model, model_id
+        self.batch_size = max(1, batch_size)
+        self.report, self.on_batch, self.cancel = report, on_batch, cancel
+        self.done = 0
+        self.total = 0
+        self.started = time.monotonic()
+
+    def rate(self) -> float:
+        elapsed = time.monotonic() - self.started
+        return self.done / elapsed if elapsed > 0 else 0.0
+
+    def run(self, work: list[Work], workers: int, timeout: float, summary: IndexSummary) -> None:
+        if not work:
+            return
+        self.total, self.started = len(work), time.monotonic()
+        skipped: Counter[str] = Counter()
+        pool = DecodePool(self._prepare, workers=workers, timeout=timeout)
+        pending = deque(work)
+        in_flight: deque = deque()
+        window = self.batch_size * (WINDOW_BATCHES + 1)
+        try:
+            while pending or in_flight:
+                if not self.cancel.wait_if_paused():
+                    break
+                batch: list[tuple[Work, _Prepared | ImageSkip]] = []
+                while (pending or in_flight) and len(batch) < self.batch_size:
+                    while pending and len(in_flight) < window:
+                        item = pending.popleft()
+                        in_flight.append((item, pool.submit(item)))
+                    if self.cancel.cancelled:
+                        break
+                    item, task = in_flight.popleft()
+                    batch.append((item, self._outcome(pool, task, timeout)))
+                    self.done += 1
+                    self._progress(item)
+                summary.indexed += self._commit(batch, skipped)
+                if self.cancel.cancelled:
+                    break
+        finally:
+            pool.close()
+            summary.skipped = dict(sorted(skipped.items()))
+
+    def _prepare(self, work: Work) -> _Prepared | ImageSkip:
+        """Runs on a worker thread: everything that does not need the model's forward pass."""
+        try:
+            decoded = decode_image(work.abspath, min_side=self.model.input_size)
+            fingerprint = work.fingerprint or fingerprint_file(work.abspath)
+            tensor = self.model.preprocess(decoded.image)
+        except ImageSkip as skip:
+            return skip
+        except FileNotFoundError:
+            return ImageSkip(SkipReason.VANISHED, "the file was moved or deleted while reading it")
+        except Exception as exc:  # a bug or an OS error must cost one file, not the run
+            return ImageSkip(SkipReason.ERROR, f"{type(exc).__name__}: {exc}"[:300])
+        return _Prepared(
+            tensor, decoded.width, decoded.height, decoded.taken_at, decoded.camera, fingerprint
+        )
+
+    @staticmethod
+    def _outcome(pool: DecodePool, task: Any, timeout: float) -> _Prepared | ImageSkip:
+        try:
+            return pool.result(task)
+        except DecodeTimeout:
+            return ImageSkip(SkipReason.TIMEOUT, f"decoding took longer than {timeout:g} s")
+
+    def _commit(self, batch: list[tuple[Work, _Prepared | ImageSkip]], skipped: Counter) -> int:
+        ready = [(w, p) for w, p in batch if isinstance(p, _Prepared)]
+        vectors = self._embed([p.tensor for _, p in ready])
+        photos = [
+            PhotoWrite(
+                root_id=w.root_id, relpath=w.stored_relpath, size=w.found.size,
+                mtime_ns=w.found.mtime_ns, fingerprint=p.fingerprint,
+                file_type=w.found.file_type, width=p.width, height=p.height,
+                taken_at=p.taken_at, camera=p.camera, vector=vector, photo_id=w.photo_id,
+                keep_other_vectors=w.keep_other_vectors,
+            )
+            for (w, p), vector in zip(ready, vectors)
+        ]  # fmt: skip
+        skips = [
+            SkipWrite(
+                w.root_id, w.stored_relpath, w.found.size, w.found.mtime_ns,
+                s.reason.value, s.detail, remember=s.reason is not SkipReason.VANISHED,
+            )
+            for w, s in batch
+            if isinstance(s, ImageSkip)
+        ]  # fmt: skip
+        skipped.update(s.reason for s in skips)
+        if not batch:
+            return 0
+        ids = self.store.commit_batch(self.model_id, photos, skips)
+        if self.on_batch is not None:
+            self.on_batch(ids)
+        return len(ids)
+
+    def _embed(self, tensors: list[torch.Tensor]) -> list:
+        if not tensors:
+            return []
+        import torch
+
+        return list(self.model.encode_image_batch(torch.stack(tensors)))
+
+    def _progress(self, item: Work) -> None:
+        rate = self.rate()
+        eta = (self.total - self.done) / rate if rate > 0 else None
+        current = display_path(item.abspath)
+        self.report(IndexProgress(self.done, self.total, rate, eta, current, "embedding"))
+
+
+class DecodeTimeout(Exception):
+    """A task ran longer than the pool's timeout; its thread was written off."""
+
+
+@dataclass
+class _Task:
+    payload: Any
+    future: Future = field(default_factory=Future)
+    started: float | None = None
+    thread: threading.Thread | None = None
+
+
+class DecodePool:
+    """Daemon worker threads that survive hung tasks.
+
+    concurrent.futures' pool joins its (non-daemon) threads at exit and cannot retire one
+    stuck in a C decoder; here a task past `timeout` is reported as DecodeTimeout, its thread
+    is left to finish (or not) on its own and a fresh thread takes its place.
+    """
+
+    def __init__(self, fn: Callable[[Any], Any], *, workers: int, timeout: float) -> None:
+        self._fn, self._timeout = fn, timeout
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._abandoned: set[threading.Thread] = set()
+        self._threads: set[threading.Thread] = set()
+        self._lock = threading.Lock()
+        for _ in range(max(1, workers)):
+            self._spawn()
+
+    def _spawn(self) -> None:
+        thread = threading.Thread(target=self._work, name="photosift-decode", daemon=True)
+        with self._lock:
+            self._threads.add(thread)
+        thread.start()
+
+    def _work(self) -> None:
+        me = threading.current_thread()
+        while True:
+            task = self._queue.get()
+            if task is None:
+                return
+            if not task.future.set_running_or_notify_cancel():
+                continue
+            task.thread, task.started = me, time.monotonic()
+            try:
+                task.future.set_result(self._fn(task.payload))
+            except BaseException as exc:  # noqa: BLE001 - handed to the waiting caller
+                task.future.set_exception(exc)
+            with self._lock:
+                if me in self._abandoned:
+                    self._threads.discard(me)
+                    return
+
+    def submit(self, payload: Any) -> _Task:
+        task = _Task(payload)
+        self._queue.put(task)
+        return task
+
+    def result(self, task: _Task) -> Any:
+        """Wait for `task`; DecodeTimeout once it has *run* (not queued) past the timeout."""
+        while True:
+            started = task.started
+            wait = 0.2 if started is None else started + self._timeout - time.monotonic()
+            try:
+                return task.future.result(timeout=max(wait, 0.0))
+            except FutureTimeout:
+                if task.started is None or time.monotonic() - task.started < self._timeout:
+                    continue
+            with self._lock:
+                if task.future.done():
+                    return task.future.result()
+                if task.thread is not None:
+                    self._abandoned.add(task.thread)
+                    self._threads.discard(task.thread)
+            self._spawn()
+            raise DecodeTimeout
+
+    def close(self) -> None:
+        """Drop queued tasks and let idle workers exit; never waits for a hung one."""
+        while True:
+            try:
+                task = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if task is not None:
+                task.future.cancel()
+        with self._lock:
+            count = len(self._threads)
+        for _ in range(count):
+            self._queue.put(None)

@@ -1,0 +1,352 @@
+"""Search a library by text, by photo, or by a combined query (see query.py for the grammar).
+
+How the GUI uses it (all of it off the GUI thread)::
+
+    engine = SearchEngine(db_path, model)   # cheap: nothing is read yet
+    engine.load()                           # expensive: every vector of the model, once
+    results = engine.search("beach -people", top_k=200, cutoff="normal", filters=Filters(...))
+    similar = engine.similar(photo_id)
+    indexer on_batch(photo_ids) -> engine.refresh(photo_ids)   # new vectors, no reload
+
+Thread-safety: one engine serves several threads. Each thread gets its own Store connection
+(SQLite connections are per thread), the vector index has its own lock, and the text
+embedding cache is locked; torch inference itself is re-entrant. ``close()`` closes only the
+calling thread's connection; the others close with their threads.
+
+Vectors of different models never mix: ``load()`` raises ModelMismatchError when the library
+was indexed with another model than the one loaded.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from photosift.core.errors import ModelMismatchError, PhotoSiftError, QueryError
+from photosift.core.query import Query, combine, parse_query
+from photosift.core.vectors import (
+    CUTOFF_WINDOW,
+    VectorIndex,
+    cutoff_strength,
+    relevance,
+    relevance_cutoff,
+)
+
+if TYPE_CHECKING:
+    from photosift.core.models import ClipModel
+    from photosift.core.store import Store
+
+DEFAULT_TOP_K = 100
+
+
+class EmptyLibraryError(PhotoSiftError):
+    """The library has no indexed photos yet."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Applied before ranking. Dates are POSIX seconds: `after` inclusive, `before` exclusive,
+    on the EXIF capture time, else the file's modification time."""
+
+    folder: str | Path | None = None  # a library folder or any folder inside one
+    root_id: int | None = None
+    after: float | None = None
+    before: float | None = None
+    camera: str | None = None  # case-insensitive part of "Make Model"
+    tag: str | None = None  # an assigned tag's label name
+    file_types: tuple[str, ...] = ()  # extensions: "jpg", "heic" ("jpeg" counts as "jpg")
+    exclude_offline: bool = False
+
+    @property
+    def active(self) -> bool:
+        return self != Filters()
+
+
+@dataclass(frozen=True)
+class Hit:
+    photo_id: int
+    score: float  # cosine similarity to the (combined) query vector
+    relevance: float  # z-score against this query's scores over the filtered library
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    hits: list[Hit]  # best first
+    considered: int  # photos that passed the filters
+    cut: int  # results among the top_k that the relevance cut-off removed
+    terms: tuple = field(default=())  # the parsed query's terms, for display
+
+    def __len__(self) -> int:
+        return len(self.hits)
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.hits)
+
+
+def mismatch_message(library_spec: str, loaded_spec: str) -> str:
+    return (
+        f"This library was indexed with {library_spec}; the loaded model is {loaded_spec}. "
+        f"Re-index with `photosift index --model {loaded_spec}` or search with "
+        f"`--model {library_spec}`."
+    )
+
+
+def library_model_spec(store: Store) -> str:
+    """The model to search a library with: its active model, else the only one it has."""
+    specs = store.library_model_specs()
+    if not specs:
+        raise EmptyLibraryError(
+            f"The library {store.path} has no indexed photos yet. "
+            "Index a folder first with `photosift index FOLDER`."
+        )
+    active = store.get_setting("active_model")
+    if active in specs:
+        return str(active)
+    if len(specs) == 1:
+        return specs[0]
+    raise PhotoSiftError(
+        f"The library {store.path} holds vectors of several models ({', '.join(specs)}); "
+        "choose one with --model."
+    )
+
+
+def newest_library_spec(store: Store) -> str | None:
+    """The library's active model if it has vectors, else the last one indexed, else None."""
+    specs = store.library_model_specs()
+    active = store.get_setting("active_model")
+    return str(active) if active in specs else (specs[-1] if specs else None)
+
+
+def require_model(store: Store, model: ClipModel) -> int:
+    """The model id of `model` in the library; ModelMismatchError if it has other vectors only."""
+    record = store.model_by_spec(model.spec)
+    if model.spec not in store.library_model_specs():
+        library_spec = newest_library_spec(store)
+        if library_spec is not None:
+            raise ModelMismatchError(mismatch_message(library_spec, model.spec))
+    if record is None:
+        raise EmptyLibraryError(
+            f"The library {store.path} has no indexed photos yet. "
+            f"Index a folder first with `photosift index FOLDER --model {model.spec}`."
+        )
+    if record.dim != model.dim:
+        raise ModelMismatchError(mismatch_message(f"{record.spec} ({record.dim}-d)", model.spec))
+    return record.id
+
+
+class SearchEngine:
+    def __init__(self, db_path: str | Path, model: ClipModel, *, text_cache_size: int = 512) -> None:
+        self.db_path = Path(db_path)
+        self.model = model
+        self.index = VectorIndex(model.dim)
+        self.model_id: int | None = None
+        self._local = threading.local()
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_size = text_cache_size
+        self._cache_lock = threading.Lock()
+
+    def store(self) -> Store:
+        """This thread's connection to the library."""
+        from photosift.core.store import Store
+
+        store = getattr(self._local, "store", None)
+        if store is None:
+            store = self._local.store = Store(self.db_path, create=False)
+        return store
+
+    def close(self) -> None:
+        store = getattr(self._local, "store", None)
+        if store is not None:
+            store.close()
+            self._local.store = None
+
+    # -- vectors ---------------------------------------------------------------------------
+    def load(self) -> int:
+        """Read every vector of the model into memory; returns how many photos are searchable.
+
+        An empty library loads as an empty index (refresh() fills it while indexing runs);
+        a library indexed with another model raises ModelMismatchError.
+        """
+        try:
+            self.model_id = require_model(self.store(), self.model)
+        except EmptyLibraryError:
+            self.model_id, self.index = None, VectorIndex(self.model.dim)
+            return 0
+        ids, vectors = self.store().load_vectors(self.model_id)
+        self.index = VectorIndex.from_arrays(ids, vectors) if len(ids) else VectorIndex(self.model.dim)
+        return len(self.index)
+
+    def refresh(self, photo_ids: Sequence[int]) -> None:
+        """Take in new or changed vectors (e.g. from the indexer's on_batch); ids without a
+        vector any more are dropped."""
+        store = self.store()
+        if self.model_id is None:
+            record = store.model_by_spec(self.model.spec)
+            if record is None:
+                return
+            self.model_id = record.id
+        ids, vectors = store.vectors_for(self.model_id, photo_ids)
+        self.index.upsert(ids, vectors)
+        gone = np.setdiff1d(np.asarray(photo_ids, dtype=np.int64), ids)
+        if len(gone):
+            self.index.remove(gone)
+
+    def forget(self, photo_ids: Sequence[int]) -> None:
+        self.index.remove(photo_ids)
+
+    # -- query vectors ---------------------------------------------------------------------
+    def encode_text(self, text: str) -> np.ndarray:
+        with self._cache_lock:
+            if text in self._cache:
+                self._cache.move_to_end(text)
+                return self._cache[text]
+        vector = self.model.encode_texts([text])[0]
+        with self._cache_lock:
+            self._cache[text] = vector
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return vector
+
+    def encode_image(self, path: str | Path) -> np.ndarray:
+        from photosift.core.images import ImageSkip, decode_image
+
+        try:
+            decoded = decode_image(path, min_side=self.model.input_size)
+        except ImageSkip as skip:
+            raise QueryError(f"Cannot use {path} as a query: {skip.reason.description}.") from skip
+        return self.model.encode_images([decoded.image])[0]
+
+    def encode_query(self, query: str | Query) -> np.ndarray:
+        parsed = parse_query(query) if isinstance(query, str) else query
+        vectors = []
+        for term in parsed.terms:
+            if term.kind == "text":
+                vectors.append(self.encode_text(str(term.value)))
+            elif term.kind == "image":
+                vectors.append(self.encode_image(term.value))  # type: ignore[arg-type]
+            else:
+                vectors.append(self._photo_vector(int(term.value)))  # type: ignore[arg-type]
+        return combine(vectors, [t.weight for t in parsed.terms])
+
+    def _photo_vector(self, photo_id: int) -> np.ndarray:
+        vector = self.index.vector(photo_id)
+        if vector is None:
+            raise QueryError(f"Photo #{photo_id} is not in the library or has no vector yet.")
+        return vector
+
+    # -- ranking ---------------------------------------------------------------------------
+    def search(
+        self,
+        query: str | Query,
+        *,
+        top_k: int = DEFAULT_TOP_K,
+        cutoff: str | float | None = "normal",
+        filters: Filters | None = None,
+    ) -> SearchResults:
+        parsed = parse_query(query) if isinstance(query, str) else query
+        exclude = [int(t.value) for t in parsed.terms if t.kind == "photo"]  # type: ignore[arg-type]
+        results = self.search_vector(
+            self.encode_query(parsed), top_k=top_k, cutoff=cutoff, filters=filters, exclude=exclude
+        )
+        return SearchResults(results.hits, results.considered, results.cut, parsed.terms)
+
+    def similar(
+        self,
+        photo: int | str | Path,
+        *,
+        top_k: int = DEFAULT_TOP_K,
+        cutoff: str | float | None = "normal",
+        filters: Filters | None = None,
+    ) -> SearchResults:
+        """Photos like an indexed photo (id or path in the library) or any image file."""
+        photo_id = photo if isinstance(photo, int) else self.store().photo_id_at(photo)
+        if photo_id is not None and self.index.vector(photo_id) is not None:
+            vector, exclude = self._photo_vector(photo_id), [photo_id]
+        elif isinstance(photo, int):
+            raise QueryError(f"Photo #{photo} is not in the library or has no vector yet.")
+        else:
+            vector, exclude = self.encode_image(photo), []
+        return self.search_vector(vector, top_k=top_k, cutoff=cutoff, filters=filters, exclude=exclude)
+
+    def search_vector(
+        self,
+        vector: np.ndarray,
+        *,
+        top_k: int = DEFAULT_TOP_K,
+        cutoff: str | float | None = "normal",
+        filters: Filters | None = None,
+        exclude: Sequence[int] = (),
+    ) -> SearchResults:
+        try:
+            strength = cutoff_strength(cutoff)
+        except ValueError as exc:
+            raise QueryError(f"{exc}.") from exc
+        only = filtered_ids(self.store(), filters) if filters is not None and filters.active else None
+        window = max(top_k, CUTOFF_WINDOW) if strength > 0 else top_k
+        ranked = self.index.search(vector, window, only=only, exclude=list(exclude))
+        z = relevance(ranked.scores, ranked.background)
+        keep = relevance_cutoff(ranked.scores, z, ranked.considered, strength)
+        shown = min(keep, top_k)
+        hits = [
+            Hit(int(i), float(s), float(r))
+            for i, s, r in zip(ranked.ids[:shown], ranked.scores[:shown], z[:shown], strict=True)
+        ]
+        return SearchResults(hits, ranked.considered, min(len(ranked.ids), top_k) - shown)
+
+
+def filtered_ids(store: Store, filters: Filters) -> np.ndarray:
+    """Ids of the photos that pass `filters`, by one SQL query."""
+    from photosift.core.paths import encode_relpath
+
+    where, params = ["1"], []
+    if filters.folder is not None:
+        folder = Path(filters.folder).expanduser().resolve()
+        parts = []
+        for root in store.roots():
+            root_path = Path(root.path)
+            if folder == root_path or root_path in folder.parents or folder in root_path.parents:
+                inside = folder.relative_to(root_path).parts if root_path in folder.parents else ()
+                prefix = encode_relpath("/".join(inside) + "/") if inside else ""
+                parts.append("(p.root_id = ? AND substr(p.relpath, 1, ?) = ?)")
+                params += [root.id, len(prefix), prefix]
+        if not parts:
+            raise QueryError(f"The folder {folder} is not in the library; add it with `photosift index`.")
+        where.append("(" + " OR ".join(parts) + ")")
+    if filters.root_id is not None:
+        where.append("p.root_id = ?")
+        params.append(filters.root_id)
+    when = "COALESCE(p.taken_at, p.mtime_ns / 1e9)"
+    if filters.after is not None:
+        where.append(f"{when} >= ?")
+        params.append(filters.after)
+    if filters.before is not None:
+        where.append(f"{when} < ?")
+        params.append(filters.before)
+    if filters.camera:
+        where.append("p.camera LIKE ? ESCAPE '\\'")
+        params.append("%" + _like_escape(filters.camera) + "%")
+    if filters.tag:
+        where.append(
+            "p.id IN (SELECT t.photo_id FROM photo_tags t JOIN labels l ON l.id = t.label_id "
+            "WHERE l.name = ? COLLATE NOCASE AND t.state = 'assigned')"
+        )
+        params.append(filters.tag)
+    if filters.file_types:
+        types = {t.lower().lstrip(".") for t in filters.file_types}
+        types |= {"jpg", "jpeg"} if types & {"jpg", "jpeg"} else set()
+        where.append(f"p.file_type IN ({', '.join('?' * len(types))})")
+        params += sorted(types)
+    if filters.exclude_offline:
+        where.append("p.offline = 0")
+    rows = store.db.execute(f"SELECT p.id FROM photos p WHERE {' AND '.join(where)}", params)
+    return np.fromiter((r[0] for r in rows), dtype=np.int64)
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -1,0 +1,263 @@
+"""Labels and photo tags in the library database: the user's word always wins over the model's.
+
+Rules (photo_tags rows):
+- auto tagging writes ``source='auto', state='assigned'`` rows and, when run again, replaces
+  only those: a manual tag (``source='manual'``) or a rejected tag (``state='rejected'``) is
+  never overwritten, so re-running is idempotent and never undoes the user's corrections.
+- ``accept`` turns an auto tag into a manual one; ``reject`` marks a tag rejected (the model
+  will not bring it back); ``remove`` deletes a manual tag or rejects an auto one; ``reset``
+  forgets the row entirely (the next auto run may assign it again).
+
+One TagStore wraps one Store (one per thread). When XMP sidecars are enabled (the
+``xmp_sidecars`` setting, or `write_xmp=True`), every change rewrites the photo's sidecar.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from photosift.core.errors import PhotoSiftError
+from photosift.core.vocabulary import Label, default_labels
+
+if TYPE_CHECKING:
+    from photosift.core.store import Store
+
+SEEDED_KEY = "vocabulary_seeded"
+CUSTOM_GROUP = "custom"
+
+
+class LabelError(PhotoSiftError):
+    """A label name is missing, taken or malformed."""
+
+
+@dataclass(frozen=True)
+class PhotoTag:
+    label_id: int
+    label: str
+    group: str | None
+    score: float | None  # calibrated score when auto, None when added by hand
+    source: str  # "auto" | "manual"
+    state: str  # "assigned" | "rejected"
+
+
+class TagStore:
+    def __init__(self, store: Store, *, write_xmp: bool | None = None) -> None:
+        from photosift.core.xmp import SETTING_KEY
+
+        self.store = store
+        self.write_xmp = bool(store.get_setting(SETTING_KEY, False)) if write_xmp is None else write_xmp
+
+    # -- vocabulary ------------------------------------------------------------------------
+    def ensure_vocabulary(self) -> None:
+        """Seed the default labels once per library (deleting them later is respected)."""
+        if self.store.get_setting(SEEDED_KEY):
+            return
+        now = time.time()
+        with self.store.transaction() as conn:
+            conn.executemany(
+                "INSERT OR IGNORE INTO labels (name, group_name, prompts, created_at) VALUES (?, ?, ?, ?)",
+                [(s.name, s.group, json.dumps(list(s.prompts)) if s.prompts else None, now)
+                 for s in default_labels()],
+            )
+        self.store.set_setting(SEEDED_KEY, True)
+
+    def labels(self, names: Iterable[str] | None = None) -> list[Label]:
+        """All labels (by group, name), or the named ones in the order given (LabelError if one is missing)."""
+        rows = self.store.db.execute(
+            "SELECT id, name, group_name, prompts, threshold FROM labels ORDER BY group_name, name"
+        ).fetchall()
+        labels = [_label(r) for r in rows]
+        if names is None:
+            return labels
+        by_name = {label.name.lower(): label for label in labels}
+        wanted = list(names)
+        missing = [n for n in wanted if n.lower() not in by_name]
+        if missing:
+            raise LabelError(f"No label named {', '.join(missing)}; add it with `photosift vocabulary add`.")
+        return [by_name[n.lower()] for n in wanted]
+
+    def label(self, name: str) -> Label | None:
+        row = self.store.db.execute(
+            "SELECT id, name, group_name, prompts, threshold FROM labels WHERE name = ? COLLATE NOCASE",
+            [name.strip()],
+        ).fetchone()
+        return _label(row) if row else None
+
+    def add_label(self, name: str, *, group: str | None = None, prompts: Sequence[str] | None = None,
+                  threshold: float | None = None) -> Label:
+        name = _clean_name(name)
+        if self.label(name) is not None:
+            raise LabelError(f"There is already a label named '{name}'; rename or remove it first.")
+        with self.store.transaction():
+            self.store.db.execute(
+                "INSERT INTO labels (name, group_name, prompts, threshold, created_at) VALUES (?, ?, ?, ?, ?)",
+                [name, group or CUSTOM_GROUP, _prompts_json(prompts), threshold, time.time()],
+            )
+        return self.label(name)  # type: ignore[return-value]
+
+    def update_label(self, name: str, *, group: str | None = None, prompts: Sequence[str] | None = None,
+                     threshold: float | None = None, clear_threshold: bool = False) -> Label:
+        """Change what is given; `clear_threshold` returns the label to the default threshold."""
+        label = self._require(name)
+        with self.store.transaction():
+            self.store.db.execute(
+                "UPDATE labels SET group_name = ?, prompts = ?, threshold = ? WHERE id = ?",
+                [group or label.group, _prompts_json(prompts) if prompts else _prompts_json(label.prompts),
+                 None if clear_threshold else (threshold if threshold is not None else label.threshold),
+                 label.id],
+            )
+        return self._require(label.name)
+
+    def rename_label(self, old: str, new: str) -> Label:
+        label = self._require(old)
+        new = _clean_name(new)
+        other = self.label(new)
+        if other is not None and other.id != label.id:
+            raise LabelError(f"There is already a label named '{new}'; remove it first.")
+        with self.store.transaction():
+            self.store.db.execute("UPDATE labels SET name = ? WHERE id = ?", [new, label.id])
+        self._sync(self.photos_with_tag(new))
+        return self._require(new)
+
+    def remove_label(self, name: str) -> None:
+        label = self._require(name)
+        photos = self.photos_with_tag(label.name)
+        with self.store.transaction():
+            self.store.db.execute("DELETE FROM labels WHERE id = ?", [label.id])
+        self._sync(photos)
+
+    def _require(self, name: str) -> Label:
+        label = self.label(name)
+        if label is None:
+            raise LabelError(f"No label named '{name}'; see `photosift vocabulary list`.")
+        return label
+
+    # -- tags ------------------------------------------------------------------------------
+    def tags_for_photo(self, photo_id: int) -> list[PhotoTag]:
+        rows = self.store.db.execute(
+            "SELECT l.id, l.name, l.group_name, t.score, t.source, t.state FROM photo_tags t "
+            "JOIN labels l ON l.id = t.label_id WHERE t.photo_id = ? "
+            "ORDER BY t.state, t.score IS NULL, t.score DESC, l.name",
+            [photo_id],
+        )
+        return [PhotoTag(*r) for r in rows]
+
+    photo_tags = tags_for_photo
+
+    def photos_with_tag(self, name: str, *, state: str = "assigned") -> list[int]:
+        rows = self.store.db.execute(
+            "SELECT t.photo_id FROM photo_tags t JOIN labels l ON l.id = t.label_id "
+            "WHERE l.name = ? COLLATE NOCASE AND t.state = ? ORDER BY t.photo_id",
+            [name, state],
+        )
+        return [r[0] for r in rows]
+
+    def add_manual(self, photo_ids: Sequence[int], name: str, *, group: str | None = None) -> Label:
+        """Tag photos by hand, creating the label when it is new."""
+        label = self.label(name) or self.add_label(name, group=group)
+        self._set(photo_ids, label, "manual", "assigned")
+        return label
+
+    def accept(self, photo_ids: Sequence[int], name: str) -> None:
+        self._set(photo_ids, self._require(name), "manual", "assigned")
+
+    def reject(self, photo_ids: Sequence[int], name: str) -> None:
+        self._set(photo_ids, self._require(name), None, "rejected")
+
+    def remove(self, photo_ids: Sequence[int], name: str) -> None:
+        """Delete manual tags, reject auto ones (so auto tagging does not bring them back)."""
+        label = self._require(name)
+        with self.store.transaction() as conn:
+            ids = json.dumps([int(i) for i in photo_ids])
+            conn.execute(
+                "DELETE FROM photo_tags WHERE label_id = ? AND source = 'manual' AND state = 'assigned' "
+                "AND photo_id IN (SELECT value FROM json_each(?))", [label.id, ids])
+            conn.execute(
+                "UPDATE photo_tags SET state = 'rejected', updated_at = ? WHERE label_id = ? "
+                "AND source = 'auto' AND photo_id IN (SELECT value FROM json_each(?))",
+                [time.time(), label.id, ids])
+        self._sync(photo_ids)
+
+    def reset(self, photo_ids: Sequence[int], name: str) -> None:
+        label = self._require(name)
+        with self.store.transaction() as conn:
+            conn.execute(
+                "DELETE FROM photo_tags WHERE label_id = ? AND photo_id IN (SELECT value FROM json_each(?))",
+                [label.id, json.dumps([int(i) for i in photo_ids])])
+        self._sync(photo_ids)
+
+    def _set(self, photo_ids: Sequence[int], label: Label, source: str | None, state: str) -> None:
+        """Upsert rows; source None keeps an existing row's source (new rows become manual)."""
+        now = time.time()
+        with self.store.transaction() as conn:
+            conn.executemany(
+                "INSERT INTO photo_tags (photo_id, label_id, score, source, state, updated_at) "
+                "VALUES (?, ?, NULL, ?, ?, ?) ON CONFLICT (photo_id, label_id) DO UPDATE SET "
+                "source = COALESCE(?, source), state = excluded.state, updated_at = excluded.updated_at",
+                [(int(p), label.id, source or "manual", state, now, source) for p in photo_ids],
+            )
+        self._sync(photo_ids)
+
+    def replace_auto_tags(self, photo_ids: Sequence[int], label_ids: Sequence[int],
+                          assigned: Sequence[tuple[int, int, float]], model_id: int | None) -> int:
+        """One auto-tagging batch: drop the old auto assignments of these photos x labels, then
+        insert `assigned` (photo_id, label_id, score) wherever no manual or rejected row is.
+        Returns how many auto tags were written."""
+        now = time.time()
+        with self.store.transaction() as conn:
+            conn.execute(
+                "DELETE FROM photo_tags WHERE source = 'auto' AND state = 'assigned' "
+                "AND photo_id IN (SELECT value FROM json_each(?)) "
+                "AND label_id IN (SELECT value FROM json_each(?))",
+                [json.dumps([int(i) for i in photo_ids]), json.dumps([int(i) for i in label_ids])],
+            )
+            cursor = conn.executemany(
+                "INSERT INTO photo_tags (photo_id, label_id, score, source, state, model_id, updated_at) "
+                "VALUES (?, ?, ?, 'auto', 'assigned', ?, ?) ON CONFLICT (photo_id, label_id) DO NOTHING",
+                [(p, lab, s, model_id, now) for p, lab, s in assigned],
+            )
+        return max(cursor.rowcount, 0)
+
+    # -- sidecars --------------------------------------------------------------------------
+    def sync_sidecars(self, photo_ids: Iterable[int]) -> tuple[int, list[str]]:
+        """Rewrite the sidecars of these photos (offline ones are skipped): (written, errors)."""
+        from photosift.core.xmp import XmpError, write_tags
+
+        written, errors = 0, []
+        for record in self.store.photos(list(photo_ids)):
+            if record.offline:
+                continue
+            tags = [(t.group, t.label) for t in self.tags_for_photo(record.id) if t.state == "assigned"]
+            try:
+                write_tags(record.abspath, tags)
+                written += 1
+            except XmpError as exc:
+                errors.append(str(exc))
+        return written, errors
+
+    def _sync(self, photo_ids: Iterable[int]) -> None:
+        if self.write_xmp:
+            self.sync_sidecars(photo_ids)
+
+
+def _label(row: tuple) -> Label:
+    prompts = tuple(json.loads(row[3])) if row[3] else None
+    return Label(row[0], row[1], row[2], prompts, row[4])
+
+
+def _clean_name(name: str) -> str:
+    cleaned = " ".join(name.split())
+    if not cleaned:
+        raise LabelError("A label needs a name.")
+    if "|" in cleaned or "/" in cleaned:
+        raise LabelError(f"A label name cannot contain '|' or '/' ('{cleaned}'): they separate levels in XMP.")
+    return cleaned
+
+
+def _prompts_json(prompts: Sequence[str] | None) -> str | None:
+    cleaned = [p.strip() for p in prompts or () if p.strip()]
+    return json.dumps(cleaned) if cleaned else None

@@ -1,0 +1,121 @@
+"""Runs the core indexer on its own lane and tells the window what it does.
+
+Why it looks like this:
+- Only this lane writes photos and vectors, with its own Store, one batch per transaction: a
+  window closed mid-index cancels the token, the current batch commits or rolls back whole,
+  and the next start resumes where it stopped (the indexer skips what already has a vector).
+- `on_batch` hands over the ids one batch committed; the records are read here, on the worker,
+  so the GUI thread receives ready-made `PhotoItem`s and only inserts rows.
+- Asking to index while a run is under way queues the folders for one more run, rather than
+  starting a second writer.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from photosift.gui.results_model import PhotoItem
+from photosift.gui.workers import Job, JobContext, Lane, thread_store
+
+
+class IndexController(QObject):
+    started = Signal()
+    progress = Signal(object)  # core IndexProgress
+    photos_added = Signal(list)  # list[PhotoItem] committed by one batch
+    finished = Signal(object)  # core IndexSummary (also when cancelled: summary.cancelled)
+    failed = Signal(str)
+    idle = Signal()  # after finished/failed, when no queued run follows
+
+    def __init__(self, db_path: Path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.db_path = db_path
+        self.batch_size = 32
+        self._lane = Lane("index", self)
+        self._job: Job | None = None
+        self._queued: list[Path] | None = None
+        self._queued_all = False
+        self._queued_model: object | None = None
+        self.last_summary: object | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._job is not None
+
+    @property
+    def paused(self) -> bool:
+        return self._job is not None and self._job.token.paused
+
+    def start(self, model: object, roots: list[Path] | None = None) -> None:
+        """Index `roots` (None = every folder of the library) with `model`."""
+        if self._job is not None:
+            if roots is None:
+                self._queued_all = True
+            else:
+                self._queued = (self._queued or []) + list(roots)
+            self._queued_model = model
+            return
+        job = Job(lambda ctx: self._work(ctx, model, roots), "index")
+        job.progress.connect(self.progress.emit)
+        job.partial.connect(self.photos_added.emit)
+        job.succeeded.connect(self._on_succeeded)
+        job.failed.connect(lambda error: self.failed.emit(str(error)))
+        job.finished.connect(lambda: self._on_finished(job))
+        self._job = job
+        self.started.emit()
+        self._lane.submit(job)
+
+    def pause(self) -> None:
+        if self._job is not None:
+            self._job.pause()
+
+    def resume(self) -> None:
+        if self._job is not None:
+            self._job.resume()
+
+    def cancel(self) -> None:
+        """Stop after the batch in hand; nothing queued runs."""
+        self._queued, self._queued_all = None, False
+        if self._job is not None:
+            self._job.cancel()
+
+    def shutdown(self) -> None:
+        self.cancel()
+        self._lane.shutdown()
+
+    def _work(self, ctx: JobContext, model: object, roots: list[Path] | None) -> object:
+        from photosift.core.indexer import index_library
+
+        store = thread_store(ctx, self.db_path)
+
+        def on_batch(photo_ids: list[int]) -> None:
+            ctx.partial([PhotoItem.from_record(r) for r in store.photos(photo_ids)])
+
+        return index_library(
+            store,
+            model,  # type: ignore[arg-type]
+            roots,
+            batch_size=self.batch_size,
+            progress=ctx.progress,
+            on_batch=on_batch,
+            cancel=ctx.cancel,
+        )
+
+    def _on_succeeded(self, summary: object) -> None:
+        self.last_summary = summary
+        self.finished.emit(summary)
+
+    def _on_finished(self, job: Job) -> None:
+        if job is not self._job:
+            return
+        self._job = None
+        model = self._queued_model
+        if self._queued_all:
+            self._queued, self._queued_all = None, False
+            self.start(model)
+        elif self._queued:
+            roots, self._queued = self._queued, None
+            self.start(model, roots)
+        else:
+            self.idle.emit()

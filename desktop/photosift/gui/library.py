@@ -1,0 +1,141 @@
+"""The library's folders and photos as the window needs them, read on the library lane.
+
+Why a lane of its own: counting 100k photos per folder, listing them for browsing or listing
+skipped files are queries that take from milliseconds to a second; none of it may run on the
+GUI thread, and none of it should wait behind an indexing batch or a search. Adding or removing
+a folder is a short write; SQLite's WAL lets it land between the indexer's batch commits.
+
+Every answer comes back as a signal carrying plain values (RootStats, PhotoItem, SkippedRecord).
+A newer browse request supersedes an older one that has not finished.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from photosift.gui.results_model import PhotoItem
+from photosift.gui.search_request import SearchRequest
+from photosift.gui.workers import Job, JobContext, Lane, thread_store
+
+
+def create_library_if_missing(db_path: Path) -> str | None:
+    """First run only: create the empty database before the lanes open it all at once.
+
+    Every lane opens its own connection, and a new file's schema would otherwise be created
+    by whichever gets there first while the others fail. An existing file is not touched (no
+    SQL on the GUI thread); returns a user-facing message if the file cannot be created.
+    """
+    if db_path.exists():
+        return None
+    from photosift.core.errors import StoreError
+    from photosift.core.store import Store
+
+    try:
+        Store(db_path).close()
+    except StoreError as exc:
+        return str(exc)
+    return None
+
+
+class LibraryController(QObject):
+    roots_changed = Signal(list)  # list[RootStats], in path order
+    folders_added = Signal(list)  # list[Path] that were new to the library
+    folder_removed = Signal(int)  # root id
+    photos_loaded = Signal(object, list)  # SearchRequest, list[PhotoItem] (browse mode)
+    skipped_loaded = Signal(list)  # list[SkippedRecord]
+    tags_loaded = Signal(list)  # list[str]
+    failed = Signal(str)
+
+    def __init__(self, db_path: Path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.db_path = db_path
+        self.model_spec: str | None = None
+        self._lane = Lane("library", self)
+        self._browse_lane = Lane("browse", self)
+
+    def set_model_spec(self, spec: str | None) -> None:
+        """Counts of "indexed" photos are per model: the one searches use."""
+        self.model_spec = spec
+
+    def refresh(self) -> None:
+        spec = self.model_spec
+        self._run(lambda ctx: _root_stats(thread_store(ctx, self.db_path), spec), self.roots_changed.emit)
+
+    def add_folders(self, folders: Sequence[Path]) -> None:
+        def work(ctx: JobContext) -> list[Path]:
+            store = thread_store(ctx, self.db_path)
+            added = []
+            for folder in folders:
+                folder = Path(folder).expanduser().resolve()
+                if folder.is_dir() and store.root_by_path(folder) is None:
+                    store.add_root(folder)
+                    added.append(folder)
+            return added
+
+        self._run(work, self._on_folders_added)
+
+    def remove_folder(self, root_id: int) -> None:
+        def work(ctx: JobContext) -> int:
+            thread_store(ctx, self.db_path).remove_root(root_id)
+            return root_id
+
+        self._run(work, self._on_folder_removed)
+
+    def load_photos(self, request: SearchRequest) -> None:
+        """Browse mode: every photo matching the request's filters (its text is ignored)."""
+        job = Job(lambda ctx: (request, _browse(thread_store(ctx, self.db_path), request)), "browse")
+        job.succeeded.connect(lambda result: self.photos_loaded.emit(*result))
+        job.failed.connect(self._on_failed)
+        self._browse_lane.submit(job, supersede=True)
+
+    def load_skipped(self, root_id: int | None = None) -> None:
+        self._run(lambda ctx: thread_store(ctx, self.db_path).skipped_files(root_id), self.skipped_loaded.emit)
+
+    def load_tags(self) -> None:
+        self._run(lambda ctx: _tag_names(thread_store(ctx, self.db_path)), self.tags_loaded.emit)
+
+    def shutdown(self) -> None:
+        self._lane.shutdown()
+        self._browse_lane.shutdown()
+
+    def _run(self, work, on_success) -> None:
+        job = Job(work, "library")
+        job.succeeded.connect(on_success)
+        job.failed.connect(self._on_failed)
+        self._lane.submit(job)
+
+    def _on_folders_added(self, added: list[Path]) -> None:
+        self.refresh()
+        if added:
+            self.folders_added.emit(added)
+
+    def _on_folder_removed(self, root_id: int) -> None:
+        self.refresh()
+        self.folder_removed.emit(root_id)
+
+    def _on_failed(self, error: Exception) -> None:
+        self.failed.emit(str(error))
+
+
+def _root_stats(store, spec: str | None) -> list:
+    record = store.model_by_spec(spec) if spec else None
+    return store.root_stats(record.id if record else None)
+
+
+def _browse(store, request: SearchRequest) -> list[PhotoItem]:
+    """Every photo passing the request's filters; the model puts them in order."""
+    from photosift.core.search import Filters, filtered_ids
+
+    filters = Filters(root_id=request.root_id, tag=request.tag, after=request.date_from, before=request.date_to)
+    ids = filtered_ids(store, filters).tolist()
+    return [PhotoItem.from_record(record) for record in store.photos(ids)]
+
+
+def _tag_names(store) -> list[str]:
+    from photosift.core.tag_store import TagStore
+
+    return sorted({label.name for label in TagStore(store).labels()}, key=str.casefold)
+

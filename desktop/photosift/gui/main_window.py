@@ -1,0 +1,406 @@
+"""The main window: library panel | search bar over the photo grid | tag panel, status bar below.
+
+The window is assembled from panels and controllers and only wires them together; all work
+runs on the controllers' lanes. Nothing on its start path imports torch or open_clip: the model
+is loaded by `ModelPresenter` after the window is on screen, and the window works for browsing
+before that (and without a model at all).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from photosift import APP_NAME, __version__
+from photosift.core.paths import display_path
+from photosift.gui import photo_actions
+from photosift.gui.grid_controller import GridController
+from photosift.gui.indexing import IndexController
+from photosift.gui.library import LibraryController, create_library_if_missing
+from photosift.gui.menus import build_menus
+from photosift.gui.model_loader import LoadedModel
+from photosift.gui.model_presenter import ModelPresenter
+from photosift.gui.panels.index_status import IndexStatus
+from photosift.gui.panels.library_panel import LibraryPanel
+from photosift.gui.panels.results_view import ResultsView
+from photosift.gui.panels.search_bar import SearchBar
+from photosift.gui.panels.skipped_dialog import SkippedFilesDialog
+from photosift.gui.panels.tag_panel import TagPanel
+from photosift.gui.results_model import ResultsModel, SortKey
+from photosift.gui.search_controller import SearchController, image_query
+from photosift.gui.search_request import SearchRequest
+from photosift.gui.settings import Settings, UiState
+from photosift.gui.thumbnails import ThumbnailLoader
+from photosift.gui.window_drops import dropped_paths, split_drop
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, settings: Settings, *, model_spec: str | None = None, ask_about_model: bool = True) -> None:
+        super().__init__()
+        self.settings = settings
+        self.db_path = settings.resolved_db_path()
+        self._started = False
+        self._shut_down = False
+        self.ui_state = UiState()
+        self._library_problem = create_library_if_missing(self.db_path)
+        self.setWindowTitle(APP_NAME)
+        self.setAcceptDrops(True)
+
+        self.thumbnails = ThumbnailLoader(settings.thumbnail_size, disk_cache_mb=settings.thumbnail_cache_mb, parent=self)
+        self.results = ResultsModel(self.thumbnails, self)
+        self.grid = ResultsView(self.results, settings.thumbnail_size, self)
+        self.search_bar = SearchBar(self)
+        self.library_panel = LibraryPanel(self)
+        self.index_status = IndexStatus(self)
+        self.models = ModelPresenter(settings, model_spec or settings.model_spec, self.db_path, self)
+        self.models.ask_when_missing = ask_about_model
+
+        self.library = LibraryController(self.db_path, self)
+        self.indexer = IndexController(self.db_path, self)
+        self.searcher = SearchController(self.db_path, self)
+        self.grid_control = GridController(self.results, self.grid, self.library, self.searcher, self)
+        self.tag_panel = TagPanel(self.db_path, parent=self, write_xmp=settings.write_xmp_sidecars)
+
+        self._build_layout()
+        self.actions_by_name = build_menus(self)
+        self.search_bar.set_relevance(settings.relevance)
+        self._connect()
+        self._restore_state()
+
+    # -- layout and wiring -----------------------------------------------------------------
+    def _build_layout(self) -> None:
+        center = QWidget(self)
+        column = QVBoxLayout(center)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.search_bar)
+        column.addWidget(self.grid, 1)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.library_panel)
+        self.splitter.addWidget(center)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setCollapsible(1, False)
+        self.splitter.setSizes([260, 940])
+        self.setCentralWidget(self.splitter)
+        self.tag_dock = QDockWidget(self.tr("Tags"), self)
+        self.tag_dock.setObjectName("tagDock")
+        self.tag_dock.setWidget(self.tag_panel)
+        self.tag_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.tag_dock)
+        self.statusBar().addPermanentWidget(self.index_status)
+        self.statusBar().addPermanentWidget(self.models.label)
+        self.resize(1280, 800)
+
+    def _connect(self) -> None:
+        self.search_bar.request_changed.connect(self._on_request)
+        self.search_bar.sort_changed.connect(self.set_sort)
+        self.search_bar.relevance.currentIndexChanged.connect(self._remember_relevance)
+        self.library_panel.folder_selected.connect(self.search_bar.set_folder)
+        self.library_panel.add_requested.connect(self.choose_folder_to_add)
+        self.library_panel.remove_requested.connect(self.remove_folder)
+        self.library_panel.rescan_requested.connect(self.rescan)
+        self.library_panel.skipped_requested.connect(self.show_skipped)
+        self.library.roots_changed.connect(self._on_roots_changed)
+        self.library.folders_added.connect(self._on_folders_added)
+        self.library.folder_removed.connect(self._on_folder_removed)
+        self.library.skipped_loaded.connect(self._show_skipped_dialog)
+        self.library.tags_loaded.connect(self.search_bar.set_tags)
+        self.library.failed.connect(lambda message: self.statusBar().showMessage(message, 10_000))
+        self.indexer.started.connect(self._on_index_started)
+        self.indexer.progress.connect(self.index_status.show_progress)
+        self.indexer.photos_added.connect(self._on_photos_added)
+        self.indexer.finished.connect(self._on_index_finished)
+        self.indexer.failed.connect(lambda message: QMessageBox.warning(self, self.tr("Indexing stopped"), message))
+        self.indexer.idle.connect(self._on_index_idle)
+        self.index_status.pause_toggled.connect(lambda paused: self.indexer.pause() if paused else self.indexer.resume())
+        self.index_status.cancel_requested.connect(self._stop_indexing)
+        self.models.state_changed.connect(self._on_model_state)
+        self.models.model_changed.connect(self._on_model_changed)
+        self.grid_control.overlay_action.connect(self._on_overlay_action)
+        self.grid_control.sort_shown.connect(self._show_sort)
+        self.grid.open_requested.connect(self.open_viewer)
+        self.grid.more_like_this.connect(self.search_similar)
+        self.grid.reveal_requested.connect(lambda ids: self._for_paths(ids[:1], photo_actions.reveal_in_file_manager))
+        self.grid.open_external_requested.connect(lambda ids: self._for_paths(ids, photo_actions.open_with_default_app))
+        self.grid.copy_paths_requested.connect(self.copy_paths)
+        self.grid.current_changed.connect(self.tag_panel.show_photo)
+        self.grid.selection_changed.connect(self.tag_panel.set_selection)
+        self.tag_panel.tag_filter_requested.connect(self.search_bar.set_tag)
+        self.tag_panel.tags_changed.connect(self._on_tags_changed)
+        self.tag_panel.tagging_finished.connect(lambda _summary: self._on_tags_changed([]))
+        self.tag_panel.write_xmp_changed.connect(self._remember_write_xmp)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._started:
+            self._started = True
+            QTimer.singleShot(0, self.start_background_work)
+
+    def start_background_work(self) -> None:
+        """Read the library and load the model, after the window is on screen."""
+        self._started = True
+        if self._library_problem:
+            QMessageBox.warning(self, self.tr("Library not available"), self._library_problem)
+        self.library.refresh()
+        self.library.load_tags()
+        self.grid_control.set_request(self.search_bar.request())
+        self.models.load()
+
+    @property
+    def loaded(self) -> LoadedModel | None:
+        """The model searches use, once loaded (None while loading or when there is none)."""
+        return self.models.loaded
+
+    # -- library -----------------------------------------------------------------------------
+    def choose_folder_to_add(self) -> None:
+        start = self.ui_state.text("last_folder", str(Path.home()))
+        chosen = QFileDialog.getExistingDirectory(self, self.tr("Add a photo folder"), start)
+        if chosen:
+            self.ui_state.set_text("last_folder", chosen)
+            self.add_folders([Path(chosen)])
+
+    def add_folders(self, folders: list[Path]) -> None:
+        self.library.add_folders(folders)
+
+    def remove_folder(self, root_id: int) -> None:
+        answer = QMessageBox.question(
+            self,
+            self.tr("Remove folder"),
+            self.tr("Remove this folder from the library? Its photos stay on disk; only PhotoSift forgets them."),
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.library.remove_folder(root_id)
+
+    def rescan(self) -> None:
+        if self.loaded is None:
+            self.statusBar().showMessage(self.tr("The library is rescanned as soon as the model is loaded."), 5000)
+            return
+        self.indexer.start(self.loaded.model)
+
+    def show_skipped(self, root_id: int | None) -> None:
+        self.library.load_skipped(root_id)
+
+    def _show_skipped_dialog(self, records: list) -> None:
+        SkippedFilesDialog(records, self).open()
+
+    def _on_roots_changed(self, stats: list) -> None:
+        self.library_panel.set_stats(stats)
+        self.search_bar.set_folders([(s.root.id, Path(s.root.path).name or s.root.path) for s in stats])
+        self.grid_control.set_has_folders(bool(stats))
+
+    def _on_folders_added(self, folders: list[Path]) -> None:
+        names = ", ".join(display_path(f.name) for f in folders)
+        if self.loaded is not None and self.loaded.matches_library:
+            self.indexer.start(self.loaded.model, folders)
+        else:
+            self.statusBar().showMessage(self.tr("Added {names}; indexing starts when the model is loaded.").format(names=names), 8000)
+        self.grid_control.refresh()
+
+    def _on_folder_removed(self, root_id: int) -> None:
+        self.searcher.invalidate()
+        if self.search_bar.request().root_id == root_id:
+            self.search_bar.set_folder(None)
+        self.grid_control.refresh()
+
+    # -- indexing ----------------------------------------------------------------------------
+    def _on_index_started(self) -> None:
+        self.index_status.start()
+        self.grid_control.set_indexing(True)
+
+    def _on_photos_added(self, items: list) -> None:
+        self.searcher.add_photos([item.id for item in items])
+        self.grid_control.add_indexed(items)
+
+    def _on_index_finished(self, summary) -> None:
+        skipped = sum(summary.skipped.values())
+        if summary.cancelled:
+            text = self.tr("Indexing stopped; {n} photos indexed. It resumes with the next rescan.")
+        else:
+            text = self.tr("Indexing finished: {n} new photos, {skipped} skipped.")
+        self.statusBar().showMessage(text.format(n=summary.indexed, skipped=skipped), 10_000)
+        if not summary.cancelled:
+            self.models.library_indexed()
+        self.library.refresh()
+        self.tag_panel.refresh()
+        if self.search_bar.request().is_search:
+            self.grid_control.refresh()
+
+    def _on_index_idle(self) -> None:
+        self.index_status.finish()
+        self.grid_control.set_indexing(False)
+
+    def _stop_indexing(self) -> None:
+        self.index_status.stopping()
+        self.indexer.cancel()
+
+    # -- model -------------------------------------------------------------------------------
+    def _on_model_state(self, state: str, detail: str) -> None:
+        self.search_bar.set_model_state({"mismatch": "ready"}.get(state, state))
+        self.grid_control.set_model_state(state, detail)
+        if state == "ready":
+            self.tag_panel.set_model(self.loaded.model if self.loaded else None)
+
+    def _on_model_changed(self, loaded: LoadedModel | None) -> None:
+        self.searcher.set_model(loaded.model if loaded else None)
+        self.tag_panel.set_model(loaded.model if loaded and loaded.matches_library else None)
+        if loaded is None:
+            return
+        self.library.set_model_spec(loaded.spec)
+        self.library.refresh()
+        if loaded.matches_library:
+            self.indexer.start(loaded.model)  # resume an interrupted run, pick up new photos
+
+    def _on_overlay_action(self, kind: str) -> None:
+        if kind == "add_folder":
+            self.choose_folder_to_add()
+        elif kind == "choose_model":
+            self.models.ask_for_model()
+        elif kind == "reindex" and self.loaded is not None:
+            self.indexer.start(self.loaded.model)
+
+    # -- searching and photos ---------------------------------------------------------------
+    def _on_request(self, request: SearchRequest) -> None:
+        self.library_panel.select_root(request.root_id)
+        self.tag_panel.set_current_folder(self._root_path(request.root_id))
+        self.grid_control.set_request(request)
+
+    def _root_path(self, root_id: int | None) -> Path | None:
+        stat = next((s for s in self.library_panel.stats() if s.root.id == root_id), None)
+        return Path(stat.root.path) if stat is not None else None
+
+    def _on_tags_changed(self, photo_ids: list[int]) -> None:
+        self.library.load_tags()
+        if self.search_bar.request().tag is not None:
+            self.grid_control.refresh()
+
+    def _remember_write_xmp(self, enabled: bool) -> None:
+        self.settings.write_xmp_sidecars = enabled
+        self.settings.save()
+
+    def _remember_relevance(self) -> None:
+        self.settings.relevance = self.search_bar.relevance.currentData()
+        self.settings.save()
+
+    def set_sort(self, key: SortKey) -> None:
+        self._show_sort(key)
+        self.grid_control.set_sort(key)
+
+    def _show_sort(self, key: SortKey) -> None:
+        self.search_bar.set_sort(key)
+        self.actions_by_name[f"sort_{key.value}"].setChecked(True)
+
+    def search(self, text: str) -> None:
+        self.search_bar.set_query(text)
+
+    def search_similar(self, photo_id: int) -> None:
+        self.search_bar.search_similar(photo_id)
+
+    def focus_search(self) -> None:
+        self.search_bar.query.setFocus()
+        self.search_bar.query.selectAll()
+
+    def open_viewer(self, photo_id: int) -> None:
+        from photosift.gui.panels.viewer import PhotoViewer
+
+        viewer = PhotoViewer(self.db_path, self.results.ids(), photo_id, parent=self)
+        viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        viewer.more_like_this.connect(self.search_similar)
+        viewer.show()
+
+    def copy_paths(self, ids: list[int]) -> None:
+        paths = [item.path for item in map(self.results.item_by_id, ids) if item is not None]
+        if paths:
+            photo_actions.copy_paths(paths)
+            self.statusBar().showMessage(self.tr("Copied {n} path(s)").format(n=len(paths)), 3000)
+
+    def _for_paths(self, ids: list[int], action) -> None:
+        for photo_id in ids:
+            item = self.results.item_by_id(photo_id)
+            if item is not None:
+                action(item.path)
+
+    # -- dialogs -----------------------------------------------------------------------------
+    def show_settings(self) -> None:
+        from photosift.gui.panels.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.settings, self, active_model_spec=self.loaded.spec if self.loaded else None)
+        dialog.settings_accepted.connect(self._apply_settings)
+        dialog.open()
+
+    def _apply_settings(self, new: Settings, model_changed: bool) -> None:
+        restart_needed = new.resolved_db_path() != self.db_path
+        device_changed = new.device != self.settings.device
+        self.settings = new
+        new.save()
+        if model_changed or device_changed:
+            self.models.load(new.model_spec, new.device)
+        if restart_needed:
+            QMessageBox.information(
+                self, self.tr("Restart needed"), self.tr("PhotoSift opens the new library the next time it starts.")
+            )
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            self.tr("About PhotoSift"),
+            self.tr("<b>PhotoSift {version}</b><p>Find photos by what is in them. Everything stays on this computer.</p>").format(
+                version=__version__
+            ),
+        )
+
+    # -- drag and drop -------------------------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if dropped_paths(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        folders, images = split_drop(dropped_paths(event.mimeData()))
+        if folders:
+            self.add_folders(folders)
+        elif images:
+            self.search_bar.set_query(image_query(images[0]))
+        event.acceptProposedAction()
+
+    # -- state and shutdown ----------------------------------------------------------------
+    def _restore_state(self) -> None:
+        geometry = self.ui_state.bytes("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        splitter = self.ui_state.bytes("window/splitter")
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+        state = self.ui_state.bytes("window/state")
+        if state is not None:
+            self.restoreState(state)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.ui_state.set_bytes("window/geometry", self.saveGeometry())
+        self.ui_state.set_bytes("window/splitter", self.splitter.saveState())
+        self.ui_state.set_bytes("window/state", self.saveState())
+        self.ui_state.sync()
+        self.shutdown()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        """Stop every lane: indexing finishes its batch (the database stays consistent)."""
+        if self._shut_down:
+            return
+        self._shut_down = True
+        self.tag_panel.shutdown()
+        self.indexer.shutdown()
+        self.searcher.shutdown()
+        self.library.shutdown()
+        self.models.shutdown()
+        self.thumbnails.shutdown()

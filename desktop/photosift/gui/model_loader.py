@@ -1,0 +1,107 @@
+"""Loads the CLIP model on its own lane after the window is up.
+
+Why: `import torch, open_clip` alone takes 4-5 s and loading weights more; the window must
+appear in under a second and stay usable for browsing meanwhile (or for good, when the model
+cannot be had). So the import happens here, inside the worker, never on the GUI thread's path.
+
+Which model: the user's setting if there is one, else the model the library was indexed with,
+else the default. `ready` carries a `LoadedModel` that also lists the models the library has
+vectors for, so the window can say "indexed with another model" and offer to re-index.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from photosift.gui.workers import Job, Lane
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    model: object  # core.models.ClipModel
+    spec: str
+    library_specs: tuple[str, ...]
+
+    @property
+    def matches_library(self) -> bool:
+        """False when the library has vectors, but none from this model."""
+        return not self.library_specs or self.spec in self.library_specs
+
+
+def choose_spec(requested: str | None, library_specs: list[str]) -> str:
+    from photosift.core.models import DEFAULT_MODEL_SPEC
+
+    if requested:
+        return requested
+    return library_specs[0] if library_specs else DEFAULT_MODEL_SPEC
+
+
+def _library_specs(db_path: Path) -> list[str]:
+    from photosift.core.store import Store
+
+    if not db_path.exists():
+        return []
+    with Store(db_path) as store:
+        return list(store.library_model_specs())
+
+
+def load_for_library(requested: str | None, device: str, db_path: Path) -> LoadedModel:
+    """Runs on the worker: resolve the spec against the library, then load the weights."""
+    from photosift.core.models import load_model
+
+    library_specs = _library_specs(db_path)
+    model = load_model(choose_spec(requested, library_specs), device=device)
+    return LoadedModel(model, model.spec, tuple(library_specs))
+
+
+class ModelLoader(QObject):
+    """Owns the model lane. Signals: `loading(spec_or_empty)`, `ready(LoadedModel)`,
+    `unavailable(message)` (no weights and no way to fetch them), `failed(message)`."""
+
+    loading = Signal(str)
+    ready = Signal(object)
+    unavailable = Signal(str)
+    failed = Signal(str)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._lane = Lane("model", self)
+        self.loaded: LoadedModel | None = None
+        self._job: Job | None = None
+
+    @property
+    def busy(self) -> bool:
+        return self._lane.busy
+
+    def load(self, requested: str | None, device: str, db_path: Path) -> None:
+        """Start loading; a load already under way is superseded (its result is dropped)."""
+        job = Job(lambda ctx: load_for_library(requested, device, db_path), "load-model")
+        job.succeeded.connect(lambda loaded: self._on_loaded(job, loaded))
+        job.failed.connect(lambda error: self._on_failed(job, error))
+        self._job = job
+        self.loading.emit(requested or "")
+        self._lane.submit(job, supersede=True)
+
+    def _on_loaded(self, job: Job, loaded: LoadedModel) -> None:
+        if job is not self._job:
+            return
+        self.loaded = loaded
+        self.ready.emit(loaded)
+
+    def _on_failed(self, job: Job, error: Exception) -> None:
+        if job is not self._job:
+            return
+        from photosift.core.errors import ModelUnavailableError, PhotoSiftError
+
+        if isinstance(error, ModelUnavailableError):
+            self.unavailable.emit(str(error))
+        elif isinstance(error, PhotoSiftError):
+            self.failed.emit(str(error))
+        else:
+            self.failed.emit(self.tr("The model could not be loaded: {error}").format(error=error))
+
+    def shutdown(self) -> None:
+        self._lane.shutdown()

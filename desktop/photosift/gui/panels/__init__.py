@@ -1,0 +1,1 @@
+"""The parts the main window is assembled from, one panel per module."""

@@ -1,0 +1,219 @@
+"""The search field, the strict-to-loose control, sorting and the filters above the grid.
+
+The bar only builds `SearchRequest`s; it never searches. A query runs on Enter at once, and
+~300 ms after the user stops typing, so results follow the typing without a search per key.
+While the model loads (or when there is none) the field says so and is read-only, because a
+query typed then could not run; browsing and filters keep working.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from PySide6.QtCore import QDate, QSignalBlocker, Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from photosift.gui.results_model import SortKey
+from photosift.gui.search_request import SearchRequest
+
+DEBOUNCE_MS = 300
+
+
+class SearchBar(QWidget):
+    request_changed = Signal(object)  # SearchRequest
+    sort_changed = Signal(object)  # SortKey
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._similar_to: int | None = None
+        self._debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
+        self._debounce.timeout.connect(self._emit_request)
+
+        self.query = QLineEdit(self)
+        self.query.setObjectName("searchField")
+        self.query.setClearButtonEnabled(True)
+        self.query.setMinimumHeight(30)
+        self.query.textEdited.connect(self._on_text_edited)
+        self.query.returnPressed.connect(self.run_now)
+        self.query.setToolTip(
+            self.tr(
+                "Describe what is in the photo. Combine: 'beach +sunset -people', "
+                "weight with '2:dog', or give an image file's path."
+            )
+        )
+
+        self.relevance = QComboBox(self)
+        for value, text in (
+            ("strict", self.tr("Strict")),
+            ("normal", self.tr("Normal")),
+            ("loose", self.tr("Loose")),
+            ("off", self.tr("Show all")),
+        ):
+            self.relevance.addItem(text, value)
+        self.relevance.setCurrentIndex(1)
+        self.relevance.setToolTip(self.tr("How close a photo must match to be shown"))
+        self.relevance.currentIndexChanged.connect(self._emit_if_searching)
+
+        self.sort = QComboBox(self)
+        for key, text in (
+            (SortKey.SCORE, self.tr("Best match")),
+            (SortKey.DATE, self.tr("Newest")),
+            (SortKey.NAME, self.tr("Name")),
+        ):
+            self.sort.addItem(text, key)
+        self.sort.setCurrentIndex(1)
+        self.sort.currentIndexChanged.connect(lambda: self.sort_changed.emit(self.sort.currentData()))
+
+        self.folder = QComboBox(self)
+        self.folder.addItem(self.tr("All folders"), None)
+        self.folder.setMinimumContentsLength(10)
+        self.folder.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.folder.currentIndexChanged.connect(self._emit_request)
+
+        self.tag = QComboBox(self)
+        self.tag.addItem(self.tr("Any tag"), None)
+        self.tag.setMinimumContentsLength(8)
+        self.tag.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.tag.currentIndexChanged.connect(self._emit_request)
+
+        self.use_dates = QCheckBox(self.tr("Taken"), self)
+        self.date_from = QDateEdit(QDate.currentDate().addYears(-1), self, calendarPopup=True)
+        self.date_to = QDateEdit(QDate.currentDate(), self, calendarPopup=True)
+        for widget in (self.date_from, self.date_to):
+            widget.setDisplayFormat("yyyy-MM-dd")
+            widget.setEnabled(False)
+            widget.dateChanged.connect(self._emit_request)
+        self.use_dates.toggled.connect(self._on_dates_toggled)
+
+        top = QHBoxLayout()
+        top.addWidget(self.query, 1)
+        top.addWidget(QLabel(self.tr("Match:"), self))
+        top.addWidget(self.relevance)
+        top.addWidget(QLabel(self.tr("Sort:"), self))
+        top.addWidget(self.sort)
+        filters = QHBoxLayout()
+        filters.addWidget(QLabel(self.tr("Folder:"), self))
+        filters.addWidget(self.folder)
+        filters.addSpacing(8)
+        filters.addWidget(QLabel(self.tr("Tag:"), self))
+        filters.addWidget(self.tag)
+        filters.addSpacing(8)
+        filters.addWidget(self.use_dates)
+        filters.addWidget(self.date_from)
+        filters.addWidget(QLabel("–", self))
+        filters.addWidget(self.date_to)
+        filters.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 4)
+        layout.setSpacing(6)
+        layout.addLayout(top)
+        layout.addLayout(filters)
+        self.set_model_state("loading")
+
+    # -- state from outside ----------------------------------------------------------------
+    def set_model_state(self, state: str) -> None:
+        """`loading`, `ready` or `unavailable`: only a ready model makes the field live."""
+        placeholders = {
+            "loading": self.tr("Loading the search model…"),
+            "ready": self.tr("Search your photos: “a dog on the beach”, “red car +night”…"),
+            "unavailable": self.tr("Search needs a model: choose one in Settings"),
+        }
+        self.query.setPlaceholderText(placeholders[state])
+        self.query.setReadOnly(state != "ready")
+        if state == "ready" and self.query.text().strip():
+            self.run_now()
+
+    def set_folders(self, folders: list[tuple[int, str]]) -> None:
+        self._refill(self.folder, self.tr("All folders"), folders)
+
+    def set_tags(self, tags: list[str]) -> None:
+        self._refill(self.tag, self.tr("Any tag"), [(t, t) for t in tags])
+
+    def set_tag(self, name: str | None) -> None:
+        """Filter by a tag (added to the list if the list has not caught up with it yet)."""
+        if name is not None and self.tag.findData(name) < 0:
+            self.tag.addItem(name, name)
+        self.tag.setCurrentIndex(max(0, self.tag.findData(name)))
+
+    def set_folder(self, root_id: int | None) -> None:
+        index = self.folder.findData(root_id)
+        self.folder.setCurrentIndex(max(0, index))
+
+    def set_relevance(self, level: str) -> None:
+        with QSignalBlocker(self.relevance):
+            self.relevance.setCurrentIndex(max(0, self.relevance.findData(level)))
+
+    def set_sort(self, key: SortKey) -> None:
+        with QSignalBlocker(self.sort):
+            self.sort.setCurrentIndex(max(0, self.sort.findData(key)))
+
+    def set_query(self, text: str) -> None:
+        """Put `text` in the field and search for it now (e.g. an image dropped on the window)."""
+        self.query.setText(text)
+        self.run_now()
+
+    def search_similar(self, photo_id: int) -> None:
+        """"More like this": the field empties, the request names the photo instead."""
+        self.query.clear()
+        self._similar_to = photo_id
+        self.run_now()
+
+    # -- building requests -----------------------------------------------------------------
+    def request(self) -> SearchRequest:
+        date_from = date_to = None
+        if self.use_dates.isChecked():
+            date_from = _timestamp(self.date_from.date())
+            date_to = _timestamp(self.date_to.date().addDays(1))
+        return SearchRequest(
+            text=self.query.text().strip(),
+            relevance=self.relevance.currentData(),
+            root_id=self.folder.currentData(),
+            tag=self.tag.currentData(),
+            date_from=date_from,
+            date_to=date_to,
+            similar_to=self._similar_to,
+        )
+
+    @Slot()
+    def run_now(self) -> None:
+        self._debounce.stop()
+        self._emit_request()
+
+    def _on_text_edited(self, text: str) -> None:
+        self._similar_to = None
+        self._debounce.start()
+
+    def _on_dates_toggled(self, on: bool) -> None:
+        self.date_from.setEnabled(on)
+        self.date_to.setEnabled(on)
+        self._emit_request()
+
+    def _emit_if_searching(self) -> None:
+        if self.request().is_search:
+            self._emit_request()
+
+    def _emit_request(self) -> None:
+        self.request_changed.emit(self.request())
+
+    @staticmethod
+    def _refill(combo: QComboBox, all_text: str, entries: list[tuple[object, str]]) -> None:
+        current = combo.currentData()
+        with QSignalBlocker(combo):
+            combo.clear()
+            combo.addItem(all_text, None)
+            for data, text in entries:
+                combo.addItem(text, data)
+            combo.setCurrentIndex(max(0, combo.findData(current)))
+
+
+def _timestamp(date: QDate) -> float:
+    return datetime.combine(date.toPython(), time()).timestamp()

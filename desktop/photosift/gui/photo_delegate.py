@@ -1,0 +1,114 @@
+"""Paints one grid cell: thumbnail (or a placeholder while it loads), name, and score.
+
+One delegate paints every visible cell, which is what lets the grid hold 100k photos. It never
+loads anything itself: the model answers `ThumbnailRole` from the thumbnail cache, or None
+while the image is on its way.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPalette
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+
+from photosift.gui.results_model import ItemRole, Mode, ThumbnailRole
+
+MARGIN = 6
+TEXT_GAP = 4
+
+
+class PhotoDelegate(QStyledItemDelegate):
+    def __init__(self, thumbnail_size: int = 160, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._size = thumbnail_size
+        self._mode = Mode.BROWSE
+
+    def set_thumbnail_size(self, size: int) -> None:
+        self._size = size
+
+    def set_mode(self, mode: Mode) -> None:
+        self._mode = mode
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        text_height = option.fontMetrics.height()
+        return QSize(self._size + 2 * MARGIN, self._size + 2 * MARGIN + TEXT_GAP + text_height)
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        item = index.data(ItemRole)
+        if item is None:
+            return
+        palette = option.palette
+        cell = option.rect
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        if selected:
+            highlight = QColor(palette.color(QPalette.ColorRole.Highlight))
+            highlight.setAlpha(90)
+            painter.setPen(palette.color(QPalette.ColorRole.Highlight))
+            painter.setBrush(highlight)
+            painter.drawRoundedRect(QRectF(cell).adjusted(1.5, 1.5, -1.5, -1.5), 6, 6)
+        elif option.state & QStyle.StateFlag.State_MouseOver:
+            hover = QColor(palette.color(QPalette.ColorRole.Highlight))
+            hover.setAlpha(30)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(hover)
+            painter.drawRoundedRect(QRectF(cell).adjusted(1.5, 1.5, -1.5, -1.5), 6, 6)
+
+        frame = QRect(cell.x() + MARGIN, cell.y() + MARGIN, self._size, self._size)
+        image = index.data(ThumbnailRole)
+        if isinstance(image, QImage) and not image.isNull():
+            painter.drawImage(_fit(image.size(), frame), image)
+        else:
+            self._paint_placeholder(painter, frame, palette, broken=isinstance(image, QImage))
+        if item.offline:
+            painter.fillRect(frame, QColor(0, 0, 0, 110))
+
+        text_rect = QRect(cell.x() + MARGIN, frame.bottom() + TEXT_GAP, self._size, option.fontMetrics.height())
+        painter.setPen(palette.color(QPalette.ColorRole.Text))
+        elided = option.fontMetrics.elidedText(item.name, Qt.TextElideMode.ElideMiddle, text_rect.width())
+        painter.drawText(text_rect, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter, elided)
+
+        if self._mode is Mode.SEARCH and item.score is not None:
+            self._paint_score(painter, frame, item.score, option)
+        painter.restore()
+
+    def _paint_placeholder(self, painter: QPainter, frame: QRect, palette: QPalette, *, broken: bool) -> None:
+        base = QColor(palette.color(QPalette.ColorRole.Mid))
+        base.setAlpha(60)
+        inset = frame.adjusted(8, 8, -8, -8)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(base)
+        painter.drawRoundedRect(QRectF(inset), 4, 4)
+        if broken:
+            painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+            painter.drawText(inset, Qt.AlignmentFlag.AlignCenter, "?")
+
+    def _paint_score(self, painter: QPainter, frame: QRect, score: float, option: QStyleOptionViewItem) -> None:
+        text = f"{score:.2f}"
+        font = QFont(option.font)
+        font.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
+        font.setBold(True)
+        painter.setFont(font)
+        metrics = painter.fontMetrics()
+        badge = QRect(0, 0, metrics.horizontalAdvance(text) + 10, metrics.height() + 2)
+        badge.moveTopRight(frame.topRight() + QPoint(-4, 4))
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(0, 0, 0, 160))
+        painter.drawRoundedRect(QRectF(badge), 4, 4)
+        painter.setPen(QColor("white"))
+        painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, text)
+
+
+def _fit(size: QSize, frame: QRect) -> QRect:
+    """The largest rect of `size`'s aspect ratio centred in `frame`, never enlarged past 2x."""
+    if size.width() <= 0 or size.height() <= 0:
+        return frame
+    scale = min(frame.width() / size.width(), frame.height() / size.height(), 2.0)
+    width, height = round(size.width() * scale), round(size.height() * scale)
+    return QRect(
+        frame.x() + (frame.width() - width) // 2, frame.y() + (frame.height() - height) // 2, width, height
+    )

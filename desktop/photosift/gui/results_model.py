@@ -1,0 +1,237 @@
+"""The photos shown in the grid, as a Qt item model: a plain list, testable without a window.
+
+Why it looks like this:
+- One model row per photo and one delegate painting them all: a widget per photo would not
+  survive 100k photos.
+- Rows are found by photo id (`row_of`), because everything that arrives later (a thumbnail,
+  photos committed by the indexer, a removed folder) names photos, not rows.
+- Two modes: "browse" (the library, newest first) and "search" (ranked results with their
+  scores). Sorting keeps the selection: rows move through persistent indexes.
+- Thumbnails come from a `ThumbnailLoader` (optional, so the model works headless); its
+  `ready(photo_id)` becomes `dataChanged` for that photo's row, if it is still shown.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from enum import Enum
+from pathlib import Path
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Slot
+
+from photosift.core.paths import display_path
+
+
+class SortKey(str, Enum):
+    SCORE = "score"
+    DATE = "date"
+    NAME = "name"
+
+
+class Mode(str, Enum):
+    BROWSE = "browse"
+    SEARCH = "search"
+
+
+@dataclass(frozen=True)
+class PhotoItem:
+    """What the grid needs to know about one photo."""
+
+    id: int
+    path: Path
+    mtime_ns: int
+    root_id: int | None = None
+    taken_at: float | None = None
+    score: float | None = None
+    width: int | None = None
+    height: int | None = None
+    offline: bool = False
+
+    @property
+    def name(self) -> str:
+        return display_path(self.path.name)
+
+    @property
+    def date(self) -> float:
+        """When the photo was taken, else when the file was last written."""
+        return self.taken_at if self.taken_at is not None else self.mtime_ns / 1e9
+
+    @classmethod
+    def from_record(cls, record: object, score: float | None = None) -> PhotoItem:
+        """From a core `PhotoRecord` (store.photo/photos)."""
+        return cls(
+            id=record.id,  # type: ignore[attr-defined]
+            path=Path(record.abspath),  # type: ignore[attr-defined]
+            mtime_ns=record.mtime_ns,  # type: ignore[attr-defined]
+            root_id=record.root_id,  # type: ignore[attr-defined]
+            taken_at=record.taken_at,  # type: ignore[attr-defined]
+            score=score,
+            width=getattr(record, "width", None),
+            height=getattr(record, "height", None),
+            offline=bool(getattr(record, "offline", False)),
+        )
+
+
+PhotoIdRole = Qt.ItemDataRole.UserRole + 1
+ItemRole = Qt.ItemDataRole.UserRole + 2
+ScoreRole = Qt.ItemDataRole.UserRole + 3
+ThumbnailRole = Qt.ItemDataRole.UserRole + 4
+
+
+def _sort_function(key: SortKey) -> Callable[[PhotoItem], tuple]:
+    """Best first: highest score, newest date, then name A-Z; ids break ties stably."""
+    if key is SortKey.SCORE:
+        return lambda item: (-(item.score if item.score is not None else float("-inf")), item.id)
+    if key is SortKey.DATE:
+        return lambda item: (-item.date, item.id)
+    return lambda item: (item.name.casefold(), item.id)
+
+
+class ResultsModel(QAbstractListModel):
+    def __init__(self, thumbnails: object | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._items: list[PhotoItem] = []
+        self._keys: list[tuple] = []
+        self._row_cache: dict[int, int] | None = {}
+        self._mode = Mode.BROWSE
+        self._sort_key = SortKey.DATE
+        self._thumbnails = thumbnails
+        if thumbnails is not None:
+            thumbnails.ready.connect(self._thumbnail_ready)  # type: ignore[attr-defined]
+
+    # -- Qt model interface ----------------------------------------------------------------
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._items)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._items):
+            return None
+        item = self._items[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return item.name
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return display_path(item.path)
+        if role == PhotoIdRole:
+            return item.id
+        if role == ItemRole:
+            return item
+        if role == ScoreRole:
+            return item.score
+        if role == ThumbnailRole and self._thumbnails is not None:
+            return self._thumbnails.thumbnail(item.id, item.path, item.mtime_ns)  # type: ignore[attr-defined]
+        return None
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
+
+    # -- content ---------------------------------------------------------------------------
+    @property
+    def mode(self) -> Mode:
+        return self._mode
+
+    @property
+    def sort_key(self) -> SortKey:
+        return self._sort_key
+
+    def items(self) -> list[PhotoItem]:
+        return list(self._items)
+
+    def item(self, row: int) -> PhotoItem:
+        return self._items[row]
+
+    def ids(self) -> list[int]:
+        return [item.id for item in self._items]
+
+    def row_of(self, photo_id: int) -> int | None:
+        return self._rows.get(photo_id)
+
+    def item_by_id(self, photo_id: int) -> PhotoItem | None:
+        row = self._rows.get(photo_id)
+        return None if row is None else self._items[row]
+
+    @property
+    def _rows(self) -> dict[int, int]:
+        """Photo id -> row, rebuilt lazily: one rebuild per batch of inserts, not per insert."""
+        if self._row_cache is None:
+            self._row_cache = {item.id: row for row, item in enumerate(self._items)}
+        return self._row_cache
+
+    def set_items(self, items: Iterable[PhotoItem], mode: Mode, sort_key: SortKey | None = None) -> None:
+        """Replace everything (a new search, or back to browsing). Search keeps its ranking."""
+        self.beginResetModel()
+        self._mode = mode
+        if sort_key is not None:
+            self._sort_key = sort_key
+        elif mode is Mode.BROWSE and self._sort_key is SortKey.SCORE:
+            self._sort_key = SortKey.DATE
+        elif mode is Mode.SEARCH:
+            self._sort_key = SortKey.SCORE
+        unique = {item.id: item for item in items}
+        keyed = sorted(((_sort_function(self._sort_key)(i), i) for i in unique.values()), key=lambda p: p[0])
+        self._keys = [key for key, _ in keyed]
+        self._items = [item for _, item in keyed]
+        self._reindex()
+        self.endResetModel()
+
+    def clear(self, mode: Mode | None = None) -> None:
+        self.set_items([], mode or self._mode)
+
+    def add_items(self, items: Sequence[PhotoItem]) -> None:
+        """Insert new photos where the current order puts them; known ids are updated in place."""
+        rows = self._rows
+        fresh: dict[int, PhotoItem] = {}
+        for item in items:
+            row = rows.get(item.id)
+            if row is None:
+                fresh[item.id] = item
+                continue
+            self._items[row] = item
+            index = self.index(row)
+            self.dataChanged.emit(index, index)
+        key_of = _sort_function(self._sort_key)
+        for item in fresh.values():
+            key = key_of(item)
+            row = bisect.bisect_left(self._keys, key)
+            self.beginInsertRows(QModelIndex(), row, row)
+            self._keys.insert(row, key)
+            self._items.insert(row, item)
+            self._row_cache = None
+            self.endInsertRows()
+
+    def remove_ids(self, photo_ids: Iterable[int]) -> None:
+        rows = sorted((self._rows[i] for i in set(photo_ids) if i in self._rows), reverse=True)
+        for row in rows:
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self._items[row]
+            del self._keys[row]
+            self._row_cache = None
+            self.endRemoveRows()
+
+    def sort_by(self, key: SortKey) -> None:
+        """Reorder keeping selection and current item (persistent indexes follow their photo)."""
+        self._sort_key = key
+        self.layoutAboutToBeChanged.emit()
+        old_persistent = self.persistentIndexList()
+        persistent_ids = [self._items[index.row()].id for index in old_persistent]
+        key_of = _sort_function(key)
+        keyed = sorted(((key_of(item), item) for item in self._items), key=lambda p: p[0])
+        self._keys = [k for k, _ in keyed]
+        self._items = [item for _, item in keyed]
+        self._reindex()
+        new_persistent = [self.index(self._rows[photo_id]) for photo_id in persistent_ids]
+        self.changePersistentIndexList(old_persistent, new_persistent)
+        self.layoutChanged.emit()
+
+    def _reindex(self) -> None:
+        self._row_cache = None
+
+    @Slot(int)
+    def _thumbnail_ready(self, photo_id: int) -> None:
+        row = self._rows.get(photo_id)
+        if row is not None:
+            index = self.index(row)
+            self.dataChanged.emit(index, index, [ThumbnailRole])

@@ -1,0 +1,114 @@
+"""Runs searches on their own lane, so a query never waits behind an indexing batch.
+
+Why it looks like this:
+- The core `SearchEngine` (every vector in memory, a text-embedding cache) lives in the lane
+  thread's state, loaded once per model and library. Photos the indexer commits reach it
+  through `add_photos(ids)`: the ids wait in a thread-safe list that the next search applies
+  with `engine.refresh(ids)`, so new photos are searchable without reloading 100k vectors, and
+  a superseded (cancelled) search never loses them. Removing a folder reloads the engine.
+- Each search supersedes the one before: while the user types, only the newest query runs.
+  The request is echoed with its results so the caller drops answers to older requests.
+- Results come back as `PhotoItem`s with their scores, read on the worker; the GUI thread only
+  swaps the model's rows.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from photosift.gui.results_model import PhotoItem
+from photosift.gui.search_request import SearchRequest
+from photosift.gui.workers import Job, JobContext, Lane
+
+TOP_K = 2000
+"""Results shown per search; beyond this a query is too vague to scroll through anyway."""
+
+
+class SearchController(QObject):
+    results = Signal(object, list)  # SearchRequest, list[PhotoItem] best first
+    failed = Signal(object, str)  # SearchRequest, message
+
+    def __init__(self, db_path: Path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.db_path = db_path
+        self._model: object | None = None
+        self._generation = 0
+        self._new_ids: list[int] = []
+        self._new_ids_lock = threading.Lock()
+        self._lane = Lane("search", self)
+
+    @property
+    def ready(self) -> bool:
+        return self._model is not None
+
+    def set_model(self, model: object | None) -> None:
+        self._model = model
+        self.invalidate()
+
+    def invalidate(self) -> None:
+        """The library lost photos (a folder removed): the next search reloads every vector."""
+        self._generation += 1
+
+    def add_photos(self, photo_ids: list[int]) -> None:
+        """Photos just indexed: the next search takes them in without a reload."""
+        with self._new_ids_lock:
+            self._new_ids.extend(photo_ids)
+
+    def search(self, request: SearchRequest) -> None:
+        model, generation = self._model, self._generation
+        if model is None:
+            return
+        job = Job(lambda ctx: self._run(ctx, model, generation, request), "search")
+        job.succeeded.connect(lambda items: self.results.emit(request, items))
+        job.failed.connect(lambda error: self.failed.emit(request, str(error)))
+        self._lane.submit(job, supersede=True)
+
+    def shutdown(self) -> None:
+        self._lane.shutdown()
+
+    # -- on the search lane ------------------------------------------------------------------
+    def _engine(self, ctx: JobContext, model: object, generation: int):
+        from photosift.core.search import SearchEngine
+
+        engine = ctx.state.get("engine")
+        if engine is None or engine.model is not model or ctx.state.get("generation") != generation:
+            if engine is not None:
+                engine.close()
+            ctx.state.pop("engine", None)
+            engine = SearchEngine(self.db_path, model)  # type: ignore[arg-type]
+            with self._new_ids_lock:
+                self._new_ids.clear()
+            engine.load()  # raises for an empty or other-model library: retried next search
+            ctx.state["engine"], ctx.state["generation"] = engine, generation
+        with self._new_ids_lock:
+            new_ids, self._new_ids = self._new_ids, []
+        if new_ids:
+            engine.refresh(new_ids)
+        return engine
+
+    def _run(self, ctx: JobContext, model: object, generation: int, request: SearchRequest) -> list[PhotoItem]:
+        from photosift.core.search import EmptyLibraryError, Filters
+
+        try:
+            engine = self._engine(ctx, model, generation)
+        except EmptyLibraryError:
+            return []
+        if ctx.cancelled:
+            return []
+        filters = Filters(root_id=request.root_id, tag=request.tag, after=request.date_from, before=request.date_to)
+        options = {"top_k": TOP_K, "cutoff": request.relevance, "filters": filters}
+        if request.similar_to is not None:
+            found = engine.similar(request.similar_to, **options)
+        else:
+            found = engine.search(request.text, **options)
+        scores = {hit.photo_id: hit.score for hit in found.hits}
+        records = engine.store().photos(list(scores))
+        return [PhotoItem.from_record(record, scores[record.id]) for record in records]
+
+
+def image_query(path: Path) -> str:
+    """The query text that searches by an image file (the core reads quoted image paths)."""
+    return f'"{path}"'

@@ -1,0 +1,63 @@
+"""A picture scaled to fit its widget, aspect kept, centred; or a message when there is none.
+
+Why not a QLabel with setScaledContents: that stretches the picture out of shape, and a label
+sized by its pixmap fights the dialog's layout when the user shrinks the window. Here the
+pixmap is scaled while painting, so any window size shows the whole photo.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtGui import QPainter, QPaintEvent, QPalette, QPixmap
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+
+class FitImageView(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._pixmap = QPixmap()
+        self._message = ""
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(200, 150)
+
+    def set_pixmap(self, pixmap: QPixmap) -> None:
+        self._pixmap = pixmap
+        self._message = ""
+        self.update()
+
+    def set_message(self, text: str) -> None:
+        """Show `text` instead of a picture (loading, or why the photo cannot be shown)."""
+        self._pixmap = QPixmap()
+        self._message = text
+        self.update()
+
+    def pixmap(self) -> QPixmap:
+        return self._pixmap
+
+    def message(self) -> str:
+        return self._message
+
+    def sizeHint(self) -> QSize:
+        return QSize(800, 600)
+
+    def image_rect(self) -> QRect:
+        """Where the picture lands: the largest rectangle of its aspect inside the widget."""
+        if self._pixmap.isNull():
+            return QRect()
+        size = self._pixmap.size().scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio)
+        if self._pixmap.width() <= self.width() and self._pixmap.height() <= self.height():
+            size = self._pixmap.size()  # small photos are not blown up into a blur
+        left = (self.width() - size.width()) // 2
+        top = (self.height() - size.height()) // 2
+        return QRect(left, top, size.width(), size.height())
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), self.palette().color(QPalette.ColorRole.Dark))
+        if self._pixmap.isNull():
+            painter.setPen(self.palette().color(QPalette.ColorRole.BrightText))
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+                             self._message)
+            return
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        painter.drawPixmap(self.image_rect(), self._pixmap)

@@ -1,0 +1,240 @@
+"""The whole app, driven like a person would: add a folder, wait, type, look at the grid."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
+from PySide6.QtGui import QDropEvent
+
+from photosift.core.store import Store
+from photosift.gui.model_dialog import ModelUnavailableDialog
+from photosift.gui.results_model import Mode
+from tests.gui.conftest import WAIT_MS, wait_indexing_done, wait_model_ready, wait_shown
+
+pytestmark = pytest.mark.gui
+
+
+def shown_labels(window, labels: dict, count: int) -> list[tuple[str, str]]:
+    return [labels[window.results.item(row).path.resolve()] for row in range(min(count, window.results.rowCount()))]
+
+
+def index_folder(qtbot, window, folder: Path) -> None:
+    wait_model_ready(qtbot, window)
+    wait_indexing_done(qtbot, window)
+    with qtbot.waitSignal(window.indexer.idle, timeout=WAIT_MS):
+        window.add_folders([folder])
+
+
+def test_add_folder_index_and_search_finds_red_circles(qtbot, make_window, photo_dir, toy_model_spec):
+    folder, labels = photo_dir
+    window = make_window(toy_model_spec)
+    wait_shown(qtbot, window, lambda request: not request.is_search)
+    assert window.grid.message_title() == "No photos yet"
+
+    index_folder(qtbot, window, folder)
+    wait_shown(qtbot, window, lambda request: not request.is_search)
+    qtbot.waitUntil(lambda: window.results.rowCount() == len(labels), timeout=WAIT_MS)
+    assert window.results.mode is Mode.BROWSE
+
+    qtbot.keyClicks(window.search_bar.query, "a red circle")
+    wait_shown(qtbot, window, lambda request: request.text == "a red circle")
+    assert window.results.mode is Mode.SEARCH
+    top = shown_labels(window, labels, 4)
+    assert top and top[0] == ("red", "circle")  # the toy model knows colours for sure, shapes mostly
+    assert [colour for colour, _shape in top] == ["red"] * len(top)
+    scores = [item.score for item in window.results.items()]
+    assert scores == sorted(scores, reverse=True) and None not in scores
+
+
+def test_photos_appear_while_indexing_and_the_gui_thread_stays_responsive(
+    qtbot, make_window, photo_dir, toy_model_spec
+):
+    folder, labels = photo_dir
+    window = make_window(toy_model_spec)
+    wait_model_ready(qtbot, window)
+    wait_indexing_done(qtbot, window)
+    window.indexer.batch_size = 8
+    counts_seen: list[int] = []
+    window.indexer.photos_added.connect(lambda _items: counts_seen.append(window.results.rowCount()))
+
+    gaps = StallMeter()
+    with qtbot.waitSignal(window.indexer.idle, timeout=WAIT_MS):
+        window.add_folders([folder])
+        gaps.start()
+    gaps.stop()
+    print(f"\nGUI thread: longest stall while indexing {len(labels)} photos: {gaps.longest_ms:.0f} ms")
+    assert gaps.ticks > 0
+    assert gaps.longest_ms < 2000
+    assert len(counts_seen) >= 2  # more than one batch reached the grid before the end
+    qtbot.waitUntil(lambda: window.results.rowCount() == len(labels), timeout=WAIT_MS)
+
+
+class StallMeter:
+    """A 10 ms timer on the GUI thread; the longest gap between ticks is the worst stall."""
+
+    def __init__(self) -> None:
+        from time import perf_counter
+
+        self._clock = perf_counter
+        self.timer = QTimer(interval=10)
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.timeout.connect(self._tick)
+        self.longest_ms = 0.0
+        self.ticks = 0
+        self._last = 0.0
+
+    def start(self) -> None:
+        self._last = self._clock()
+        self.timer.start()
+
+    def stop(self) -> None:
+        self.timer.stop()
+
+    def _tick(self) -> None:
+        now = self._clock()
+        self.longest_ms = max(self.longest_ms, (now - self._last) * 1000)
+        self._last = now
+        self.ticks += 1
+
+
+def test_cancel_mid_index_then_the_next_start_completes_the_library(
+    qtbot, make_window, photo_dir, toy_model_spec, db_path
+):
+    folder, labels = photo_dir
+    window = make_window(toy_model_spec)
+    wait_model_ready(qtbot, window)
+    wait_indexing_done(qtbot, window)
+    window.indexer.batch_size = 4
+    summaries = []
+    window.indexer.finished.connect(summaries.append)
+    with qtbot.waitSignal(window.indexer.idle, timeout=WAIT_MS):
+        with qtbot.waitSignal(window.indexer.photos_added, timeout=WAIT_MS):
+            window.add_folders([folder])
+        window.index_status.cancel_button.click()
+    assert summaries and summaries[-1].cancelled
+    with Store(db_path) as store:
+        partial = store.photo_count()
+    assert 0 < partial < len(labels)
+    window.close()
+
+    again = make_window(toy_model_spec)  # the next start resumes by itself
+    wait_model_ready(qtbot, again)
+    qtbot.waitUntil(lambda: again.indexer.last_summary is not None, timeout=WAIT_MS)
+    wait_indexing_done(qtbot, again)
+    assert not again.indexer.last_summary.cancelled
+    with Store(db_path) as store:
+        assert store.photo_count() == len(labels)
+        assert [s.pending for s in store.root_stats()] == [0]
+
+
+def test_closing_the_window_during_indexing_stops_cleanly(qtbot, make_window, photo_dir, toy_model_spec, db_path):
+    folder, labels = photo_dir
+    window = make_window(toy_model_spec)
+    wait_model_ready(qtbot, window)
+    wait_indexing_done(qtbot, window)
+    window.indexer.batch_size = 4
+    with qtbot.waitSignal(window.indexer.photos_added, timeout=WAIT_MS):
+        window.add_folders([folder])
+    window.close()  # waits for the batch in hand, then every lane stops
+    with Store(db_path) as store:
+        assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        photos = store.photo_count()
+        with_vectors = store.conn.execute("SELECT COUNT(DISTINCT photo_id) FROM embeddings").fetchone()[0]
+    assert 0 < photos <= len(labels)
+    assert with_vectors == photos  # no photo row was committed without its vector
+
+
+def test_no_file_is_written_beside_the_photos_with_xmp_off(qtbot, make_window, photo_dir, toy_model_spec):
+    folder, labels = photo_dir
+    before = sorted(p.name for p in folder.iterdir())
+    window = make_window(toy_model_spec)
+    assert window.settings.write_xmp_sidecars is False
+    index_folder(qtbot, window, folder)
+    window.search("a blue square")
+    wait_shown(qtbot, window, lambda request: request.text == "a blue square")
+    window.close()
+    assert sorted(p.name for p in folder.iterdir()) == before
+
+
+def test_more_like_this_and_photo_actions(qtbot, make_window, photo_dir, toy_model_spec):
+    folder, labels = photo_dir
+    window = make_window(toy_model_spec)
+    index_folder(qtbot, window, folder)
+    window.search("a green triangle")
+    wait_shown(qtbot, window, lambda request: request.text == "a green triangle")
+    photo = window.results.item(0)
+    menu = window.grid.build_menu(photo.id, [photo.id])
+    texts = [action.text() for action in menu.actions() if action.text()]
+    assert texts == ["More Like This", "Open", "Open With Default App", "Reveal in File Manager", "Copy Path"]
+
+    menu.actions()[0].trigger()
+    wait_shown(qtbot, window, lambda request: request.similar_to == photo.id)
+    assert window.search_bar.query.text() == ""
+    similar = shown_labels(window, labels, 1)
+    assert similar == [("green", "triangle")]
+    assert photo.id not in window.results.ids()
+
+    window.copy_paths([photo.id])
+    from PySide6.QtGui import QGuiApplication
+
+    assert QGuiApplication.clipboard().text() == str(photo.path)
+
+
+def test_dropping_a_folder_adds_it_and_an_image_searches_by_it(qtbot, make_window, photo_dir, toy_model_spec):
+    folder, labels = photo_dir
+    window = make_window(toy_model_spec)
+    wait_model_ready(qtbot, window)
+    wait_indexing_done(qtbot, window)
+    with qtbot.waitSignal(window.indexer.idle, timeout=WAIT_MS):
+        drop(window, folder)
+    qtbot.waitUntil(lambda: window.library_panel.tree.topLevelItemCount() == 2, timeout=WAIT_MS)
+
+    example = next(path for path, label in labels.items() if label == ("yellow", "star"))
+    drop(window, example)
+    wait_shown(qtbot, window, lambda request: request.is_search)
+    assert window.search_bar.query.text() == f'"{example}"'
+    assert shown_labels(window, labels, 1) == [("yellow", "star")]
+
+
+def drop(window, path: Path) -> None:
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    event = QDropEvent(
+        QPointF(200, 200), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
+    window.dropEvent(event)
+
+
+def test_skipped_files_are_listed_with_their_reason(qtbot, make_window, photo_dir, toy_model_spec):
+    folder, labels = photo_dir
+    (folder / "broken.jpg").write_bytes(b"\xff\xd8\xff\xe0 this is not really a jpeg")
+    window = make_window(toy_model_spec)
+    index_folder(qtbot, window, folder)
+    qtbot.waitUntil(lambda: window.library_panel.skipped_count() == 1, timeout=WAIT_MS)
+    assert "1 skipped" in window.library_panel.summary.text()
+    with qtbot.waitSignal(window.library.skipped_loaded, timeout=WAIT_MS):
+        window.library_panel.summary.linkActivated.emit("skipped")
+    from photosift.gui.panels.skipped_dialog import SkippedFilesDialog
+
+    qtbot.waitUntil(lambda: window.findChild(SkippedFilesDialog) is not None, timeout=WAIT_MS)
+    dialog = window.findChild(SkippedFilesDialog)
+    assert dialog.model.rowCount() == 1
+    assert dialog.model.item(0, 0).text().endswith("broken.jpg")
+    assert dialog.model.item(0, 1).text()  # the core's human reason
+    dialog.close()
+
+
+def test_without_a_model_the_app_explains_and_still_browses(qtbot, make_window, photo_dir, tmp_path):
+    missing = tmp_path / "no-model-here"
+    window = make_window(f"local-dir:{missing}", ask_about_model=True)
+    qtbot.waitUntil(lambda: window.findChild(ModelUnavailableDialog) is not None, timeout=WAIT_MS)
+    dialog = window.findChild(ModelUnavailableDialog)
+    assert dialog.isVisible()
+    assert window.search_bar.query.isReadOnly()
+    assert "model" in window.search_bar.query.placeholderText().lower()
+    dialog.reject()
+    window.search_bar.query.setText("anything")
+    window.search_bar.run_now()
+    assert window.grid.message_title() == "Search is not available"

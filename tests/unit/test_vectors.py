@@ -1,0 +1,125 @@
+"""VectorIndex: incremental updates, exact top-k (also through the int8 pass), the cut-off."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from photosift.core import vectors
+from photosift.core.vectors import (
+    VectorIndex,
+    cutoff_strength,
+    relevance,
+    relevance_cutoff,
+)
+
+
+def unit_rows(count: int, dim: int, seed: int = 0) -> np.ndarray:
+    rows = np.random.default_rng(seed).standard_normal((count, dim)).astype(np.float32)
+    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+def brute_force(ids: np.ndarray, matrix: np.ndarray, query: np.ndarray, k: int) -> list[int]:
+    scores = matrix @ query
+    order = np.lexsort((ids, -scores))
+    return ids[order[:k]].tolist()
+
+
+def test_upsert_remove_keep_ids_and_vectors_consistent() -> None:
+    data = unit_rows(500, 32)
+    index = VectorIndex(32, capacity=4)  # forces several growth steps
+    for start in range(0, 500, 37):
+        index.upsert(np.arange(start, min(start + 37, 500)) * 3 + 1, data[start : start + 37])
+    assert len(index) == 500
+    assert index.remove([1, 4, 999_999, 1]) == 2
+    changed = unit_rows(1, 32, seed=9)[0]
+    index.upsert([7], changed[None])
+    assert len(index) == 498
+    assert index.vector(1) is None and index.vector(4) is None
+    np.testing.assert_array_equal(index.vector(7), changed)
+    np.testing.assert_array_equal(index.vector(3 * 250 + 1), data[250])
+    assert sorted(index.ids.tolist()) == sorted(set((np.arange(500) * 3 + 1).tolist()) - {1, 4})
+
+
+def test_search_is_exact_top_k_with_filters_and_exclusions() -> None:
+    data = unit_rows(2000, 64, seed=1)
+    ids = np.arange(10, 2010, dtype=np.int64)
+    index = VectorIndex.from_arrays(ids, data)
+    query = data[5] * 0.6 + data[6] * 0.4
+    query /= np.linalg.norm(query)
+    ranked = index.search(query, 25)
+    assert ranked.ids.tolist() == brute_force(ids, data, query, 25)
+    assert np.all(np.diff(ranked.scores) <= 0)
+    only = ids[::3]
+    ranked = index.search(query, 10, only=only, exclude=[15])
+    allowed = np.isin(ids, only) & (ids != 15)
+    assert ranked.ids.tolist() == brute_force(ids[allowed], data[allowed], query, 10)
+    assert ranked.considered == int(allowed.sum())
+
+
+def test_int8_pass_returns_the_exact_top_k(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(vectors, "ACCEL_MIN_ROWS", 1000)
+    data = unit_rows(6000, 128, seed=2)
+    ids = np.arange(6000, dtype=np.int64) * 2
+    index = VectorIndex.from_arrays(ids, data)
+    if index.backend != "int8":
+        pytest.skip("torch's int8 kernel is not available here")
+    for seed in range(5):
+        query = data[seed * 100] + 0.5 * unit_rows(1, 128, seed=100 + seed)[0]
+        query /= np.linalg.norm(query)
+        ranked = index.search(query, 50)
+        assert ranked.ids.tolist() == brute_force(ids, data, query, 50)
+        np.testing.assert_allclose(ranked.scores, np.sort(data @ query)[::-1][:50], atol=1e-5)
+    more = unit_rows(10, 128, seed=3)
+    index.upsert(np.arange(100_000, 100_010), more)  # the shadow follows updates
+    index.remove(ids[:100])
+    ranked = index.search(more[4], 1)
+    assert ranked.ids.tolist() == [100_004]
+
+
+def test_cutoff_levels_and_slider_values() -> None:
+    assert cutoff_strength("off") == 0.0
+    assert cutoff_strength("loose") < cutoff_strength("normal") < cutoff_strength("strict")
+    assert cutoff_strength(0.3) == 0.3
+    with pytest.raises(ValueError):
+        cutoff_strength("medium")
+    with pytest.raises(ValueError):
+        cutoff_strength(1.5)
+
+
+def kept(scores: np.ndarray, level: str) -> int:
+    best = np.sort(scores)[::-1][:1000]
+    return relevance_cutoff(best, relevance(best, scores), len(scores), cutoff_strength(level))
+
+
+def test_cutoff_keeps_standouts_and_drops_noise() -> None:
+    rng = np.random.default_rng(4)
+    noise = rng.normal(0.2, 0.01, 5000).astype(np.float32)
+    with_matches = np.concatenate([noise, rng.normal(0.3, 0.005, 20).astype(np.float32)])
+    assert 20 <= kept(with_matches, "normal") < 60
+    assert kept(with_matches, "off") == 1000
+    assert kept(noise, "strict") < 15 < kept(noise, "normal") < 60 < kept(noise, "loose") < 500
+
+
+def test_noise_kept_stays_small_as_the_library_grows() -> None:
+    rng = np.random.default_rng(5)
+    small = kept(rng.normal(0, 1, 1_000), "normal")
+    large = kept(rng.normal(0, 1, 200_000), "normal")
+    assert small < 30 and large < 60
+
+
+def test_a_group_set_apart_by_a_gap_is_kept_even_with_modest_z() -> None:
+    rng = np.random.default_rng(6)
+    two_modes = np.concatenate([rng.normal(-1, 0.05, 480), rng.normal(1, 0.05, 480)])
+    group = rng.normal(1.6, 0.01, 40)
+    scores = np.concatenate([two_modes, group]).astype(np.float32)
+    best = np.sort(scores)[::-1][:1000]
+    z = relevance(best, scores)
+    assert z[0] < 2  # the floor alone would keep nothing
+    assert kept(scores, "normal") == 40
+    assert kept(two_modes.astype(np.float32), "normal") < 10
+
+
+def test_tiny_libraries_are_not_cut() -> None:
+    scores = np.array([0.3, 0.2, 0.1], np.float32)
+    assert relevance_cutoff(scores, relevance(scores, scores), 3, 1.0) == 3
