@@ -69,6 +69,7 @@ def photo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+@pytest.mark.slow
 def test_index_json_summary_then_skipped_listing(tmp_path: Path, photo_dir: Path, toy_model_spec: str) -> None:
     db = tmp_path / "lib.sqlite3"
     result = photosift("index", photo_dir, "--model", toy_model_spec, "--db", db, "--json", "--batch-size", "16")
@@ -88,6 +89,12 @@ def test_index_json_summary_then_skipped_listing(tmp_path: Path, photo_dir: Path
     text = photosift("skipped", "--db", db)
     assert "broken.jpg: truncated or corrupt" in text.stdout
 
+    redone = photosift("index", "--db", db, "--reindex", "--json")
+    assert redone.returncode == 0, redone.stderr
+    redone_summary = json.loads(redone.stdout)
+    assert (redone_summary["indexed"], redone_summary["unchanged"]) == (200, 0)
+    assert redone_summary["skipped"] == {"corrupt": 1}  # skipped files are tried again too
+
 
 @pytest.mark.parametrize(
     "args, message",
@@ -96,6 +103,7 @@ def test_index_json_summary_then_skipped_listing(tmp_path: Path, photo_dir: Path
         (["index", "--model", "local-dir:/no/such/model"], "does not exist"),
         (["index", "--batch-size", "0", "."], "at least 1"),
         (["skipped"], "No library database"),
+        (["index"], "no folders yet"),
     ],
 )
 def test_fatal_errors_are_one_line_without_traceback(tmp_path: Path, photo_dir: Path, args: list[str], message: str) -> None:
@@ -117,6 +125,7 @@ def test_unusable_database_is_reported(tmp_path: Path, photo_dir: Path, toy_mode
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_sigkill_midway_then_rerun_equals_uninterrupted(tmp_path: Path, photo_dir: Path, toy_model_spec: str) -> None:
     killed_db, clean_db = tmp_path / "killed.sqlite3", tmp_path / "clean.sqlite3"
     common = ["--model", toy_model_spec, "--batch-size", "4", "--workers", "1"]
@@ -137,6 +146,7 @@ def test_sigkill_midway_then_rerun_equals_uninterrupted(tmp_path: Path, photo_di
         np.testing.assert_allclose(resumed[relpath], vector, atol=1e-6)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(os.name != "posix", reason="SIGINT delivery to a child is POSIX-only here")
 def test_ctrl_c_cancels_cleanly_with_status_130(tmp_path: Path, photo_dir: Path, toy_model_spec: str) -> None:
     db = tmp_path / "lib.sqlite3"

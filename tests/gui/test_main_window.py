@@ -169,21 +169,22 @@ def test_more_like_this_and_photo_actions(qtbot, make_window, photo_dir, toy_mod
     texts = [action.text() for action in menu.actions() if action.text()]
     assert texts == ["More Like This", "Open", "Open With Default App", "Reveal in File Manager", "Copy Path"]
 
+    assert window.copy_paths([photo.id]) == str(photo.path)  # (offscreen Qt has no clipboard)
     menu.actions()[0].trigger()
     wait_shown(qtbot, window, lambda request: request.similar_to == photo.id)
     assert window.search_bar.query.text() == ""
-    similar = shown_labels(window, labels, 1)
-    assert similar == [("green", "triangle")]
+    similar = shown_labels(window, labels, 3)
+    assert similar and {colour for colour, _shape in similar} == {labels[photo.path.resolve()][0]}
     assert photo.id not in window.results.ids()
 
-    window.copy_paths([photo.id])
-    from PySide6.QtGui import QGuiApplication
 
-    assert QGuiApplication.clipboard().text() == str(photo.path)
+def test_dropping_a_folder_adds_it_and_an_image_searches_by_it(
+    qtbot, make_window, photo_dir, toy_model_spec, tmp_path
+):
+    from tests.toyworld import generate_photos
 
-
-def test_dropping_a_folder_adds_it_and_an_image_searches_by_it(qtbot, make_window, photo_dir, toy_model_spec):
     folder, labels = photo_dir
+    outside = generate_photos(tmp_path / "elsewhere", 24, seed=99)
     window = make_window(toy_model_spec)
     wait_model_ready(qtbot, window)
     wait_indexing_done(qtbot, window)
@@ -191,11 +192,12 @@ def test_dropping_a_folder_adds_it_and_an_image_searches_by_it(qtbot, make_windo
         drop(window, folder)
     qtbot.waitUntil(lambda: window.library_panel.tree.topLevelItemCount() == 2, timeout=WAIT_MS)
 
-    example = next(path for path, label in labels.items() if label == ("yellow", "star"))
+    example = next(p.path for p in outside if (p.color, p.shape) == ("yellow", "star"))
+    window.search_bar.relevance.setCurrentIndex(window.search_bar.relevance.findData("loose"))
     drop(window, example)
     wait_shown(qtbot, window, lambda request: request.is_search)
     assert window.search_bar.query.text() == f'"{example}"'
-    assert shown_labels(window, labels, 1) == [("yellow", "star")]
+    assert [colour for colour, _shape in shown_labels(window, labels, 2)] == ["yellow", "yellow"]
 
 
 def drop(window, path: Path) -> None:
@@ -238,3 +240,87 @@ def test_without_a_model_the_app_explains_and_still_browses(qtbot, make_window, 
     window.search_bar.query.setText("anything")
     window.search_bar.run_now()
     assert window.grid.message_title() == "Search is not available"
+
+
+def test_a_library_indexed_with_another_model_offers_to_reindex(
+    qtbot, make_window, photo_dir, toy_model, toy_model_spec, db_path
+):
+    from photosift.core.indexer import index_library
+
+    folder, labels = photo_dir
+    with Store(db_path) as store:
+        index_library(store, toy_model, [folder])
+        with store.transaction():  # as if another model had built this library
+            store.conn.execute("UPDATE models SET spec = 'ViT-B-32/another'")
+    window = make_window(toy_model_spec)
+    wait_model_ready(qtbot, window)
+    assert not window.loaded.matches_library
+    wait_shown(qtbot, window, lambda request: not request.is_search)
+    assert window.results.rowCount() == len(labels)  # browsing needs no model
+
+    window.search("a red circle")
+    qtbot.waitUntil(lambda: window.grid.message_title() == "This library was indexed with another model", timeout=WAIT_MS)
+    with qtbot.waitSignal(window.indexer.idle, timeout=WAIT_MS):
+        window.grid.overlay.button.click()
+    wait_shown(qtbot, window, lambda request: request.text == "a red circle")
+    assert window.loaded.matches_library
+    assert window.results.rowCount() > 0 and window.results.item(0).score is not None
+
+
+def test_folder_filter_narrows_browsing_and_search(qtbot, make_window, photo_dir, toy_model_spec, tmp_path):
+    from tests.toyworld import generate_photos
+
+    folder, labels = photo_dir
+    second = tmp_path / "second"
+    generate_photos(second, 8, seed=3)
+    window = make_window(toy_model_spec)
+    index_folder(qtbot, window, folder)
+    with qtbot.waitSignal(window.indexer.idle, timeout=WAIT_MS):
+        window.add_folders([second])
+    qtbot.waitUntil(lambda: window.library_panel.tree.topLevelItemCount() == 3, timeout=WAIT_MS)
+
+    window.library_panel.tree.setCurrentItem(window.library_panel.tree.topLevelItem(2))
+    root_id = window.library_panel.current_root_id()
+    assert window.search_bar.request().root_id == root_id
+    wait_shown(qtbot, window, lambda request: request.root_id == root_id and not request.is_search)
+    assert {item.path.parent for item in window.results.items()} == {second.resolve()}
+    assert window.results.rowCount() == 8
+
+    window.search_bar.relevance.setCurrentIndex(window.search_bar.relevance.findData("off"))
+    window.search("something red")
+    wait_shown(qtbot, window, lambda request: request.text == "something red" and request.root_id == root_id)
+    assert 0 < window.results.rowCount() <= 8
+    assert {item.path.parent for item in window.results.items()} == {second.resolve()}
+
+
+def test_double_click_target_opens_the_viewer_on_that_photo(qtbot, make_window, photo_dir, toy_model_spec):
+    from photosift.gui.panels.viewer import PhotoViewer
+
+    folder, labels = photo_dir
+    window = make_window(toy_model_spec)
+    index_folder(qtbot, window, folder)
+    qtbot.waitUntil(lambda: window.results.rowCount() == len(labels), timeout=WAIT_MS)
+    photo_id = window.results.item(3).id
+    window.grid.open_requested.emit(photo_id)
+    viewer = window.findChild(PhotoViewer)
+    assert viewer is not None and viewer.isVisible()
+    qtbot.waitUntil(lambda: viewer.current_photo_id() == photo_id, timeout=WAIT_MS)
+    viewer.close()
+
+
+def test_pause_holds_indexing_and_resume_finishes_it(qtbot, make_window, photo_dir, toy_model_spec, db_path):
+    folder, labels = photo_dir
+    window = make_window(toy_model_spec)
+    wait_model_ready(qtbot, window)
+    wait_indexing_done(qtbot, window)
+    window.indexer.batch_size = 4
+    with qtbot.waitSignal(window.indexer.photos_added, timeout=WAIT_MS):
+        window.add_folders([folder])
+    window.index_status.pause_button.click()
+    assert window.indexer.paused
+    assert window.index_status.pause_button.text() == "Resume"
+    with qtbot.waitSignal(window.indexer.idle, timeout=WAIT_MS):
+        window.index_status.pause_button.click()
+    assert not window.indexer.last_summary.cancelled
+    with Store(db_path) as store:
+        assert store.photo_count() == len(labels)

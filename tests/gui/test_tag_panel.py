@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox, QPushButton
 
 from photosift.core.indexer import index_library
 from photosift.core.store import Store
@@ -110,17 +110,17 @@ def test_tagging_a_folder_shows_tags_and_the_score_chart(qtbot, panel, library, 
     changed: list[list[int]] = []
     panel.tags_changed.connect(changed.append)
     panel.set_current_folder(library.folder)
-    summary = tag_everything(qtbot, panel, panel.tag_folder_button)
+    summary = tag_everything(qtbot, panel, panel.run_box.folder_button)
     assert summary.photos == len(library.photos) and not summary.cancelled
     assert sorted(changed[0]) == sorted(library.photos)
-    assert panel.tag_folder_button.isEnabled()
+    assert panel.run_box.folder_button.isEnabled()
 
     show(qtbot, panel, photo_id)
-    bars = panel.chart.bars()
+    bars = panel.photo_view.chart.bars()
     assert {bar.label for bar in bars[:2]} == {truth.color, truth.shape}
     assert [bar.score for bar in bars] == sorted((bar.score for bar in bars), reverse=True)
     highlighted = {bar.label for bar in bars if bar.assigned}
-    assigned = {chip.label for chip in panel.tag_list.tags() if chip.state == "assigned"}
+    assigned = {chip.label for chip in panel.photo_view.tag_list.tags() if chip.state == "assigned"}
     in_db = {name for name, (_, state) in tag_states(library.db, photo_id).items() if state == "assigned"}
     assert highlighted and highlighted == assigned == in_db & {bar.label for bar in bars}
 
@@ -128,22 +128,23 @@ def test_tagging_a_folder_shows_tags_and_the_score_chart(qtbot, panel, library, 
 def test_a_rejected_tag_stays_rejected_after_tagging_again(qtbot, panel, library, toy_model):  # type: ignore[no-untyped-def]
     photo_id = well_understood_photo(library, toy_model)
     colour = library.photos[photo_id].color
-    tag_everything(qtbot, panel, panel.tag_library_button)
+    tag_everything(qtbot, panel, panel.run_box.library_button)
     show(qtbot, panel, photo_id)
     changed: list[list[int]] = []
     panel.tags_changed.connect(changed.append)
     with qtbot.waitSignal(panel.photo_shown, timeout=WAIT_MS):
-        qtbot.mouseClick(panel.tag_list.action_button(colour, "reject"), Qt.MouseButton.LeftButton)
+        reject = panel.photo_view.tag_list.action_button(colour, "reject")
+        qtbot.mouseClick(reject, Qt.MouseButton.LeftButton)
     assert changed == [[photo_id]]
     assert tag_states(library.db, photo_id)[colour] == ("auto", "rejected")
 
-    tag_everything(qtbot, panel, panel.tag_library_button)
+    tag_everything(qtbot, panel, panel.run_box.library_button)
     show(qtbot, panel, photo_id)
     assert tag_states(library.db, photo_id)[colour] == ("auto", "rejected")
-    chips = {chip.label: chip for chip in panel.tag_list.tags()}
+    chips = {chip.label: chip for chip in panel.photo_view.tag_list.tags()}
     assert chips[colour].state == "rejected"
-    assert panel.tag_list.action_button(colour, "accept") is not None
-    bar = next(bar for bar in panel.chart.bars() if bar.label == colour)
+    assert panel.photo_view.tag_list.action_button(colour, "accept") is not None
+    bar = next(bar for bar in panel.photo_view.chart.bars() if bar.label == colour)
     assert bar.rejected and not bar.assigned
 
 
@@ -151,21 +152,22 @@ def test_manual_tag_and_clicking_a_tag_filters(qtbot, panel, library):  # type: 
     photo_id = next(iter(library.photos))
     show(qtbot, panel, photo_id)
     with qtbot.waitSignal(panel.photo_shown, timeout=WAIT_MS):
-        qtbot.keyClicks(panel.add_edit, "favourite")
-        qtbot.mouseClick(panel.add_button, Qt.MouseButton.LeftButton)
+        qtbot.keyClicks(panel.photo_view.add_edit, "favourite")
+        qtbot.mouseClick(panel.photo_view.add_button, Qt.MouseButton.LeftButton)
     assert tag_states(library.db, photo_id)["favourite"] == ("manual", "assigned")
-    chip = next(chip for chip in panel.tag_list.tags() if chip.label == "favourite")
+    chip = next(chip for chip in panel.photo_view.tag_list.tags() if chip.label == "favourite")
     assert (chip.source, chip.state) == ("manual", "assigned")
     qtbot.waitUntil(lambda: "favourite" in {label.name for label in panel.vocabulary.labels()}, timeout=WAIT_MS)
 
-    name_button = panel.tag_list.findChild(type(panel.add_button), "filter:favourite")
+    name_button = panel.photo_view.tag_list.findChild(QPushButton, "filter:favourite")
     with qtbot.waitSignal(panel.tag_filter_requested, timeout=5_000) as wanted:
         qtbot.mouseClick(name_button, Qt.MouseButton.LeftButton)
     assert wanted.args == ["favourite"]
 
-    top = panel.chart.bars()[0].label
+    chart = panel.photo_view.chart
     with qtbot.waitSignal(panel.tag_filter_requested, timeout=5_000) as wanted:
-        qtbot.mouseClick(panel.chart, Qt.MouseButton.LeftButton, pos=QPoint(panel.chart.width() // 2, 12))
+        qtbot.mouseClick(chart, Qt.MouseButton.LeftButton, pos=QPoint(chart.width() // 2, 12))
+    top = chart.bars()[0].label
     assert wanted.args == [top]
 
 
@@ -173,12 +175,12 @@ def test_selected_photos_get_typed_tags_and_can_be_tagged_alone(qtbot, panel, li
     chosen = sorted(library.photos)[:3]
     panel.set_selection(chosen)
     show(qtbot, panel, chosen[0])
-    assert panel.tag_selected_button.text() == "Selected (3)"
-    summary = tag_everything(qtbot, panel, panel.tag_selected_button)
+    assert panel.run_box.selected_button.text() == "Selected (3)"
+    summary = tag_everything(qtbot, panel, panel.run_box.selected_button)
     assert summary.photos == 3
     with qtbot.waitSignal(panel.tags_changed, timeout=WAIT_MS) as changed:
-        panel.add_edit.setText("holiday")
-        panel.add_manual_tag()
+        panel.photo_view.add_edit.setText("holiday")
+        panel.photo_view.submit_typed_tag()
     assert sorted(changed.args[0]) == chosen
     with Store(library.db) as store:
         assert TagStore(store, write_xmp=False).photos_with_tag("holiday") == chosen
@@ -235,15 +237,15 @@ def test_sidecars_appear_only_with_the_box_ticked(qtbot, tmp_path, toy_model):  
     panel = TagPanel(library.db, toy_model)
     qtbot.addWidget(panel)
     try:
-        assert not panel.xmp_check.isChecked()
-        tag_everything(qtbot, panel, panel.tag_library_button)
+        assert not panel.run_box.xmp_check.isChecked()
+        tag_everything(qtbot, panel, panel.run_box.library_button)
         assert not list(library.folder.rglob("*.xmp"))
 
         with qtbot.waitSignal(panel.write_xmp_changed, timeout=5_000) as toggled:
-            box = panel.xmp_check
+            box = panel.run_box.xmp_check
             qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
         assert toggled.args == [True]
-        summary = tag_everything(qtbot, panel, panel.tag_library_button)
+        summary = tag_everything(qtbot, panel, panel.run_box.library_button)
         sidecars = list(library.folder.rglob("*.xmp"))
         assert summary.sidecars_written == len(sidecars) > 0
         assert all(Path(str(s)[: -len(".xmp")]).is_file() for s in sidecars)
@@ -259,13 +261,13 @@ def test_without_a_model_tags_show_and_tagging_waits(qtbot, library, toy_model):
     qtbot.addWidget(panel)
     try:
         show(qtbot, panel, photo_id)
-        assert not panel.tag_library_button.isEnabled()
-        assert [chip.label for chip in panel.tag_list.tags()] == ["kept"]
-        assert panel.chart.bars() == []
+        assert not panel.run_box.library_button.isEnabled()
+        assert [chip.label for chip in panel.photo_view.tag_list.tags()] == ["kept"]
+        assert panel.photo_view.chart.bars() == []
         with qtbot.waitSignal(panel.photo_shown, timeout=WAIT_MS):
             panel.set_model(toy_model)
-        assert panel.tag_library_button.isEnabled()
-        assert len(panel.chart.bars()) == 8
-        assert np.isfinite([bar.score for bar in panel.chart.bars()]).all()
+        assert panel.run_box.library_button.isEnabled()
+        assert len(panel.photo_view.chart.bars()) == 8
+        assert np.isfinite([bar.score for bar in panel.photo_view.chart.bars()]).all()
     finally:
         panel.shutdown()

@@ -101,6 +101,7 @@ def test_rename_move_delete_and_edit(tmp_path: Path, store: Store, toy_model) ->
     summary = index_library(store, toy_model, None, batch_size=4)
 
     assert (summary.moved, summary.removed, summary.indexed) == (2, 1, 1)
+    assert summary.removed_ids == [ids[f"a/{a[2]}"]]
     after, after_blobs = ids_by_path(store), vectors_by_path(store, toy_model.spec)
     assert after["a/renamed.jpg"] == ids[f"a/{a[0]}"]
     assert after_blobs["a/renamed.jpg"] == blobs[f"a/{a[0]}"]

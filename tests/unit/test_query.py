@@ -45,7 +45,10 @@ def test_image_paths_are_image_terms(tmp_path: Path) -> None:
     (tmp_path / "my photo.PNG").write_bytes((tmp_path / "ref.jpg").read_bytes())
     query = parse_query('2:dog + ./ref.jpg sunny "my photo.PNG"', base_dir=tmp_path)
     assert [(t.kind, t.weight) for t in query.terms] == [
-        ("text", 2.0), ("image", 1.0), ("text", 1.0), ("image", 1.0)
+        ("text", 2.0),
+        ("image", 1.0),
+        ("text", 1.0),
+        ("image", 1.0),
     ]
     assert query.terms[1].value == tmp_path / "ref.jpg"
     assert query.texts == ["dog", "sunny"]

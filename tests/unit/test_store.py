@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from photosift.core.paths import encode_relpath
-from photosift.core.store import PAGE_SIZE, PhotoMove, PhotoWrite, SkipWrite, Store
+from photosift.core.store import PAGE_SIZE, SCHEMA_VERSION, PhotoMove, PhotoWrite, SkipWrite, Store
 
 DIM = 8
 
@@ -159,3 +159,28 @@ def test_remove_model_vectors_forgets_the_model(store: Store, root) -> None:
     assert store.model_by_spec("m") is None and store.library_model_specs() == []
     assert store.photo_count() == 4  # photos and their tags stay
     assert store.register_model("m", DIM * 2, {}).dim == DIM * 2
+
+
+def test_concurrent_first_open_migrates_once(tmp_path: Path) -> None:
+    """Several threads opening a brand-new library at once (GUI workers at first start)."""
+    import threading
+
+    path = tmp_path / "fresh.sqlite3"
+    errors: list[BaseException] = []
+
+    def open_and_close() -> None:
+        try:
+            Store(path).close()
+        except BaseException as exc:  # noqa: BLE001 - collected for the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_and_close) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with Store(path) as store:
+        assert store.schema_version() == SCHEMA_VERSION
+        assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert store.db.execute("PRAGMA page_size").fetchone()[0] == PAGE_SIZE

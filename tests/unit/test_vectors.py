@@ -70,6 +70,10 @@ def test_int8_pass_returns_the_exact_top_k(monkeypatch: pytest.MonkeyPatch) -> N
         ranked = index.search(query, 50)
         assert ranked.ids.tolist() == brute_force(ids, data, query, 50)
         np.testing.assert_allclose(ranked.scores, np.sort(data @ query)[::-1][:50], atol=1e-5)
+    allowed = (ids % 4 == 0) & (ids != ids[400])  # a filter: half the rows, minus one
+    ranked = index.search(data[400], 30, only=ids[ids % 4 == 0], exclude=[ids[400]])
+    assert ranked.ids.tolist() == brute_force(ids[allowed], data[allowed], data[400], 30)
+    assert ranked.considered == int(allowed.sum())
     more = unit_rows(10, 128, seed=3)
     index.upsert(np.arange(100_000, 100_010), more)  # the shadow follows updates
     index.remove(ids[:100])

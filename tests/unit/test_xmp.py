@@ -35,7 +35,10 @@ FOREIGN = """<?xpacket begin='\ufeff' id='W5M0MpCehiHzreSzNTczkc9d'?>
 def exiftool(path: Path) -> dict:
     out = subprocess.run(
         [EXIFTOOL, "-j", "-struct", "-XMP:all", str(path)],  # type: ignore[list-item]
-        capture_output=True, text=True, check=True, timeout=60,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
     )
     return json.loads(out.stdout)[0]
 
@@ -77,10 +80,15 @@ def test_merge_keeps_foreign_content_and_replaces_only_our_tags(photo: Path) -> 
     assert data["Rating"] == 4
     assert as_list(data["Creator"]) == ["Ada Lovelace"]
     assert sorted(as_list(data["Subject"])) == ["dog", "holiday", "park"]
-    assert sorted(as_list(data["HierarchicalSubject"])) == ["PhotoSift|animals|dog", "PhotoSift|places|park"]
+    assert sorted(as_list(data["HierarchicalSubject"])) == [
+        "PhotoSift|animals|dog",
+        "PhotoSift|places|park",
+    ]
     text = sidecar.read_text(encoding="utf-8")
-    assert "acme:mood=\"calm\"" in text and ">keep me</acme:note>" in text and 'kind="private"' in text
-    assert "xmlns:acme=\"http://example.com/acme/1.0/\"" in text
+    assert (
+        'acme:mood="calm"' in text and ">keep me</acme:note>" in text and 'kind="private"' in text
+    )
+    assert 'xmlns:acme="http://example.com/acme/1.0/"' in text
     write_tags(photo, [])
     data = exiftool(sidecar)
     assert as_list(data["Subject"]) == ["holiday"] and "HierarchicalSubject" not in data

@@ -34,6 +34,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="index a few generated photos with --model, run one search, exit 0 on success",
     )
+    parser.add_argument(
+        "--screenshot-query",
+        metavar="TEXT",
+        help="with --screenshot and --model: show the results of this search",
+    )
     parser.add_argument("--model", metavar="SPEC", help="model spec for --self-test/--screenshot")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:

@@ -11,6 +11,7 @@ import argparse
 import signal
 import sys
 import time
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -51,7 +52,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     index.add_argument("--workers", type=_positive, default=None, metavar="N",
                        help="decoding threads (default: number of CPUs, at most 8)")
     index.add_argument("--reindex", action="store_true",
-                       help="forget this model's vectors and skipped files, then embed everything again")
+                       help="forget this model's vectors and skipped files, then embed "
+                       "everything again")
     add_json_option(index)
     index.set_defaults(func=run_index)
 
@@ -85,6 +87,9 @@ def run_index(args: argparse.Namespace) -> int:
     from photosift.core.models import DEFAULT_MODEL_SPEC, load_model
     from photosift.core.store import Store
 
+    # Pillow warns about odd metadata on stderr; the summary and `photosift skipped` already
+    # say everything a user needs, and the warnings would break the progress line.
+    warnings.filterwarnings("ignore", module=r"PIL\.")
     if not db_path(args).exists():
         check_folders(None, args.folders)  # fail before creating a library for nothing
     with Store(db_path(args)) as store:

@@ -25,23 +25,28 @@ if TYPE_CHECKING:
     from photosift.core.search import Filters, SearchEngine, SearchResults
 
 QUERY_HELP = (
-    "words are one text term; +TERM adds, -TERM subtracts, N:TERM weighs a term; a path "
-    "ending in .jpg/.png/... is an image; #ID is a library photo; \"quotes\" keep text literal. "
-    "Example: 'beach +sunset -people'"
+    "Words are one text term; +TERM adds, -TERM subtracts, N:TERM weighs a term; a path "
+    'ending in .jpg/.png/... is an image; #ID is a library photo; "quotes" keep text literal. '
+    "Quote the query in the shell: photosift search 'beach +sunset -people' (a query that "
+    "starts with '-' needs -- before it)."
 )
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     search = subparsers.add_parser(
-        "search", help="find photos by text, image or a combined query",
+        "search",
+        help="find photos by text, image or a combined query",
         description="Find photos matching a query. " + QUERY_HELP,
     )
-    search.add_argument("query", nargs="+", metavar="QUERY", help="the query (quote it in the shell)")
+    search.add_argument(
+        "query", nargs="+", metavar="QUERY", help="the query (quote it in the shell)"
+    )
     _add_common(search)
     search.set_defaults(func=run_search)
 
     similar = subparsers.add_parser(
-        "similar", help="find photos like a photo",
+        "similar",
+        help="find photos like a photo",
         description="Find photos like PHOTO: a photo in the library or any image file.",
     )
     similar.add_argument("photo", metavar="PHOTO", help="image file, or #ID of a library photo")
@@ -50,19 +55,33 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--top", type=int, default=20, metavar="N", help="at most N results (default 20)")
     parser.add_argument(
-        "--cutoff", choices=("strict", "normal", "loose", "off"), default="normal",
+        "--top", type=int, default=20, metavar="N", help="at most N results (default 20)"
+    )
+    parser.add_argument(
+        "--cutoff",
+        choices=("strict", "normal", "loose", "off"),
+        default="normal",
         help="drop results that do not stand out from the library for this query (default normal)",
     )
     parser.add_argument("--folder", type=Path, metavar="P", help="only photos in this folder")
-    parser.add_argument("--after", type=_date, metavar="YYYY-MM-DD", help="taken on or after this day")
+    parser.add_argument(
+        "--after", type=_date, metavar="YYYY-MM-DD", help="taken on or after this day"
+    )
     parser.add_argument("--before", type=_date, metavar="YYYY-MM-DD", help="taken before this day")
     parser.add_argument("--camera", metavar="C", help="camera make/model contains C")
     parser.add_argument("--tag", metavar="T", help="only photos tagged T")
-    parser.add_argument("--type", dest="types", action="append", default=[], metavar="EXT",
-                        help="file type, e.g. jpg (repeat or comma-separate for several)")
-    parser.add_argument("--online-only", action="store_true", help="leave out photos on offline drives")
+    parser.add_argument(
+        "--type",
+        dest="types",
+        action="append",
+        default=[],
+        metavar="EXT",
+        help="file type, e.g. jpg (repeat or comma-separate for several)",
+    )
+    parser.add_argument(
+        "--online-only", action="store_true", help="leave out photos on offline drives"
+    )
     add_json_option(parser)
     add_db_option(parser)
     add_model_option(parser)
@@ -80,8 +99,15 @@ def filters_from(args: argparse.Namespace) -> Filters:
     from photosift.core.search import Filters
 
     types = tuple(t.strip() for value in args.types for t in value.split(",") if t.strip())
-    return Filters(folder=args.folder, after=args.after, before=args.before, camera=args.camera,
-                   tag=args.tag, file_types=types, exclude_offline=args.online_only)
+    return Filters(
+        folder=args.folder,
+        after=args.after,
+        before=args.before,
+        camera=args.camera,
+        tag=args.tag,
+        file_types=types,
+        exclude_offline=args.online_only,
+    )
 
 
 def open_engine(args: argparse.Namespace) -> SearchEngine:
@@ -116,8 +142,9 @@ def choose_spec(args: argparse.Namespace) -> str:
 
 def run_search(args: argparse.Namespace) -> int:
     engine = open_engine(args)
-    results = engine.search(" ".join(args.query), top_k=_top(args), cutoff=args.cutoff,
-                            filters=filters_from(args))
+    results = engine.search(
+        " ".join(args.query), top_k=_top(args), cutoff=args.cutoff, filters=filters_from(args)
+    )
     return _print(engine, results, args)
 
 
@@ -130,7 +157,9 @@ def run_similar(args: argparse.Namespace) -> int:
         if not args.photo[1:].isdigit():
             raise QueryError(f"'{args.photo}' is not a photo id; write it as #123.")
         photo = int(args.photo[1:])
-    results = engine.similar(photo, top_k=_top(args), cutoff=args.cutoff, filters=filters_from(args))
+    results = engine.similar(
+        photo, top_k=_top(args), cutoff=args.cutoff, filters=filters_from(args)
+    )
     return _print(engine, results, args)
 
 
@@ -148,11 +177,23 @@ def _print(engine: SearchEngine, results: SearchResults, args: argparse.Namespac
     records = {r.id: r for r in engine.store().photos([h.photo_id for h in results.hits])}
     rows = [(hit, records[hit.photo_id]) for hit in results.hits if hit.photo_id in records]
     if args.json:
-        print_json({
-            "model": engine.model.spec, "considered": results.considered, "cut": results.cut,
-            "results": [{"photo_id": h.photo_id, "path": display_path(r.abspath), "score": round(h.score, 4),
-                         "relevance": round(h.relevance, 2), "offline": r.offline} for h, r in rows],
-        })
+        print_json(
+            {
+                "model": engine.model.spec,
+                "considered": results.considered,
+                "cut": results.cut,
+                "results": [
+                    {
+                        "photo_id": h.photo_id,
+                        "path": display_path(r.abspath),
+                        "score": round(h.score, 4),
+                        "relevance": round(h.relevance, 2),
+                        "offline": r.offline,
+                    }
+                    for h, r in rows
+                ],
+            }
+        )
         return 0
     for hit, record in rows:
         print(f"{hit.score:.3f}\t{display_path(record.abspath)}")

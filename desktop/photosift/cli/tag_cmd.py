@@ -28,37 +28,63 @@ if TYPE_CHECKING:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     tag = subparsers.add_parser(
-        "tag", help="auto-tag photos with the vocabulary",
+        "tag",
+        help="auto-tag photos with the vocabulary",
         description="Tag photos with every vocabulary label whose calibrated score passes its "
         "threshold. PATHs are folders or files of the library; none = the whole library.",
     )
-    tag.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="folder or photo in the library")
-    tag.add_argument("--labels", metavar="FILE|L1,L2",
-                     help="only these labels: a file with one per line, or a comma list "
-                     "(labels not yet in the vocabulary are added)")
-    tag.add_argument("--threshold", type=float, metavar="X",
-                     help="default threshold in background standard deviations (default 3.0)")
-    tag.add_argument("--write-xmp", action="store_true",
-                     help="also write the tags to NAME.EXT.xmp sidecars beside the photos")
+    tag.add_argument(
+        "paths", nargs="*", type=Path, metavar="PATH", help="folder or photo in the library"
+    )
+    tag.add_argument(
+        "--labels",
+        metavar="FILE|L1,L2",
+        help="only these labels: a file with one per line, or a comma list "
+        "(labels not yet in the vocabulary are added)",
+    )
+    tag.add_argument(
+        "--threshold",
+        type=float,
+        metavar="X",
+        help="default threshold in background standard deviations (default 3.0)",
+    )
+    tag.add_argument(
+        "--write-xmp",
+        action="store_true",
+        help="also write the tags to NAME.EXT.xmp sidecars beside the photos",
+    )
     _common(tag)
     tag.set_defaults(func=run_tag)
 
-    tags = subparsers.add_parser("tags", help="show every label's score for one photo",
-                                 description="Rank the vocabulary for PHOTO (a file or #ID).")
+    tags = subparsers.add_parser(
+        "tags",
+        help="show every label's score for one photo",
+        description="Rank the vocabulary for PHOTO (a file or #ID).",
+    )
     tags.add_argument("photo", metavar="PHOTO")
-    tags.add_argument("--top", type=int, default=None, metavar="N", help="show only the N best labels")
+    tags.add_argument(
+        "--top", type=int, default=None, metavar="N", help="show only the N best labels"
+    )
     _common(tags)
     tags.set_defaults(func=run_tags)
 
-    vocabulary = subparsers.add_parser("vocabulary", help="list or edit the auto-tagging labels",
-                                       description="List or edit the labels auto-tagging uses.")
+    vocabulary = subparsers.add_parser(
+        "vocabulary",
+        help="list or edit the auto-tagging labels",
+        description="List or edit the labels auto-tagging uses.",
+    )
     _common(vocabulary, model=False)
     actions = vocabulary.add_subparsers(dest="action", metavar="ACTION")
     listing = actions.add_parser("list", help="list the labels (the default)")
     add = actions.add_parser("add", help="add a label, or change one")
     add.add_argument("name", metavar="NAME")
-    add.add_argument("--prompt", dest="prompts", action="append", metavar="P",
-                     help="a text describing the label (repeat; default: templates around NAME)")
+    add.add_argument(
+        "--prompt",
+        dest="prompts",
+        action="append",
+        metavar="P",
+        help="a text describing the label (repeat; default: templates around NAME)",
+    )
     add.add_argument("--group", metavar="G")
     add.add_argument("--threshold", type=float, metavar="X")
     remove = actions.add_parser("remove", help="delete a label and its tags")
@@ -66,8 +92,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     rename = actions.add_parser("rename", help="rename a label, keeping its tags")
     rename.add_argument("old", metavar="OLD")
     rename.add_argument("new", metavar="NEW")
-    listing.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
-                         help="print machine-readable JSON")
+    listing.add_argument(
+        "--json", action="store_true", default=argparse.SUPPRESS, help="print machine-readable JSON"
+    )
     for parser in (listing, add, remove, rename):
         add_db_option(parser)  # its default is "not given", so it never hides the parent's --db
     vocabulary.set_defaults(func=run_vocabulary, action="list")
@@ -99,15 +126,18 @@ def run_tag(args: argparse.Namespace) -> int:
         labels = _labels(tags, args.labels) if args.labels else None
         tagger = _tagger(args, store, labels, write_xmp=True if args.write_xmp else None)
         photo_ids = _photo_ids(store, tagger, args.paths) if args.paths else None
-        summary = tagger.run(photo_ids, threshold=args.threshold,
-                             progress=_progress if sys.stderr.isatty() else None)
+        summary = tagger.run(
+            photo_ids, threshold=args.threshold, progress=_progress if sys.stderr.isatty() else None
+        )
         if sys.stderr.isatty():
             print(file=sys.stderr)
     if args.json:
         print_json(vars(summary))
         return 0
-    print(f"Tagged {summary.photos} photos with {summary.labels} labels: "
-          f"{summary.assigned} auto tags.")
+    print(
+        f"Tagged {summary.photos} photos with {summary.labels} labels: "
+        f"{summary.assigned} auto tags."
+    )
     if tagger.tags.write_xmp:
         print(f"Wrote {summary.sidecars_written} XMP sidecars.")
     for error in summary.sidecar_errors:
@@ -116,8 +146,12 @@ def run_tag(args: argparse.Namespace) -> int:
 
 
 def _progress(progress: TagProgress) -> None:
-    print(f"\rtagging {progress.done}/{progress.total} ({progress.rate:.0f} photos/s)",
-          end="", file=sys.stderr, flush=True)
+    print(
+        f"\rtagging {progress.done}/{progress.total} ({progress.rate:.0f} photos/s)",
+        end="",
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 def _labels(tags: TagStore, spec: str) -> list:
@@ -162,6 +196,8 @@ def run_tags(args: argparse.Namespace) -> int:
         if photo_id is None:
             raise QueryError(f"{args.photo} is not a photo of the library; index it first.")
         scores = _tagger(args, store).label_scores(photo_id)[: args.top]
+        if not scores:
+            raise QueryError(f"{args.photo} has no vector yet; run `photosift index` first.")
     if args.json:
         print_json([vars(s) for s in scores])
         return 0
@@ -181,12 +217,14 @@ def run_vocabulary(args: argparse.Namespace) -> int:
         tags.ensure_vocabulary()
         if args.action == "add":
             if tags.label(args.name) is None:
-                label = tags.add_label(args.name, group=args.group, prompts=args.prompts,
-                                       threshold=args.threshold)
+                label = tags.add_label(
+                    args.name, group=args.group, prompts=args.prompts, threshold=args.threshold
+                )
                 print(f"Added '{label.name}'.")
             else:
-                label = tags.update_label(args.name, group=args.group, prompts=args.prompts,
-                                          threshold=args.threshold)
+                label = tags.update_label(
+                    args.name, group=args.group, prompts=args.prompts, threshold=args.threshold
+                )
                 print(f"Updated '{label.name}'.")
         elif args.action == "remove":
             tags.remove_label(args.name)
@@ -201,8 +239,17 @@ def run_vocabulary(args: argparse.Namespace) -> int:
 
 def _list(labels: list, as_json: bool) -> None:
     if as_json:
-        print_json([{"name": l.name, "group": l.group, "prompts": list(l.prompts or []),
-                     "threshold": l.threshold} for l in labels])
+        print_json(
+            [
+                {
+                    "name": label.name,
+                    "group": label.group,
+                    "prompts": list(label.prompts or []),
+                    "threshold": label.threshold,
+                }
+                for label in labels
+            ]
+        )
         return
     group = object()
     for label in labels:

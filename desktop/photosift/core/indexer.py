@@ -69,9 +69,13 @@ class IndexSummary:
     offline_roots: list[str] = field(default_factory=list)
     cancelled: bool = False
     seconds: float = 0.0
+    removed_ids: list[int] = field(default_factory=list)  # photo rows deleted by this run
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """JSON-able counts (without the id list)."""
+        data = asdict(self)
+        del data["removed_ids"]
+        return data
 
 
 @dataclass
@@ -136,6 +140,7 @@ def index_library(
     summary.unchanged = plan.unchanged + plan.skipped_unchanged
     summary.moved = len(plan.moves)
     summary.removed = len(plan.removed_photo_ids)
+    summary.removed_ids = list(plan.removed_photo_ids)
     summary.offline_roots = [r.path for r in plan.offline_roots]
     embedder = _Embedder(store, model, model_id, batch_size, report, on_batch, cancel)
     embedder.run(plan.work, workers, decode_timeout, summary)
@@ -196,6 +201,7 @@ class _Embedder:
         self.report, self.on_batch, self.cancel = report, on_batch, cancel
         self.done = 0
         self.total = 0
+        self.removed_ids: list[int] = []
         self.started = time.monotonic()
 
     def rate(self) -> float:
@@ -232,6 +238,7 @@ class _Embedder:
         finally:
             pool.close()
             summary.skipped = dict(sorted(skipped.items()))
+            summary.removed_ids += self.removed_ids
 
     def _prepare(self, work: Work) -> _Prepared | ImageSkip:
         """Runs on a worker thread: everything that does not need the model's forward pass."""
@@ -278,6 +285,9 @@ class _Embedder:
             if isinstance(s, ImageSkip)
         ]  # fmt: skip
         skipped.update(s.reason for s in skips)
+        self.removed_ids += [
+            w.photo_id for w, s in batch if isinstance(s, ImageSkip) and w.photo_id is not None
+        ]
         if not batch:
             return 0
         ids = self.store.commit_batch(self.model_id, photos, skips)

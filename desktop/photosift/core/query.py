@@ -148,7 +148,9 @@ def _tokens(text: str) -> list[_Token]:
 def _weight(number: str, text: str) -> float:
     value = float(number)
     if not math.isfinite(value) or value <= 0:
-        raise QueryError(f"Weights must be positive numbers ('{number}:' in '{text}'), e.g. '2:dog'.")
+        raise QueryError(
+            f"Weights must be positive numbers ('{number}:' in '{text}'), e.g. '2:dog'."
+        )
     return value
 
 

@@ -141,7 +141,9 @@ def require_model(store: Store, model: ClipModel) -> int:
 
 
 class SearchEngine:
-    def __init__(self, db_path: str | Path, model: ClipModel, *, text_cache_size: int = 512) -> None:
+    def __init__(
+        self, db_path: str | Path, model: ClipModel, *, text_cache_size: int = 512
+    ) -> None:
         self.db_path = Path(db_path)
         self.model = model
         self.index = VectorIndex(model.dim)
@@ -150,6 +152,7 @@ class SearchEngine:
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_size = text_cache_size
         self._cache_lock = threading.Lock()
+        self._update_lock = threading.Lock()  # load() and refresh() must not interleave
 
     def store(self) -> Store:
         """This thread's connection to the library."""
@@ -173,29 +176,33 @@ class SearchEngine:
         An empty library loads as an empty index (refresh() fills it while indexing runs);
         a library indexed with another model raises ModelMismatchError.
         """
-        try:
-            self.model_id = require_model(self.store(), self.model)
-        except EmptyLibraryError:
-            self.model_id, self.index = None, VectorIndex(self.model.dim)
-            return 0
-        ids, vectors = self.store().load_vectors(self.model_id)
-        self.index = VectorIndex.from_arrays(ids, vectors) if len(ids) else VectorIndex(self.model.dim)
-        return len(self.index)
+        with self._update_lock:
+            try:
+                self.model_id = require_model(self.store(), self.model)
+            except EmptyLibraryError:
+                self.model_id, self.index = None, VectorIndex(self.model.dim)
+                return 0
+            ids, vectors = self.store().load_vectors(self.model_id)
+            self.index = (
+                VectorIndex.from_arrays(ids, vectors) if len(ids) else VectorIndex(self.model.dim)
+            )
+            return len(self.index)
 
     def refresh(self, photo_ids: Sequence[int]) -> None:
         """Take in new or changed vectors (e.g. from the indexer's on_batch); ids without a
         vector any more are dropped."""
         store = self.store()
-        if self.model_id is None:
-            record = store.model_by_spec(self.model.spec)
-            if record is None:
-                return
-            self.model_id = record.id
-        ids, vectors = store.vectors_for(self.model_id, photo_ids)
-        self.index.upsert(ids, vectors)
-        gone = np.setdiff1d(np.asarray(photo_ids, dtype=np.int64), ids)
-        if len(gone):
-            self.index.remove(gone)
+        with self._update_lock:
+            if self.model_id is None:
+                record = store.model_by_spec(self.model.spec)
+                if record is None:
+                    return
+                self.model_id = record.id
+            ids, vectors = store.vectors_for(self.model_id, photo_ids)
+            self.index.upsert(ids, vectors)
+            gone = np.setdiff1d(np.asarray(photo_ids, dtype=np.int64), ids)
+            if len(gone):
+                self.index.remove(gone)
 
     def forget(self, photo_ids: Sequence[int]) -> None:
         self.index.remove(photo_ids)
@@ -272,7 +279,9 @@ class SearchEngine:
             raise QueryError(f"Photo #{photo} is not in the library or has no vector yet.")
         else:
             vector, exclude = self.encode_image(photo), []
-        return self.search_vector(vector, top_k=top_k, cutoff=cutoff, filters=filters, exclude=exclude)
+        return self.search_vector(
+            vector, top_k=top_k, cutoff=cutoff, filters=filters, exclude=exclude
+        )
 
     def search_vector(
         self,
@@ -287,17 +296,32 @@ class SearchEngine:
             strength = cutoff_strength(cutoff)
         except ValueError as exc:
             raise QueryError(f"{exc}.") from exc
-        only = filtered_ids(self.store(), filters) if filters is not None and filters.active else None
-        window = max(top_k, CUTOFF_WINDOW) if strength > 0 else top_k
-        ranked = self.index.search(vector, window, only=only, exclude=list(exclude))
-        z = relevance(ranked.scores, ranked.background)
-        keep = relevance_cutoff(ranked.scores, z, ranked.considered, strength)
-        shown = min(keep, top_k)
-        hits = [
-            Hit(int(i), float(s), float(r))
-            for i, s, r in zip(ranked.ids[:shown], ranked.scores[:shown], z[:shown], strict=True)
-        ]
-        return SearchResults(hits, ranked.considered, min(len(ranked.ids), top_k) - shown)
+        only = (
+            filtered_ids(self.store(), filters) if filters is not None and filters.active else None
+        )
+        return rank(self.index, vector, top_k=top_k, strength=strength, only=only, exclude=exclude)
+
+
+def rank(
+    index: VectorIndex,
+    vector: np.ndarray,
+    *,
+    top_k: int,
+    strength: float,
+    only: np.ndarray | None = None,
+    exclude: Sequence[int] = (),
+) -> SearchResults:
+    """Top-k with relevance and the cut-off (the cut-off looks at a wider window than top_k)."""
+    window = max(top_k, CUTOFF_WINDOW) if strength > 0 else top_k
+    ranked = index.search(vector, window, only=only, exclude=list(exclude))
+    z = relevance(ranked.scores, ranked.background)
+    keep = relevance_cutoff(ranked.scores, z, ranked.considered, strength)
+    shown = min(keep, top_k)
+    hits = [
+        Hit(int(i), float(s), float(r))
+        for i, s, r in zip(ranked.ids[:shown], ranked.scores[:shown], z[:shown], strict=True)
+    ]
+    return SearchResults(hits, ranked.considered, min(len(ranked.ids), top_k) - shown)
 
 
 def filtered_ids(store: Store, filters: Filters) -> np.ndarray:
@@ -316,7 +340,9 @@ def filtered_ids(store: Store, filters: Filters) -> np.ndarray:
                 parts.append("(p.root_id = ? AND substr(p.relpath, 1, ?) = ?)")
                 params += [root.id, len(prefix), prefix]
         if not parts:
-            raise QueryError(f"The folder {folder} is not in the library; add it with `photosift index`.")
+            raise QueryError(
+                f"The folder {folder} is not in the library; add it with `photosift index`."
+            )
         where.append("(" + " OR ".join(parts) + ")")
     if filters.root_id is not None:
         where.append("p.root_id = ?")

@@ -32,8 +32,19 @@ SCHEMA_VERSION = 1
 PAGE_SIZE = 16384
 
 
+def _run_script(db: sqlite_utils.Database, script: str) -> None:
+    """Run statements one by one: executescript() would COMMIT the migration's transaction."""
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            db.execute(statement)
+            statement = ""
+
+
 def _migrate_to_1(db: sqlite_utils.Database) -> None:
-    db.executescript(
+    _run_script(
+        db,
         """
         CREATE TABLE roots (
             id INTEGER PRIMARY KEY,
@@ -242,11 +253,10 @@ class Store:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(str(self.path), timeout=30.0)
             self.db = sqlite_utils.Database(conn)
-            self.db.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # only takes effect on a new file
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")
             self._migrate()
+            self._use_wal()
+            self.db.execute("PRAGMA synchronous=NORMAL")
         except sqlite3.DatabaseError as exc:
             raise StoreError(
                 f"Cannot use the library database {self.path}: {exc}. "
@@ -276,23 +286,49 @@ class Store:
     def schema_version(self) -> int:
         return self.db.execute("PRAGMA user_version").fetchone()[0]
 
+    def _use_wal(self) -> None:
+        """Switch the file to WAL once (it persists in the file).
+
+        Changing the journal mode needs a moment alone with the file and SQLite reports
+        "locked" at once instead of waiting, so concurrent first opens retry briefly.
+        """
+        for attempt in range(100):
+            try:
+                self.db.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or attempt == 99:
+                    raise
+                time.sleep(0.05)
+
     def _migrate(self) -> None:
-        current = self.schema_version()
-        if current > SCHEMA_VERSION:
-            raise StoreError(
-                f"{self.path} was written by a newer PhotoSift (schema {current}); "
-                "update PhotoSift to open it."
-            )
-        if current == SCHEMA_VERSION:
+        if self.schema_version() == SCHEMA_VERSION:
             return
-        if current > 0:
+        conn = self.db.conn
+        current = self.schema_version()
+        if 0 < current < SCHEMA_VERSION:
             backup = self.path.with_name(f"{self.path.name}.v{current}.bak")
-            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            shutil.copy2(self.path, backup)
-        for version in range(current + 1, SCHEMA_VERSION + 1):
-            with self.db.conn:
+            with sqlite3.connect(str(backup)) as target:
+                conn.backup(target)
+        conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # only takes effect on a new file
+        # BEGIN IMMEDIATE takes the write lock before the version is read again, so several
+        # threads opening a brand-new file at once migrate it exactly once: the others wait
+        # here, then find it current.
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            current = self.schema_version()
+            if current > SCHEMA_VERSION:
+                raise StoreError(
+                    f"{self.path} was written by a newer PhotoSift (schema {current}); "
+                    "update PhotoSift to open it."
+                )
+            for version in range(current + 1, SCHEMA_VERSION + 1):
                 MIGRATIONS[version](self.db)
-                self.db.execute(f"PRAGMA user_version = {version}")
+                conn.execute(f"PRAGMA user_version = {version}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
 
     # -- roots -----------------------------------------------------------------------------
     def add_root(self, path: str | Path) -> Root:
@@ -544,7 +580,8 @@ class Store:
                 if not item.keep_other_vectors:
                     conn.execute("DELETE FROM embeddings WHERE photo_id = ?", [photo_id])
                 conn.execute(
-                    "INSERT OR REPLACE INTO embeddings (photo_id, model_id, vector) VALUES (?, ?, ?)",
+                    "INSERT OR REPLACE INTO embeddings (photo_id, model_id, vector) "
+                    "VALUES (?, ?, ?)",
                     [photo_id, model_id, vector_blob(item.vector)],
                 )
                 conn.execute(

@@ -49,7 +49,9 @@ class TagStore:
         from photosift.core.xmp import SETTING_KEY
 
         self.store = store
-        self.write_xmp = bool(store.get_setting(SETTING_KEY, False)) if write_xmp is None else write_xmp
+        self.write_xmp = (
+            bool(store.get_setting(SETTING_KEY, False)) if write_xmp is None else write_xmp
+        )
 
     # -- vocabulary ------------------------------------------------------------------------
     def ensure_vocabulary(self) -> None:
@@ -60,8 +62,10 @@ class TagStore:
         with self.store.transaction() as conn:
             conn.executemany(
                 "INSERT OR IGNORE INTO labels (name, group_name, prompts, created_at) VALUES (?, ?, ?, ?)",
-                [(s.name, s.group, json.dumps(list(s.prompts)) if s.prompts else None, now)
-                 for s in default_labels()],
+                [
+                    (s.name, s.group, json.dumps(list(s.prompts)) if s.prompts else None, now)
+                    for s in default_labels()
+                ],
             )
         self.store.set_setting(SEEDED_KEY, True)
 
@@ -77,7 +81,9 @@ class TagStore:
         wanted = list(names)
         missing = [n for n in wanted if n.lower() not in by_name]
         if missing:
-            raise LabelError(f"No label named {', '.join(missing)}; add it with `photosift vocabulary add`.")
+            raise LabelError(
+                f"No label named {', '.join(missing)}; add it with `photosift vocabulary add`."
+            )
         return [by_name[n.lower()] for n in wanted]
 
     def label(self, name: str) -> Label | None:
@@ -87,8 +93,14 @@ class TagStore:
         ).fetchone()
         return _label(row) if row else None
 
-    def add_label(self, name: str, *, group: str | None = None, prompts: Sequence[str] | None = None,
-                  threshold: float | None = None) -> Label:
+    def add_label(
+        self,
+        name: str,
+        *,
+        group: str | None = None,
+        prompts: Sequence[str] | None = None,
+        threshold: float | None = None,
+    ) -> Label:
         name = _clean_name(name)
         if self.label(name) is not None:
             raise LabelError(f"There is already a label named '{name}'; rename or remove it first.")
@@ -99,16 +111,28 @@ class TagStore:
             )
         return self.label(name)  # type: ignore[return-value]
 
-    def update_label(self, name: str, *, group: str | None = None, prompts: Sequence[str] | None = None,
-                     threshold: float | None = None, clear_threshold: bool = False) -> Label:
+    def update_label(
+        self,
+        name: str,
+        *,
+        group: str | None = None,
+        prompts: Sequence[str] | None = None,
+        threshold: float | None = None,
+        clear_threshold: bool = False,
+    ) -> Label:
         """Change what is given; `clear_threshold` returns the label to the default threshold."""
         label = self._require(name)
         with self.store.transaction():
             self.store.db.execute(
                 "UPDATE labels SET group_name = ?, prompts = ?, threshold = ? WHERE id = ?",
-                [group or label.group, _prompts_json(prompts) if prompts else _prompts_json(label.prompts),
-                 None if clear_threshold else (threshold if threshold is not None else label.threshold),
-                 label.id],
+                [
+                    group or label.group,
+                    _prompts_json(prompts) if prompts else _prompts_json(label.prompts),
+                    None
+                    if clear_threshold
+                    else (threshold if threshold is not None else label.threshold),
+                    label.id,
+                ],
             )
         return self._require(label.name)
 
@@ -175,11 +199,14 @@ class TagStore:
             ids = json.dumps([int(i) for i in photo_ids])
             conn.execute(
                 "DELETE FROM photo_tags WHERE label_id = ? AND source = 'manual' AND state = 'assigned' "
-                "AND photo_id IN (SELECT value FROM json_each(?))", [label.id, ids])
+                "AND photo_id IN (SELECT value FROM json_each(?))",
+                [label.id, ids],
+            )
             conn.execute(
                 "UPDATE photo_tags SET state = 'rejected', updated_at = ? WHERE label_id = ? "
                 "AND source = 'auto' AND photo_id IN (SELECT value FROM json_each(?))",
-                [time.time(), label.id, ids])
+                [time.time(), label.id, ids],
+            )
         self._sync(photo_ids)
 
     def reset(self, photo_ids: Sequence[int], name: str) -> None:
@@ -187,7 +214,8 @@ class TagStore:
         with self.store.transaction() as conn:
             conn.execute(
                 "DELETE FROM photo_tags WHERE label_id = ? AND photo_id IN (SELECT value FROM json_each(?))",
-                [label.id, json.dumps([int(i) for i in photo_ids])])
+                [label.id, json.dumps([int(i) for i in photo_ids])],
+            )
         self._sync(photo_ids)
 
     def _set(self, photo_ids: Sequence[int], label: Label, source: str | None, state: str) -> None:
@@ -202,8 +230,13 @@ class TagStore:
             )
         self._sync(photo_ids)
 
-    def replace_auto_tags(self, photo_ids: Sequence[int], label_ids: Sequence[int],
-                          assigned: Sequence[tuple[int, int, float]], model_id: int | None) -> int:
+    def replace_auto_tags(
+        self,
+        photo_ids: Sequence[int],
+        label_ids: Sequence[int],
+        assigned: Sequence[tuple[int, int, float]],
+        model_id: int | None,
+    ) -> int:
         """One auto-tagging batch: drop the old auto assignments of these photos x labels, then
         insert `assigned` (photo_id, label_id, score) wherever no manual or rejected row is.
         Returns how many auto tags were written."""
@@ -231,7 +264,9 @@ class TagStore:
         for record in self.store.photos(list(photo_ids)):
             if record.offline:
                 continue
-            tags = [(t.group, t.label) for t in self.tags_for_photo(record.id) if t.state == "assigned"]
+            tags = [
+                (t.group, t.label) for t in self.tags_for_photo(record.id) if t.state == "assigned"
+            ]
             try:
                 write_tags(record.abspath, tags)
                 written += 1
@@ -254,7 +289,9 @@ def _clean_name(name: str) -> str:
     if not cleaned:
         raise LabelError("A label needs a name.")
     if "|" in cleaned or "/" in cleaned:
-        raise LabelError(f"A label name cannot contain '|' or '/' ('{cleaned}'): they separate levels in XMP.")
+        raise LabelError(
+            f"A label name cannot contain '|' or '/' ('{cleaned}'): they separate levels in XMP."
+        )
     return cleaned
 
 

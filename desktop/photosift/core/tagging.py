@@ -112,8 +112,15 @@ class Tagger:
     the other methods call it when needed.
     """
 
-    def __init__(self, store: Store, model: ClipModel, labels: Sequence[Label] | None = None, *,
-                 embedder: LabelEmbedder | None = None, write_xmp: bool | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        model: ClipModel,
+        labels: Sequence[Label] | None = None,
+        *,
+        embedder: LabelEmbedder | None = None,
+        write_xmp: bool | None = None,
+    ) -> None:
         self.store = store
         self.model = model
         self.tags = TagStore(store, write_xmp=write_xmp)
@@ -136,7 +143,9 @@ class Tagger:
         return self.calibration
 
     def _all_ids(self) -> np.ndarray:
-        rows = self.store.db.execute("SELECT photo_id FROM embeddings WHERE model_id = ?", [self.model_id])
+        rows = self.store.db.execute(
+            "SELECT photo_id FROM embeddings WHERE model_id = ?", [self.model_id]
+        )
         return np.fromiter((r[0] for r in rows), dtype=np.int64)
 
     def label_scores(self, photo_id: int) -> list[LabelScore]:
@@ -148,15 +157,22 @@ class Tagger:
         cosine, z = calibration.scores(vectors)
         rows = {t.label_id: t for t in self.tags.tags_for_photo(photo_id)}
         result = [
-            LabelScore(label.name, label.group, float(z[0, i]), float(cosine[0, i]),
-                       label.threshold_or(DEFAULT_THRESHOLD),
-                       rows[label.id].state if label.id in rows else None,
-                       rows[label.id].source if label.id in rows else None)
+            LabelScore(
+                label.name,
+                label.group,
+                float(z[0, i]),
+                float(cosine[0, i]),
+                label.threshold_or(DEFAULT_THRESHOLD),
+                rows[label.id].state if label.id in rows else None,
+                rows[label.id].source if label.id in rows else None,
+            )
             for i, label in enumerate(self.labels)
         ]
         return sorted(result, key=lambda s: -s.score)
 
-    def photo_ids(self, photo_ids: Sequence[int] | None = None, folder: str | Path | None = None) -> np.ndarray:
+    def photo_ids(
+        self, photo_ids: Sequence[int] | None = None, folder: str | Path | None = None
+    ) -> np.ndarray:
         """Selected photos, a folder's photos, or (both None) the whole library, with vectors."""
         everything = self._all_ids()
         if photo_ids is not None:
@@ -165,9 +181,15 @@ class Tagger:
             return np.intersect1d(everything, filtered_ids(self.store, Filters(folder=folder)))
         return np.sort(everything)
 
-    def run(self, photo_ids: Sequence[int] | None = None, *, folder: str | Path | None = None,
-            threshold: float | None = None, progress: Callable[[TagProgress], None] | None = None,
-            cancel: CancelToken | None = None) -> TagSummary:
+    def run(
+        self,
+        photo_ids: Sequence[int] | None = None,
+        *,
+        folder: str | Path | None = None,
+        threshold: float | None = None,
+        progress: Callable[[TagProgress], None] | None = None,
+        cancel: CancelToken | None = None,
+    ) -> TagSummary:
         """Tag photos (see photo_ids for the selection); idempotent, keeps manual and rejected tags."""
         started = time.monotonic()
         calibration = self.prepare()
@@ -181,11 +203,19 @@ class Tagger:
             if not cancel.wait_if_paused():
                 summary.cancelled = True
                 break
-            chunk_ids, vectors = self.store.vectors_for(self.model_id, ids[start : start + CHUNK].tolist())
+            chunk_ids, vectors = self.store.vectors_for(
+                self.model_id, ids[start : start + CHUNK].tolist()
+            )
             _, z = calibration.scores(vectors)
             rows, cols = np.nonzero(z >= thresholds)
-            assigned = list(zip(chunk_ids[rows].tolist(), np.asarray(label_ids)[cols].tolist(),
-                                z[rows, cols].astype(float).tolist(), strict=True))
+            assigned = list(
+                zip(
+                    chunk_ids[rows].tolist(),
+                    np.asarray(label_ids)[cols].tolist(),
+                    z[rows, cols].astype(float).tolist(),
+                    strict=True,
+                )
+            )
             summary.assigned += self.tags.replace_auto_tags(
                 chunk_ids.tolist(), label_ids, assigned, self.model_id
             )

@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -79,8 +79,33 @@ class VectorIndex:
 
     @classmethod
     def from_arrays(cls, ids: np.ndarray, vectors: np.ndarray, **kwargs: object) -> VectorIndex:
-        index = cls(vectors.shape[1], capacity=max(len(ids), 1024), **kwargs)  # type: ignore[arg-type]
-        index.upsert(ids, vectors)
+        """An index over `vectors`, adopting the array itself when it can (Store.load_vectors
+        hands over a fresh C-contiguous float32 matrix: copying a million rows would double
+        the peak memory). The index then owns it: later removals move its rows."""
+        ids = np.asarray(ids, dtype=np.int64)
+        adoptable = (
+            isinstance(vectors, np.ndarray)
+            and vectors.dtype == np.float32
+            and vectors.ndim == 2
+            and vectors.flags.c_contiguous
+            and vectors.flags.writeable
+            and len(vectors) == len(ids)
+            and len(ids) > 0
+            and ids.min() >= 0
+            and ids.max() <= _MAX_ID
+            and len(np.unique(ids)) == len(ids)
+        )
+        if not adoptable:
+            index = cls(vectors.shape[1], capacity=max(len(ids), 1024), **kwargs)  # type: ignore[arg-type]
+            index.upsert(ids, vectors)
+            return index
+        index = cls(vectors.shape[1], capacity=1, **kwargs)  # type: ignore[arg-type]
+        with index._lock:
+            index._matrix, index._ids, index._n = vectors, ids.copy(), len(ids)
+            index._grow_id_map(int(ids.max()))
+            index._row_of[ids] = np.arange(len(ids), dtype=np.int32)
+            if index._n >= ACCEL_MIN_ROWS:
+                index._accelerate()
         return index
 
     def __len__(self) -> int:
@@ -219,57 +244,85 @@ class VectorIndex:
                 mask = np.ones(n, dtype=bool) if mask is None else mask
                 excluded = self.rows_of(exclude)
                 mask[excluded[excluded >= 0]] = False
-            rows = None if mask is None else np.flatnonzero(mask)
-            if rows is not None and len(rows) * 8 < n:  # few rows: gather them, score exactly
-                scores = self._matrix[rows] @ query
-                return _top(self._ids[rows], scores, k, background=scores)
-            if self._int8 is None or n < ACCEL_MIN_ROWS:
-                scores = self._matrix[:n] @ query
-                if rows is not None:
-                    return _top(self._ids[rows], scores[rows], k, background=scores[rows])
-                return _top(self._ids[:n], scores, k, background=scores)
-            approx = self._int8.scores(query, n)
-            background = approx
-            if rows is not None:
-                background = approx[rows]
-                approx = np.full(n, -np.inf, dtype=np.float32)
-                approx[rows] = background
-            candidates = self._candidates(approx, k)
-            exact = self._matrix[candidates] @ query
-            return _top(self._ids[candidates], exact, k, background=background)
-
-    def _candidates(self, approx: np.ndarray, k: int) -> np.ndarray:
-        """Rows whose approximate score may belong to the exact top-k."""
-        valid = int(np.count_nonzero(approx > -np.inf))
-        k = min(k, valid)
-        if k <= 0:
-            return np.zeros(0, dtype=np.int64)
-        kth = float(np.partition(approx, len(approx) - k)[len(approx) - k])
-        margin = self._int8.error_bound(abs(kth))  # type: ignore[union-attr]
-        candidates = np.flatnonzero(approx >= kth - margin)
-        limit = max(64 * k, 65_536)
-        if len(candidates) > limit:  # a flat score landscape: keep the best approximations
-            candidates = candidates[np.argpartition(approx[candidates], -limit)[-limit:]]
-        return candidates
+            considered = n if mask is None else int(np.count_nonzero(mask))
+            rows, error = None, None  # rows: what scores[i] refers to (None = row i)
+            if considered * 8 < n:  # few rows pass the filter: gather them and score exactly
+                rows = np.flatnonzero(mask)
+                scores = _dot(self._matrix[rows], query)
+            else:
+                if self._int8 is None or n < ACCEL_MIN_ROWS:
+                    scores = self._matrix[:n] @ query
+                else:  # approximate first; the shortlist is re-scored exactly below
+                    scores, error = self._int8.scores(query, n), self._int8.error_bound
+                if mask is not None:
+                    np.copyto(scores, np.float32(-np.inf), where=~mask)
+            background = _sample(scores, considered)
+            chosen = _shortlist(scores, min(k, considered), error, background, considered)
+            chosen_rows = chosen if rows is None else rows[chosen]
+            exact = scores[chosen] if error is None else _dot(self._matrix[chosen_rows], query)
+            return _top(self._ids[chosen_rows], exact, k, background, considered)
 
 
-def _top(ids: np.ndarray, scores: np.ndarray, k: int, *, background: np.ndarray) -> Ranked:
-    k = min(k, len(scores))
-    sample = _sample(background)
+def _dot(rows: np.ndarray, query: np.ndarray) -> np.ndarray:
+    """Single-threaded product for a few thousand rows: a threaded BLAS call this small spends
+    longer waking its threads than computing, badly so when the CPU is busy."""
+    return np.einsum("ij,j->i", rows, query)
+
+
+def _sample(scores: np.ndarray, considered: int) -> np.ndarray:
+    """About _SAMPLE of the finite scores (those of the rows that were ranked)."""
+    sample = scores[:: max(1, considered // _SAMPLE)]
+    return sample[np.isfinite(sample)].astype(np.float32)
+
+
+def _shortlist(
+    scores: np.ndarray,
+    k: int,
+    error: Callable[[float], float] | None,
+    sample: np.ndarray,
+    considered: int,
+) -> np.ndarray:
+    """Indices of every score that may belong to the top-k, given score errors up to error(kth).
+
+    A full partition of a million scores costs more than the product; the sample tells a
+    threshold that keeps a few times k, and only those are partitioned.
+    """
     if k <= 0:
-        return Ranked(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32), sample, len(background))
+        return np.zeros(0, dtype=np.int64)
+    wanted = 4 * k + 64
+    guess = -np.inf
+    if len(sample) and wanted < considered:
+        guess = float(np.quantile(sample, 1.0 - wanted / considered))
+    chosen = np.flatnonzero(scores >= guess)
+    if len(chosen) < k:  # the sample misled: fall back to every finite score
+        chosen = np.flatnonzero(np.isfinite(scores))
+    kth = float(np.partition(scores[chosen], len(chosen) - k)[len(chosen) - k])
+    floor = kth - (error(abs(kth)) if error is not None else 0.0)
+    if floor < guess:
+        chosen = np.flatnonzero(scores >= floor)
+    else:
+        chosen = chosen[scores[chosen] >= floor]
+    limit = max(64 * k, 65_536)
+    if len(chosen) > limit:  # a flat score landscape: keep the best approximations
+        chosen = chosen[np.argpartition(scores[chosen], len(chosen) - limit)[len(chosen) - limit :]]
+    return chosen
+
+
+def _top(
+    ids: np.ndarray, scores: np.ndarray, k: int, background: np.ndarray, considered: int
+) -> Ranked:
+    k = min(k, len(scores))
+    if k <= 0:
+        return Ranked(
+            np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32), background, considered
+        )
     best = np.argpartition(scores, len(scores) - k)[len(scores) - k :]
     best = best[np.lexsort((ids[best], -scores[best]))]
-    return Ranked(ids[best].copy(), scores[best].astype(np.float32), sample, len(background))
-
-
-def _sample(scores: np.ndarray) -> np.ndarray:
-    step = max(1, len(scores) // _SAMPLE)
-    return np.asarray(scores[::step], dtype=np.float32).copy()
+    return Ranked(ids[best].copy(), scores[best].astype(np.float32), background, considered)
 
 
 class _Int8Shadow:
-    """Rows quantised to int8 with a per-row scale, scored by torch's int8 x bf16 kernel."""
+    """Rows quantised to int8 with a per-row bfloat16 scale, scored by torch's int8 x bf16 kernel."""
 
     def __init__(self, dim: int) -> None:
         import torch
@@ -277,7 +330,7 @@ class _Int8Shadow:
         self._torch = torch
         self.dim = dim
         self.q = np.zeros((1024, dim), dtype=np.int8)
-        self.scale = np.zeros(1024, dtype=np.float32)
+        self.scale = torch.zeros(1024, dtype=torch.bfloat16)
         self.max_scale = 0.0
 
     @classmethod
@@ -296,40 +349,50 @@ class _Int8Shadow:
         sample = rng.standard_normal((300, self.dim)).astype(np.float32)
         sample /= np.linalg.norm(sample, axis=1, keepdims=True)
         self.write(np.arange(300), sample)
-        error = np.abs(self.scores(sample[0], 300) - sample @ sample[0]).max()
-        self.q[:300], self.scale[:300], self.max_scale = 0, 0, 0.0
+        approx = self.scores(sample[0], 300)
+        error = np.abs(approx - sample @ sample[0]).max()
+        self.q[:300], self.max_scale = 0, 0.0
+        self.scale.zero_()
         return bool(error <= self.error_bound(1.0))
 
     @property
     def nbytes(self) -> int:
-        return self.q.nbytes + self.scale.nbytes
+        return self.q.nbytes + self.scale.numel() * 2
 
     def reserve(self, capacity: int, used: int) -> None:
         q = np.zeros((capacity, self.dim), dtype=np.int8)
         q[:used] = self.q[:used]
-        scale = np.zeros(capacity, dtype=np.float32)
+        scale = self._torch.zeros(capacity, dtype=self._torch.bfloat16)
         scale[:used] = self.scale[:used]
         self.q, self.scale = q, scale
 
     def write(self, rows: np.ndarray, vectors: np.ndarray) -> None:
+        torch = self._torch
         if len(rows) and rows.max() >= len(self.q):
             self.reserve(max(int(rows.max()) + 1, len(self.q) * 2), len(self.q))
-        scale = np.maximum(np.abs(vectors).max(axis=1), 1e-12) / 127.0
-        self.q[rows] = np.rint(vectors / scale[:, None]).astype(np.int8)
-        self.scale[rows] = scale
-        if len(scale):
-            self.max_scale = max(self.max_scale, float(scale.max()))
+        wanted = np.maximum(np.abs(vectors).max(axis=1), 1e-12) / 127.0
+        scale = torch.from_numpy(wanted.astype(np.float32)).to(torch.bfloat16)
+        exact = scale.float().numpy()  # quantise against the scale the kernel will use
+        self.q[rows] = np.clip(np.rint(vectors / exact[:, None]), -127, 127).astype(np.int8)
+        self.scale[torch.from_numpy(np.asarray(rows, dtype=np.int64))] = scale
+        if len(exact):
+            self.max_scale = max(self.max_scale, float(exact.max()))
 
     def copy_row(self, source: int, target: int) -> None:
         self.q[target] = self.q[source]
         self.scale[target] = self.scale[source]
 
     def scores(self, query: np.ndarray, n: int) -> np.ndarray:
+        """Approximate cosines of the first n rows (float32).
+
+        The kernel returns bfloat16; widening it with torch is multi-threaded and, on a busy
+        machine, slower than the product itself, so the bits are shifted in numpy instead.
+        """
         torch = self._torch
-        weights = torch.from_numpy(self.q[:n])
-        scales = torch.from_numpy(self.scale[:n]).to(torch.bfloat16)
         q = torch.from_numpy(query).to(torch.bfloat16).reshape(1, self.dim)
-        return torch._weight_int8pack_mm(q, weights, scales)[0].float().numpy()
+        approx = torch._weight_int8pack_mm(q, torch.from_numpy(self.q[:n]), self.scale[:n])[0]
+        bits = approx.view(torch.int16).numpy().view(np.uint16)
+        return (bits.astype(np.uint32) << 16).view(np.float32)
 
     def error_bound(self, magnitude: float) -> float:
         """Quantisation noise (std scale/sqrt(12) for a unit query) plus bfloat16 rounding."""

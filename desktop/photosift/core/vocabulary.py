@@ -70,7 +70,9 @@ def template_prompts(name: str, templates: Sequence[str] = DEFAULT_TEMPLATES) ->
 def default_labels() -> list[LabelSpec]:
     data = json.loads(DEFAULT_VOCABULARY_FILE.read_text(encoding="utf-8"))
     return [
-        LabelSpec(item["name"], item.get("group"), tuple(item["prompts"]) if "prompts" in item else None)
+        LabelSpec(
+            item["name"], item.get("group"), tuple(item["prompts"]) if "prompts" in item else None
+        )
         for item in data["labels"]
     ]
 

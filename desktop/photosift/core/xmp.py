@@ -33,9 +33,10 @@ NS = {
     "lr": "http://ns.adobe.com/lightroom/1.0/",
     "digiKam": "http://www.digikam.org/ns/1.0/",
 }
-_RDF = "{%s}" % NS["rdf"]
-_PACKET_BEGIN = "<?xpacket begin=\"\ufeff\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
-_PACKET_END = "\n<?xpacket end=\"w\"?>\n"
+_RDF = f"{{{NS['rdf']}}}"
+_XMPMETA = f"{{{NS['x']}}}xmpmeta"
+_PACKET_BEGIN = '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+_PACKET_END = '\n<?xpacket end="w"?>\n'
 _REGISTER_LOCK = threading.Lock()  # ElementTree's prefix registry is process-wide
 
 
@@ -58,11 +59,24 @@ def write_tags(photo: str | os.PathLike[str], tags: Sequence[tuple[str | None, s
         names = [name for _, name in tags]
         hierarchy = [_hierarchy(group, name) for group, name in tags]
         _merge(root, description, "dc", "subject", "Bag", old, names)
-        _merge(root, description, "lr", "hierarchicalSubject", "Bag",
-               {v for v in _values(root, "lr", "hierarchicalSubject") if _is_owned(v)}, hierarchy)
-        _merge(root, description, "digiKam", "TagsList", "Seq",
-               {v for v in _values(root, "digiKam", "TagsList") if v.split("/")[0] == ROOT_TAG},
-               [h.replace("|", "/") for h in hierarchy])
+        _merge(
+            root,
+            description,
+            "lr",
+            "hierarchicalSubject",
+            "Bag",
+            {v for v in _values(root, "lr", "hierarchicalSubject") if _is_owned(v)},
+            hierarchy,
+        )
+        _merge(
+            root,
+            description,
+            "digiKam",
+            "TagsList",
+            "Seq",
+            {v for v in _values(root, "digiKam", "TagsList") if v.split("/")[0] == ROOT_TAG},
+            [h.replace("|", "/") for h in hierarchy],
+        )
         ET.indent(root, space=" ")
         text = ET.tostring(root, encoding="unicode")
     _atomic_write(target, _PACKET_BEGIN + text + _PACKET_END)
@@ -87,9 +101,11 @@ def _read(path: Path) -> ET.Element:
         parser = ET.XMLParser(target=ET.TreeBuilder(insert_comments=True, insert_pis=True))
         root = ET.fromstring(data, parser=parser)
     except (OSError, ET.ParseError) as exc:
-        raise XmpError(f"Cannot read the sidecar {path}: {exc}. Fix or move it, then tag again.") from exc
+        raise XmpError(
+            f"Cannot read the sidecar {path}: {exc}. Fix or move it, then tag again."
+        ) from exc
     if root.tag == _RDF + "RDF":
-        wrapper = ET.Element("{%s}xmpmeta" % NS["x"])
+        wrapper = ET.Element(_XMPMETA)
         wrapper.append(root)
         root = wrapper
     if root.find(_RDF + "RDF") is None:
@@ -100,7 +116,7 @@ def _read(path: Path) -> ET.Element:
 def _empty() -> ET.Element:
     for prefix, uri in NS.items():
         ET.register_namespace(prefix, uri)
-    root = ET.Element("{%s}xmpmeta" % NS["x"])
+    root = ET.Element(_XMPMETA)
     ET.SubElement(ET.SubElement(root, _RDF + "RDF"), _RDF + "Description", {_RDF + "about": ""})
     return root
 
@@ -139,8 +155,15 @@ def _hierarchy(group: str | None, name: str) -> str:
     return "|".join([ROOT_TAG, *([group] if group else []), name])
 
 
-def _merge(root: ET.Element, description: ET.Element, prefix: str, name: str, kind: str,
-           owned: Iterable[str], wanted: Sequence[str]) -> None:
+def _merge(
+    root: ET.Element,
+    description: ET.Element,
+    prefix: str,
+    name: str,
+    kind: str,
+    owned: Iterable[str],
+    wanted: Sequence[str],
+) -> None:
     """Replace PhotoSift's old entries of one array property by `wanted`, keeping the rest."""
     prop = _property(root, prefix, name)
     if prop is None:

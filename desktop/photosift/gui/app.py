@@ -44,6 +44,7 @@ def run_app(args: argparse.Namespace) -> int:
     from photosift.gui.main_window import MainWindow
 
     window = MainWindow(settings, model_spec=model_spec)
+    app.aboutToQuit.connect(window.shutdown)  # also when quitting without closing the window
     window.show()
     return app.exec()
 

@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, Signal
 
 from photosift.gui.library import LibraryController
 from photosift.gui.panels.results_view import ResultsView
-from photosift.gui.results_model import Mode, PhotoItem, ResultsModel, SortKey
+from photosift.gui.results_model import Mode, PhotoItem, ResultsModel, SortedItems, SortKey
 from photosift.gui.search_controller import SearchController
 from photosift.gui.search_request import SearchRequest
 
@@ -75,7 +75,7 @@ class GridController(QObject):
         """Ask again for the current request (library or model changed)."""
         request = self.request
         if not request.is_search:
-            self.library.load_photos(request)
+            self.library.load_photos(request, self._browse_order())
         elif self.model_state == "ready":
             self.searcher.search(request)
         self._update_overlay()
@@ -108,21 +108,25 @@ class GridController(QObject):
                 self._update_overlay()
 
     # -- answers -----------------------------------------------------------------------------
-    def _on_browse_loaded(self, request: SearchRequest, items: list[PhotoItem]) -> None:
+    def _browse_order(self) -> SortKey:
+        return SortKey.DATE if self._sort_key is SortKey.SCORE else self._sort_key
+
+    def _on_browse_loaded(self, request: SearchRequest, ordered: SortedItems) -> None:
         if request != self.request:
             return
-        self._sort_key = SortKey.DATE if self._sort_key is SortKey.SCORE else self._sort_key
-        self.model.set_items(items, Mode.BROWSE, self._sort_key)
+        self._sort_key = self._browse_order()
+        self.model.show_sorted(ordered, Mode.BROWSE)
+        self.model.sort_by(self._sort_key)  # the user may have changed the order meanwhile
         self.sort_shown.emit(self._sort_key)
         self._answered = request
         self._update_overlay()
         self.shown.emit(request)
 
-    def _on_search_results(self, request: SearchRequest, items: list[PhotoItem]) -> None:
+    def _on_search_results(self, request: SearchRequest, ordered: SortedItems) -> None:
         if request != self.request:
             return
         self._sort_key = SortKey.SCORE  # a new result set is read best match first
-        self.model.set_items(items, Mode.SEARCH, self._sort_key)
+        self.model.show_sorted(ordered, Mode.SEARCH)
         self.sort_shown.emit(self._sort_key)
         self._answered = request
         self._update_overlay()
@@ -139,14 +143,7 @@ class GridController(QObject):
     # -- messages ----------------------------------------------------------------------------
     def _update_overlay(self) -> None:
         request, empty = self.request, self.model.rowCount() == 0
-        if self.has_folders is False and not self.indexing:
-            self._show(
-                self.tr("No photos yet"),
-                self.tr("Add a folder of photos to get started, or drop one on this window."),
-                self.tr("Add Folder…"),
-                "add_folder",
-            )
-        elif request.is_search and self.model_state == "loading":
+        if request.is_search and self.model_state == "loading":
             self._show(self.tr("Loading the search model…"), self.tr("Your search runs as soon as it is ready."))
         elif request.is_search and self.model_state == "unavailable":
             self._show(self.tr("Search is not available"), self.model_detail, self.tr("Choose Model…"), "choose_model")
@@ -156,6 +153,13 @@ class GridController(QObject):
                 self.model_detail,
                 self.tr("Index Library With This Model"),
                 "reindex",
+            )
+        elif self.has_folders is False and not self.indexing:
+            self._show(
+                self.tr("No photos yet"),
+                self.tr("Add a folder of photos to get started, or drop one on this window."),
+                self.tr("Add Folder…"),
+                "add_folder",
             )
         elif self._answered != request or not empty:
             self.view.hide_message()

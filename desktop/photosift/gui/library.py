@@ -5,7 +5,8 @@ skipped files are queries that take from milliseconds to a second; none of it ma
 GUI thread, and none of it should wait behind an indexing batch or a search. Adding or removing
 a folder is a short write; SQLite's WAL lets it land between the indexer's batch commits.
 
-Every answer comes back as a signal carrying plain values (RootStats, PhotoItem, SkippedRecord).
+Every answer comes back as a signal carrying plain values (RootStats, SortedItems of PhotoItem,
+SkippedRecord); browse listings arrive already sorted, so the GUI thread only adopts them.
 A newer browse request supersedes an older one that has not finished.
 """
 
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from photosift.gui.results_model import PhotoItem
+from photosift.gui.results_model import PhotoItem, SortedItems, SortKey, sort_items
 from photosift.gui.search_request import SearchRequest
 from photosift.gui.workers import Job, JobContext, Lane, thread_store
 
@@ -44,7 +45,7 @@ class LibraryController(QObject):
     roots_changed = Signal(list)  # list[RootStats], in path order
     folders_added = Signal(list)  # list[Path] that were new to the library
     folder_removed = Signal(int)  # root id
-    photos_loaded = Signal(object, list)  # SearchRequest, list[PhotoItem] (browse mode)
+    photos_loaded = Signal(object, object)  # SearchRequest, SortedItems (browse mode)
     skipped_loaded = Signal(list)  # list[SkippedRecord]
     tags_loaded = Signal(list)  # list[str]
     failed = Signal(str)
@@ -84,10 +85,10 @@ class LibraryController(QObject):
 
         self._run(work, self._on_folder_removed)
 
-    def load_photos(self, request: SearchRequest) -> None:
+    def load_photos(self, request: SearchRequest, order: SortKey = SortKey.DATE) -> None:
         """Browse mode: every photo matching the request's filters (its text is ignored)."""
-        job = Job(lambda ctx: (request, _browse(thread_store(ctx, self.db_path), request)), "browse")
-        job.succeeded.connect(lambda result: self.photos_loaded.emit(*result))
+        job = Job(lambda ctx: (request, _browse(thread_store(ctx, self.db_path), request, order)), "browse")
+        job.succeeded.connect(lambda result: job.cancelled or self.photos_loaded.emit(*result))
         job.failed.connect(self._on_failed)
         self._browse_lane.submit(job, supersede=True)
 
@@ -125,13 +126,13 @@ def _root_stats(store, spec: str | None) -> list:
     return store.root_stats(record.id if record else None)
 
 
-def _browse(store, request: SearchRequest) -> list[PhotoItem]:
-    """Every photo passing the request's filters; the model puts them in order."""
+def _browse(store, request: SearchRequest, order: SortKey) -> SortedItems:
+    """Every photo passing the request's filters, already in display order."""
     from photosift.core.search import Filters, filtered_ids
 
     filters = Filters(root_id=request.root_id, tag=request.tag, after=request.date_from, before=request.date_to)
     ids = filtered_ids(store, filters).tolist()
-    return [PhotoItem.from_record(record) for record in store.photos(ids)]
+    return sort_items((PhotoItem.from_record(record) for record in store.photos(ids)), order)
 
 
 def _tag_names(store) -> list[str]:

@@ -227,6 +227,8 @@ class MainWindow(QMainWindow):
         skipped = sum(summary.skipped.values())
         if summary.cancelled:
             text = self.tr("Indexing stopped; {n} photos indexed. It resumes with the next rescan.")
+        elif summary.indexed == 0 and skipped == 0:
+            text = self.tr("The library is up to date.")
         else:
             text = self.tr("Indexing finished: {n} new photos, {skipped} skipped.")
         self.statusBar().showMessage(text.format(n=summary.indexed, skipped=skipped), 10_000)
@@ -319,11 +321,14 @@ class MainWindow(QMainWindow):
         viewer.more_like_this.connect(self.search_similar)
         viewer.show()
 
-    def copy_paths(self, ids: list[int]) -> None:
+    def copy_paths(self, ids: list[int]) -> str:
+        """Put the photos' paths on the clipboard; returns the text copied."""
         paths = [item.path for item in map(self.results.item_by_id, ids) if item is not None]
-        if paths:
-            photo_actions.copy_paths(paths)
-            self.statusBar().showMessage(self.tr("Copied {n} path(s)").format(n=len(paths)), 3000)
+        if not paths:
+            return ""
+        text = photo_actions.copy_paths(paths)
+        self.statusBar().showMessage(self.tr("Copied {n} path(s)").format(n=len(paths)), 3000)
+        return text
 
     def _for_paths(self, ids: list[int], action) -> None:
         for photo_id in ids:

@@ -31,29 +31,28 @@ class LoadedModel:
         return not self.library_specs or self.spec in self.library_specs
 
 
-def choose_spec(requested: str | None, library_specs: list[str]) -> str:
-    from photosift.core.models import DEFAULT_MODEL_SPEC
-
-    if requested:
-        return requested
-    return library_specs[0] if library_specs else DEFAULT_MODEL_SPEC
-
-
-def _library_specs(db_path: Path) -> list[str]:
+def _library_models(db_path: Path) -> tuple[str | None, list[str]]:
+    """(the model to search this library with, every model it has vectors of)."""
+    from photosift.core.errors import PhotoSiftError
+    from photosift.core.search import library_model_spec
     from photosift.core.store import Store
 
     if not db_path.exists():
-        return []
+        return None, []
     with Store(db_path) as store:
-        return list(store.library_model_specs())
+        specs = store.library_model_specs()
+        try:
+            return library_model_spec(store), specs
+        except PhotoSiftError:  # empty, or several models and none active: let the user pick
+            return (specs[-1] if specs else None), specs
 
 
 def load_for_library(requested: str | None, device: str, db_path: Path) -> LoadedModel:
     """Runs on the worker: resolve the spec against the library, then load the weights."""
-    from photosift.core.models import load_model
+    from photosift.core.models import DEFAULT_MODEL_SPEC, load_model
 
-    library_specs = _library_specs(db_path)
-    model = load_model(choose_spec(requested, library_specs), device=device)
+    library_spec, library_specs = _library_models(db_path)
+    model = load_model(requested or library_spec or DEFAULT_MODEL_SPEC, device=device)
     return LoadedModel(model, model.spec, tuple(library_specs))
 
 

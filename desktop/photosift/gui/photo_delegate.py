@@ -1,17 +1,17 @@
 """Paints one grid cell: thumbnail (or a placeholder while it loads), name, and score.
 
 One delegate paints every visible cell, which is what lets the grid hold 100k photos. It never
-loads anything itself: the model answers `ThumbnailRole` from the thumbnail cache, or None
+loads anything itself: the model's `thumbnail(row)` answers from the thumbnail cache, or None
 while the image is on its way.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPalette
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
-from photosift.gui.results_model import ItemRole, Mode, ThumbnailRole
+from photosift.gui.results_model import ItemRole, Mode
 
 MARGIN = 6
 TEXT_GAP = 4
@@ -29,9 +29,11 @@ class PhotoDelegate(QStyledItemDelegate):
     def set_mode(self, mode: Mode) -> None:
         self._mode = mode
 
+    def cell_size(self, metrics: QFontMetrics) -> QSize:
+        return QSize(self._size + 2 * MARGIN, self._size + 2 * MARGIN + TEXT_GAP + metrics.height())
+
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
-        text_height = option.fontMetrics.height()
-        return QSize(self._size + 2 * MARGIN, self._size + 2 * MARGIN + TEXT_GAP + text_height)
+        return self.cell_size(option.fontMetrics)
 
     def paint(
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
@@ -58,28 +60,30 @@ class PhotoDelegate(QStyledItemDelegate):
             painter.setBrush(hover)
             painter.drawRoundedRect(QRectF(cell).adjusted(1.5, 1.5, -1.5, -1.5), 6, 6)
 
-        frame = QRect(cell.x() + MARGIN, cell.y() + MARGIN, self._size, self._size)
-        image = index.data(ThumbnailRole)
+        left = cell.x() + (cell.width() - self._size) // 2
+        frame = QRect(left, cell.y() + MARGIN, self._size, self._size)
+        image = index.model().thumbnail(index.row())  # type: ignore[attr-defined]
         if isinstance(image, QImage) and not image.isNull():
-            painter.drawImage(_fit(image.size(), frame), image)
+            picture = _fit(image.size(), frame)
+            painter.drawImage(picture, image)
         else:
-            self._paint_placeholder(painter, frame, palette, broken=isinstance(image, QImage))
+            picture = frame.adjusted(8, 8, -8, -8)
+            self._paint_placeholder(painter, picture, palette, broken=isinstance(image, QImage))
         if item.offline:
-            painter.fillRect(frame, QColor(0, 0, 0, 110))
+            painter.fillRect(picture, QColor(0, 0, 0, 110))
 
-        text_rect = QRect(cell.x() + MARGIN, frame.bottom() + TEXT_GAP, self._size, option.fontMetrics.height())
+        text_rect = QRect(left, frame.bottom() + TEXT_GAP, self._size, option.fontMetrics.height())
         painter.setPen(palette.color(QPalette.ColorRole.Text))
         elided = option.fontMetrics.elidedText(item.name, Qt.TextElideMode.ElideMiddle, text_rect.width())
         painter.drawText(text_rect, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter, elided)
 
         if self._mode is Mode.SEARCH and item.score is not None:
-            self._paint_score(painter, frame, item.score, option)
+            self._paint_score(painter, picture, item.score, option)
         painter.restore()
 
-    def _paint_placeholder(self, painter: QPainter, frame: QRect, palette: QPalette, *, broken: bool) -> None:
+    def _paint_placeholder(self, painter: QPainter, inset: QRect, palette: QPalette, *, broken: bool) -> None:
         base = QColor(palette.color(QPalette.ColorRole.Mid))
         base.setAlpha(60)
-        inset = frame.adjusted(8, 8, -8, -8)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(base)
         painter.drawRoundedRect(QRectF(inset), 4, 4)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
@@ -48,10 +48,12 @@ class PhotoItem:
     width: int | None = None
     height: int | None = None
     offline: bool = False
+    name: str = field(default="", compare=False)
+    """Printable file name, computed once: sorting 100k photos by name must not redo it."""
 
-    @property
-    def name(self) -> str:
-        return display_path(self.path.name)
+    def __post_init__(self) -> None:
+        if not self.name:
+            object.__setattr__(self, "name", display_path(self.path.name))
 
     @property
     def date(self) -> float:
@@ -72,6 +74,25 @@ class PhotoItem:
             height=getattr(record, "height", None),
             offline=bool(getattr(record, "offline", False)),
         )
+
+
+@dataclass(frozen=True)
+class SortedItems:
+    """Photos in display order with their sort keys: built by `sort_items` on a worker, so
+    the GUI thread only adopts the lists (sorting 100k photos takes a noticeable moment)."""
+
+    key: SortKey
+    keys: list[tuple]
+    items: list[PhotoItem]
+
+
+def sort_items(items: Iterable[PhotoItem], key: SortKey) -> SortedItems:
+    """Unique by id (last wins), in `key` order."""
+    unique = list({item.id: item for item in items}.values())
+    key_of = _sort_function(key)
+    keys = [key_of(item) for item in unique]
+    order = sorted(range(len(unique)), key=keys.__getitem__)
+    return SortedItems(key, [keys[i] for i in order], [unique[i] for i in order])
 
 
 PhotoIdRole = Qt.ItemDataRole.UserRole + 1
@@ -119,8 +140,8 @@ class ResultsModel(QAbstractListModel):
             return item
         if role == ScoreRole:
             return item.score
-        if role == ThumbnailRole and self._thumbnails is not None:
-            return self._thumbnails.thumbnail(item.id, item.path, item.mtime_ns)  # type: ignore[attr-defined]
+        if role == ThumbnailRole:
+            return self.thumbnail(index.row())
         return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
@@ -149,6 +170,15 @@ class ResultsModel(QAbstractListModel):
     def row_of(self, photo_id: int) -> int | None:
         return self._rows.get(photo_id)
 
+    def thumbnail(self, row: int) -> object | None:
+        """The row's thumbnail QImage, or None while it loads (for the delegate: a direct call,
+        because PySide6 6.12 mis-counts references when a QVariant-less `data()` answer comes
+        back to Python as None)."""
+        if self._thumbnails is None or not 0 <= row < len(self._items):
+            return None
+        item = self._items[row]
+        return self._thumbnails.thumbnail(item.id, item.path, item.mtime_ns)  # type: ignore[attr-defined]
+
     def item_by_id(self, photo_id: int) -> PhotoItem | None:
         row = self._rows.get(photo_id)
         return None if row is None else self._items[row]
@@ -161,20 +191,20 @@ class ResultsModel(QAbstractListModel):
         return self._row_cache
 
     def set_items(self, items: Iterable[PhotoItem], mode: Mode, sort_key: SortKey | None = None) -> None:
-        """Replace everything (a new search, or back to browsing). Search keeps its ranking."""
+        """Replace everything (a new search, or back to browsing); sorts here, so for small
+        lists. Search results default to best match first, browsing to newest first."""
+        if sort_key is None:
+            sort_key = SortKey.SCORE if mode is Mode.SEARCH else SortKey.DATE
+        self.show_sorted(sort_items(items, sort_key), mode)
+
+    def show_sorted(self, ordered: SortedItems, mode: Mode) -> None:
+        """Replace everything with photos a worker already put in order."""
         self.beginResetModel()
         self._mode = mode
-        if sort_key is not None:
-            self._sort_key = sort_key
-        elif mode is Mode.BROWSE and self._sort_key is SortKey.SCORE:
-            self._sort_key = SortKey.DATE
-        elif mode is Mode.SEARCH:
-            self._sort_key = SortKey.SCORE
-        unique = {item.id: item for item in items}
-        keyed = sorted(((_sort_function(self._sort_key)(i), i) for i in unique.values()), key=lambda p: p[0])
-        self._keys = [key for key, _ in keyed]
-        self._items = [item for _, item in keyed]
-        self._reindex()
+        self._sort_key = ordered.key
+        self._keys = list(ordered.keys)
+        self._items = list(ordered.items)
+        self._row_cache = None
         self.endResetModel()
 
     def clear(self, mode: Mode | None = None) -> None:
@@ -213,21 +243,17 @@ class ResultsModel(QAbstractListModel):
 
     def sort_by(self, key: SortKey) -> None:
         """Reorder keeping selection and current item (persistent indexes follow their photo)."""
-        self._sort_key = key
+        if key is self._sort_key:
+            return
         self.layoutAboutToBeChanged.emit()
         old_persistent = self.persistentIndexList()
         persistent_ids = [self._items[index.row()].id for index in old_persistent]
-        key_of = _sort_function(key)
-        keyed = sorted(((key_of(item), item) for item in self._items), key=lambda p: p[0])
-        self._keys = [k for k, _ in keyed]
-        self._items = [item for _, item in keyed]
-        self._reindex()
+        ordered = sort_items(self._items, key)
+        self._sort_key, self._keys, self._items = key, ordered.keys, ordered.items
+        self._row_cache = None
         new_persistent = [self.index(self._rows[photo_id]) for photo_id in persistent_ids]
         self.changePersistentIndexList(old_persistent, new_persistent)
         self.layoutChanged.emit()
-
-    def _reindex(self) -> None:
-        self._row_cache = None
 
     @Slot(int)
     def _thumbnail_ready(self, photo_id: int) -> None:

@@ -77,7 +77,6 @@ def settle(window, query: str | None) -> bool:
     if query and window.loaded is not None:
         window.search(query)
     request = window.search_bar.request()
-    window.grid_control.refresh()
     if not wait_for(lambda: state["shown"] == request, [window.grid_control.shown]):
         return False
     return wait_for_thumbnails(window)

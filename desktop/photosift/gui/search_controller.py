@@ -6,8 +6,9 @@ Why it looks like this:
   through `add_photos(ids)`: the ids wait in a thread-safe list that the next search applies
   with `engine.refresh(ids)`, so new photos are searchable without reloading 100k vectors, and
   a superseded (cancelled) search never loses them. Removing a folder reloads the engine.
-- Each search supersedes the one before: while the user types, only the newest query runs.
-  The request is echoed with its results so the caller drops answers to older requests.
+- Each search supersedes the one before: while the user types, only the newest query runs,
+  and a superseded search reports nothing. The request is echoed with its results so the
+  caller can also drop answers to older requests.
 - Results come back as `PhotoItem`s with their scores, read on the worker; the GUI thread only
   swaps the model's rows.
 """
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from photosift.gui.results_model import PhotoItem
+from photosift.gui.results_model import PhotoItem, SortedItems, SortKey, sort_items
 from photosift.gui.search_request import SearchRequest
 from photosift.gui.workers import Job, JobContext, Lane
 
@@ -28,7 +29,7 @@ TOP_K = 2000
 
 
 class SearchController(QObject):
-    results = Signal(object, list)  # SearchRequest, list[PhotoItem] best first
+    results = Signal(object, object)  # SearchRequest, SortedItems best first
     failed = Signal(object, str)  # SearchRequest, message
 
     def __init__(self, db_path: Path, parent: QObject | None = None) -> None:
@@ -62,8 +63,8 @@ class SearchController(QObject):
         if model is None:
             return
         job = Job(lambda ctx: self._run(ctx, model, generation, request), "search")
-        job.succeeded.connect(lambda items: self.results.emit(request, items))
-        job.failed.connect(lambda error: self.failed.emit(request, str(error)))
+        job.succeeded.connect(lambda items: job.cancelled or self.results.emit(request, items))
+        job.failed.connect(lambda error: job.cancelled or self.failed.emit(request, str(error)))
         self._lane.submit(job, supersede=True)
 
     def shutdown(self) -> None:
@@ -89,15 +90,15 @@ class SearchController(QObject):
             engine.refresh(new_ids)
         return engine
 
-    def _run(self, ctx: JobContext, model: object, generation: int, request: SearchRequest) -> list[PhotoItem]:
+    def _run(self, ctx: JobContext, model: object, generation: int, request: SearchRequest) -> SortedItems:
         from photosift.core.search import EmptyLibraryError, Filters
 
         try:
             engine = self._engine(ctx, model, generation)
         except EmptyLibraryError:
-            return []
+            return sort_items([], SortKey.SCORE)
         if ctx.cancelled:
-            return []
+            return sort_items([], SortKey.SCORE)
         filters = Filters(root_id=request.root_id, tag=request.tag, after=request.date_from, before=request.date_to)
         options = {"top_k": TOP_K, "cutoff": request.relevance, "filters": filters}
         if request.similar_to is not None:
@@ -106,7 +107,7 @@ class SearchController(QObject):
             found = engine.search(request.text, **options)
         scores = {hit.photo_id: hit.score for hit in found.hits}
         records = engine.store().photos(list(scores))
-        return [PhotoItem.from_record(record, scores[record.id]) for record in records]
+        return sort_items((PhotoItem.from_record(r, scores[r.id]) for r in records), SortKey.SCORE)
 
 
 def image_query(path: Path) -> str:

@@ -180,10 +180,14 @@ class Lane(QObject):
     def submit(self, job: Job, *, supersede: bool = False) -> Job:
         """Queue `job`; with `supersede`, earlier jobs of this lane are cancelled first.
 
-        Connect the job's signals before submitting: it may start at once.
+        Connect the job's signals before submitting: it may start at once. After `shutdown()`
+        nothing new starts (late signals during a window's close may still ask): the job is
+        cancelled and never runs.
         """
         if self._closed:
-            raise RuntimeError(f"lane {self.objectName()} is shut down")
+            log.debug("lane %s is shut down; %s not run", self.objectName(), job.objectName())
+            job.cancel()
+            return job
         if supersede:
             self.cancel_all()
         self._jobs.append(job)

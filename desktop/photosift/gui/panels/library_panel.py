@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
 from photosift.core.paths import display_path
 
 ROOT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+ALL_PHOTOS = -1
+"""Root id data of the "All photos" row (not None: see search_bar.ALL for why)."""
 
 
 class LibraryPanel(QWidget):
@@ -57,7 +59,7 @@ class LibraryPanel(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.currentItemChanged.connect(self._on_current_changed)
         self.all_item = QTreeWidgetItem([self.tr("All photos"), ""])
-        self.all_item.setData(0, ROOT_ID_ROLE, None)
+        self.all_item.setData(0, ROOT_ID_ROLE, ALL_PHOTOS)
         self.all_item.setIcon(0, self.style().standardIcon(QStyle.StandardPixmap.SP_DirHomeIcon))
         self.tree.addTopLevelItem(self.all_item)
         with QSignalBlocker(self.tree):
@@ -105,6 +107,7 @@ class LibraryPanel(QWidget):
                 item.setToolTip(1, self.state_text(stat))
                 self.tree.addTopLevelItem(item)
                 status = QTreeWidgetItem([self.state_text(stat), ""])
+                status.setData(0, ROOT_ID_ROLE, stat.root.id)
                 status.setFlags(Qt.ItemFlag.NoItemFlags)
                 item.addChild(status)
                 item.setExpanded(True)
@@ -133,7 +136,7 @@ class LibraryPanel(QWidget):
 
     def current_root_id(self) -> int | None:
         item = self.tree.currentItem()
-        return item.data(0, ROOT_ID_ROLE) if item is not None else None
+        return _root_id(item) if item is not None else None
 
     def select_root(self, root_id: int | None) -> None:
         self._select(root_id)
@@ -141,7 +144,7 @@ class LibraryPanel(QWidget):
     def _select(self, root_id: int | None) -> None:
         for i in range(self.tree.topLevelItemCount()):
             item = self.tree.topLevelItem(i)
-            if item.data(0, ROOT_ID_ROLE) == root_id:
+            if _root_id(item) == root_id:
                 self.tree.setCurrentItem(item)
                 return
         self.tree.setCurrentItem(self.all_item)
@@ -165,7 +168,7 @@ class LibraryPanel(QWidget):
     def _on_current_changed(self, current: QTreeWidgetItem | None, previous: QTreeWidgetItem | None) -> None:
         self._update_buttons()
         if current is not None and current.parent() is None:
-            self.folder_selected.emit(current.data(0, ROOT_ID_ROLE))
+            self.folder_selected.emit(_root_id(current))
 
     def _update_buttons(self) -> None:
         has_folder = self.current_root_id() is not None
@@ -187,6 +190,11 @@ class LibraryPanel(QWidget):
         button.setAutoRaise(False)
         button.clicked.connect(slot)
         return button
+
+
+def _root_id(item: QTreeWidgetItem) -> int | None:
+    value = item.data(0, ROOT_ID_ROLE)
+    return None if value == ALL_PHOTOS else value
 
 
 def _short_name(path: str) -> str:

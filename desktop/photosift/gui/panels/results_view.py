@@ -8,7 +8,7 @@ The view emits photo ids, never rows; the window decides what an action does.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QPoint, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QPoint, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -78,7 +78,7 @@ class ResultsView(QWidget):
         self.list.setUniformItemSizes(True)
         self.list.setLayoutMode(QListView.LayoutMode.Batched)
         self.list.setBatchSize(2000)
-        self.list.setSpacing(2)
+        self.list.viewport().installEventFilter(self)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.list.verticalScrollBar().setSingleStep(24)
@@ -112,7 +112,19 @@ class ResultsView(QWidget):
     # -- state -------------------------------------------------------------------------------
     def set_thumbnail_size(self, size: int) -> None:
         self.delegate.set_thumbnail_size(size)
-        self.list.doItemsLayout()
+        self._spread_columns()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.list.viewport() and event.type() == QEvent.Type.Resize:
+            self._spread_columns()
+        return super().eventFilter(watched, event)
+
+    def _spread_columns(self) -> None:
+        """Share the row's spare width between the columns, so the grid fills the view evenly."""
+        cell = self.delegate.cell_size(self.list.fontMetrics())
+        width = max(1, self.list.viewport().width() - 2)
+        columns = max(1, width // (cell.width() + 4))
+        self.list.setGridSize(QSize(width // columns, cell.height() + 4))
 
     def show_message(self, title: str, detail: str = "", action: str | None = None) -> None:
         """Cover the grid with a message; `action` labels the overlay button (None = no button)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from PySide6.QtCore import QDate, QSignalBlocker, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QDate, QSignalBlocker, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -26,6 +26,9 @@ from photosift.gui.results_model import SortKey
 from photosift.gui.search_request import SearchRequest
 
 DEBOUNCE_MS = 300
+ALL = -1
+"""Item data of "All folders" / "Any tag". Never None: PySide6 6.12 returns a None item data to
+Python with one reference too few, which crashes the interpreter after enough calls."""
 
 
 class SearchBar(QWidget):
@@ -74,13 +77,13 @@ class SearchBar(QWidget):
         self.sort.currentIndexChanged.connect(lambda: self.sort_changed.emit(self.sort.currentData()))
 
         self.folder = QComboBox(self)
-        self.folder.addItem(self.tr("All folders"), None)
+        self.folder.addItem(self.tr("All folders"), ALL)
         self.folder.setMinimumContentsLength(10)
         self.folder.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.folder.currentIndexChanged.connect(self._emit_request)
 
         self.tag = QComboBox(self)
-        self.tag.addItem(self.tr("Any tag"), None)
+        self.tag.addItem(self.tr("Any tag"), ALL)
         self.tag.setMinimumContentsLength(8)
         self.tag.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.tag.currentIndexChanged.connect(self._emit_request)
@@ -142,11 +145,10 @@ class SearchBar(QWidget):
         """Filter by a tag (added to the list if the list has not caught up with it yet)."""
         if name is not None and self.tag.findData(name) < 0:
             self.tag.addItem(name, name)
-        self.tag.setCurrentIndex(max(0, self.tag.findData(name)))
+        self.tag.setCurrentIndex(max(0, self.tag.findData(ALL if name is None else name)))
 
     def set_folder(self, root_id: int | None) -> None:
-        index = self.folder.findData(root_id)
-        self.folder.setCurrentIndex(max(0, index))
+        self.folder.setCurrentIndex(max(0, self.folder.findData(ALL if root_id is None else root_id)))
 
     def set_relevance(self, level: str) -> None:
         with QSignalBlocker(self.relevance):
@@ -176,8 +178,8 @@ class SearchBar(QWidget):
         return SearchRequest(
             text=self.query.text().strip(),
             relevance=self.relevance.currentData(),
-            root_id=self.folder.currentData(),
-            tag=self.tag.currentData(),
+            root_id=_value(self.folder.currentData()),
+            tag=_value(self.tag.currentData()),
             date_from=date_from,
             date_to=date_to,
             similar_to=self._similar_to,
@@ -209,10 +211,14 @@ class SearchBar(QWidget):
         current = combo.currentData()
         with QSignalBlocker(combo):
             combo.clear()
-            combo.addItem(all_text, None)
+            combo.addItem(all_text, ALL)
             for data, text in entries:
                 combo.addItem(text, data)
             combo.setCurrentIndex(max(0, combo.findData(current)))
+
+
+def _value(data: object) -> object | None:
+    return None if data == ALL else data
 
 
 def _timestamp(date: QDate) -> float:

@@ -14,7 +14,7 @@ Interface (for the main window)::
     panel.shutdown()                               # from the window's closeEvent
 
 Also: ``tag_selected()``, ``tag_folder()``, ``tag_library()``, ``cancel_tagging()``,
-``is_tagging()``, ``set_write_xmp(bool)``, ``set_db_path(path)``, ``status_text()``; and the
+``is_tagging()``, ``set_write_xmp(bool)``, ``status_text()``; and the
 signals ``photo_shown(int)`` (tags and scores of that photo are on screen),
 ``vocabulary_loaded()`` and ``tagging_finished(object)`` (core TagSummary).
 
@@ -32,37 +32,25 @@ Why it looks like this:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QStringListModel, Qt, Signal
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QCompleter,
-    QGroupBox,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QProgressBar,
-    QPushButton,
-    QScrollArea,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QCoreApplication, QEvent, Signal
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from photosift.core.errors import PhotoSiftError
 from photosift.core.vocabulary import DEFAULT_THRESHOLD, Label, LabelEmbedder
-from photosift.gui.widgets.score_chart import ScoreBar, ScoreChart
-from photosift.gui.widgets.tag_list import PhotoTagList, TagChip
+from photosift.gui.widgets.photo_tags_view import PhotoTagsView
+from photosift.gui.widgets.score_chart import ScoreBar
+from photosift.gui.widgets.tag_list import TagChip
+from photosift.gui.widgets.tag_run_box import TagRunBox
 from photosift.gui.widgets.vocabulary_editor import LabelEdit, VocabularyEditor
-from photosift.gui.workers import Job, JobContext, Lane
+from photosift.gui.workers import Job, JobContext, Lane, thread_store
 
 if TYPE_CHECKING:
     from photosift.core.models import ClipModel
-    from photosift.core.store import Store
     from photosift.core.tag_store import PhotoTag, TagStore
     from photosift.core.tagging import LabelScore, Tagger, TagSummary
 
@@ -74,26 +62,14 @@ class PhotoTagInfo:
     name: str
     tags: list[PhotoTag]
     scores: list[LabelScore] = field(default_factory=list)
-    note: str = ""  # why there are no scores (no model yet, photo not embedded, ...)
-
-
-def _store(ctx: JobContext, db_path: Path) -> Store:
-    """The lane's own connection (sqlite3 objects stay on the thread that made them)."""
-    from photosift.core.store import Store
-
-    store = ctx.state.get("store")
-    if store is None or store.path != db_path:
-        if store is not None:
-            store.close()
-        ctx.state.pop("tagger", None)
-        store = ctx.state["store"] = Store(db_path)
-    return store
+    no_scores: str = ""  # why scores are missing: "no-model" | "not-embedded" | "error"
+    detail: str = ""  # the error's message, for "error"
 
 
 def _tag_store(ctx: JobContext, db_path: Path, write_xmp: bool) -> TagStore:
     from photosift.core.tag_store import TagStore
 
-    return TagStore(_store(ctx, db_path), write_xmp=write_xmp)
+    return TagStore(thread_store(ctx, db_path), write_xmp=write_xmp)
 
 
 def _scoring_tagger(ctx: JobContext, db_path: Path, model: ClipModel, embedder: LabelEmbedder,
@@ -101,8 +77,8 @@ def _scoring_tagger(ctx: JobContext, db_path: Path, model: ClipModel, embedder: 
     """A Tagger kept between photos: its calibration is the expensive part of a score."""
     from photosift.core.tagging import Tagger
 
-    store = _store(ctx, db_path)
-    key = (id(model), generation)
+    store = thread_store(ctx, db_path)
+    key = (str(db_path), id(model), generation)
     if ctx.state.get("tagger_key") != key or "tagger" not in ctx.state:
         ctx.state["tagger"] = Tagger(store, model, embedder=embedder, write_xmp=False)
         ctx.state["tagger_key"] = key
@@ -111,16 +87,16 @@ def _scoring_tagger(ctx: JobContext, db_path: Path, model: ClipModel, embedder: 
 
 def _photo_info(ctx: JobContext, db_path: Path, photo_id: int, model: ClipModel | None,
                 embedder: LabelEmbedder | None, generation: int) -> PhotoTagInfo:
-    store = _store(ctx, db_path)
+    store = thread_store(ctx, db_path)
     record = store.photo(photo_id)
     name = record.abspath.name if record is not None else ""
     tags = _tag_store(ctx, db_path, False).tags_for_photo(photo_id)
     if model is None or embedder is None:
-        return PhotoTagInfo(photo_id, name, tags, note="no-model")
+        return PhotoTagInfo(photo_id, name, tags, no_scores="no-model")
     try:
         scores = _scoring_tagger(ctx, db_path, model, embedder, generation).label_scores(photo_id)
-    except PhotoSiftError as exc:
-        return PhotoTagInfo(photo_id, name, tags, note=str(exc))
+    except PhotoSiftError as exc:  # e.g. the library was indexed with another model
+        return PhotoTagInfo(photo_id, name, tags, no_scores="error", detail=str(exc))
     return PhotoTagInfo(photo_id, name, tags, scores, "" if scores else "not-embedded")
 
 
@@ -167,7 +143,7 @@ def _run_tagging(ctx: JobContext, db_path: Path, model: ClipModel, embedder: Lab
                  folder: Path | None) -> tuple[TagSummary, list[int]]:
     from photosift.core.tagging import Tagger
 
-    tagger = Tagger(_store(ctx, db_path), model, embedder=embedder, write_xmp=write_xmp)
+    tagger = Tagger(thread_store(ctx, db_path), model, embedder=embedder, write_xmp=write_xmp)
     ids = tagger.photo_ids(photo_ids, folder).tolist()
     summary = tagger.run(photo_ids, folder=folder, progress=ctx.progress, cancel=ctx.cancel)
     return summary, ids
@@ -196,127 +172,60 @@ class TagPanel(QWidget):
         self._run_job: Job | None = None
         self._edits = Lane("tag-edits", parent=self)
         self._runs = Lane("tagging", parent=self)
+        QCoreApplication.instance().aboutToQuit.connect(self.shutdown)  # if the owner forgets
         self._build(write_xmp)
         self.set_model(model)
-        self._submit_edit(lambda ctx, db=self._db_path: _load_vocabulary(ctx, db), self._on_vocabulary)
+        self._reload_vocabulary()
 
-    # -- layout ----------------------------------------------------------------------------
     def _build(self, write_xmp: bool) -> None:
-        layout = QVBoxLayout(self)
-        layout.addWidget(self._build_run_box(write_xmp))
-        self.tabs = QTabWidget(self)
-        self.tabs.addTab(self._build_photo_tab(), self.tr("This Photo"))
+        self.run_box = TagRunBox(self, write_xmp=write_xmp)
+        self.run_box.selected_button.clicked.connect(self.tag_selected)
+        self.run_box.folder_button.clicked.connect(self.tag_folder)
+        self.run_box.library_button.clicked.connect(self.tag_library)
+        self.run_box.cancel_button.clicked.connect(self.cancel_tagging)
+        self.run_box.xmp_check.toggled.connect(self.write_xmp_changed)
+        self.photo_view = PhotoTagsView(self)
+        self.photo_view.chart.label_clicked.connect(self.tag_filter_requested)
+        tag_list = self.photo_view.tag_list
+        tag_list.filter_requested.connect(self.tag_filter_requested)
+        tag_list.accept_requested.connect(lambda name: self._change_tag("accept", name))
+        tag_list.reject_requested.connect(lambda name: self._change_tag("reject", name))
+        tag_list.remove_requested.connect(lambda name: self._change_tag("remove", name))
+        self.photo_view.tag_typed.connect(lambda name: self._change_tag("add", name))
         self.vocabulary = VocabularyEditor(self, default_threshold=DEFAULT_THRESHOLD)
         self.vocabulary.add_requested.connect(lambda edit: self._save_label(None, edit))
         self.vocabulary.edit_requested.connect(self._save_label)
         self.vocabulary.remove_requested.connect(self._remove_label)
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(self.photo_view, self.tr("This Photo"))
         self.tabs.addTab(self.vocabulary, self.tr("Vocabulary"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.run_box)
         layout.addWidget(self.tabs, 1)
-
-    def _build_run_box(self, write_xmp: bool) -> QGroupBox:
-        box = QGroupBox(self.tr("Auto-tag"), self)
-        self.tag_selected_button = QPushButton(self.tr("Selected"))
-        self.tag_folder_button = QPushButton(self.tr("This Folder"))
-        self.tag_library_button = QPushButton(self.tr("Whole Library"))
-        self.tag_selected_button.clicked.connect(self.tag_selected)
-        self.tag_folder_button.clicked.connect(self.tag_folder)
-        self.tag_library_button.clicked.connect(self.tag_library)
-        self.progress = QProgressBar()
-        self.progress.setTextVisible(True)
-        self.cancel_button = QPushButton(self.tr("Cancel"))
-        self.cancel_button.clicked.connect(self.cancel_tagging)
-        self.xmp_check = QCheckBox(self.tr("Write XMP sidecars"))
-        self.xmp_check.setToolTip(self.tr(
-            "Also write the tags into a .xmp file beside each photo, for Lightroom, digiKam and "
-            "darktable. The photos themselves are never changed."))
-        self.xmp_check.setChecked(write_xmp)
-        self.xmp_check.toggled.connect(self.write_xmp_changed)
-        self.model_hint = QLabel(self.tr("Auto-tagging starts working once the model has loaded."))
-        self.model_hint.setWordWrap(True)
-        self.model_hint.setEnabled(False)
-        self.status_label = QLabel()
-        self.status_label.setWordWrap(True)
-        buttons = QHBoxLayout()
-        for button in (self.tag_selected_button, self.tag_folder_button, self.tag_library_button):
-            buttons.addWidget(button)
-        running = QHBoxLayout()
-        running.addWidget(self.progress, 1)
-        running.addWidget(self.cancel_button)
-        column = QVBoxLayout(box)
-        column.addLayout(buttons)
-        column.addLayout(running)
-        column.addWidget(self.xmp_check)
-        column.addWidget(self.model_hint)
-        column.addWidget(self.status_label)
-        self._show_running(False)
-        return box
-
-    def _build_photo_tab(self) -> QWidget:
-        page = QWidget()
-        self.photo_title = QLabel()
-        self.photo_title.setWordWrap(True)
-        self.chart = ScoreChart(page)
-        self.chart.label_clicked.connect(self.tag_filter_requested)
-        self.tag_list = PhotoTagList(page)
-        self.tag_list.filter_requested.connect(self.tag_filter_requested)
-        self.tag_list.accept_requested.connect(lambda name: self._change_tag("accept", name))
-        self.tag_list.reject_requested.connect(lambda name: self._change_tag("reject", name))
-        self.tag_list.remove_requested.connect(lambda name: self._change_tag("remove", name))
-        self.add_edit = QLineEdit()
-        self.add_edit.setPlaceholderText(self.tr("Add a tag…"))
-        self._label_names = QStringListModel(self)
-        completer = QCompleter(self._label_names, self.add_edit)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.add_edit.setCompleter(completer)
-        self.add_edit.returnPressed.connect(self.add_manual_tag)
-        self.add_button = QPushButton(self.tr("Add"))
-        self.add_button.clicked.connect(self.add_manual_tag)
-        add_row = QHBoxLayout()
-        add_row.addWidget(self.add_edit, 1)
-        add_row.addWidget(self.add_button)
-        column = QVBoxLayout(page)
-        column.addWidget(self.photo_title)
-        column.addWidget(QLabel(self.tr("How well each label fits:")))
-        column.addWidget(self.chart)
-        column.addWidget(QLabel(self.tr("Tags:")))
-        column.addWidget(self.tag_list)
-        column.addLayout(add_row)
-        column.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(page)
-        self._show_no_photo()
-        return scroll
 
     # -- inputs from the main window -------------------------------------------------------
     def set_model(self, model: ClipModel | None) -> None:
         self._model = model
         self._embedder = LabelEmbedder(model) if model is not None else None
         self._generation += 1
-        self._update_buttons()
+        self._update_controls()
         self._reload_photo()
-
-    def set_db_path(self, db_path: str | Path) -> None:
-        self._db_path = Path(db_path)
-        self.refresh()
-        self._submit_edit(lambda ctx, db=self._db_path: _load_vocabulary(ctx, db), self._on_vocabulary)
 
     def show_photo(self, photo_id: int | None) -> None:
         self._photo_id = photo_id
-        self._update_buttons()
+        self._update_controls()
         self._reload_photo()
 
     def set_selection(self, photo_ids: Sequence[int]) -> None:
         self._selection = [int(i) for i in photo_ids]
-        self._update_buttons()
+        self._update_controls()
 
     def set_current_folder(self, folder: str | Path | None) -> None:
         self._folder = Path(folder) if folder else None
-        self._update_buttons()
+        self._update_controls()
 
     def set_write_xmp(self, enabled: bool) -> None:
-        self.xmp_check.setChecked(enabled)
+        self.run_box.xmp_check.setChecked(enabled)
 
     def refresh(self) -> None:
         """Forget cached calibration (the library changed) and re-read the shown photo."""
@@ -324,12 +233,23 @@ class TagPanel(QWidget):
         self._reload_photo()
 
     def status_text(self) -> str:
-        return self.status_label.text()
+        return self.run_box.status_text()
 
     def shutdown(self) -> None:
         """Stop both lanes; a running tagging batch finishes so the database stays consistent."""
         self._runs.shutdown()
         self._edits.shutdown()
+        # Deliver the lanes' last queued notifications while they exist: the panel (their
+        # parent) may be deleted next, and a late "job finished" would reach a deleted lane.
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.MetaCall)
+
+    def _write_xmp(self) -> bool:
+        return self.run_box.xmp_check.isChecked()
+
+    def _update_controls(self) -> None:
+        self.run_box.set_ready(model_loaded=self._model is not None, running=self._run_job is not None,
+                               selection_count=len(self._selection), folder=self._folder)
+        self.photo_view.set_can_add(self._photo_id is not None)
 
     # -- tagging runs ----------------------------------------------------------------------
     def tag_selected(self) -> None:
@@ -349,27 +269,22 @@ class TagPanel(QWidget):
     def cancel_tagging(self) -> None:
         if self._run_job is not None:
             self._run_job.cancel()
-            self.cancel_button.setEnabled(False)
+            self.run_box.cancel_button.setEnabled(False)
 
     def _start_run(self, photo_ids: list[int] | None, folder: Path | None) -> None:
         if self._model is None or self._embedder is None or self._run_job is not None:
             return
-        args = (self._db_path, self._model, self._embedder, self.xmp_check.isChecked(), photo_ids, folder)
+        args = (self._db_path, self._model, self._embedder, self._write_xmp(), photo_ids, folder)
         job = Job(lambda ctx: _run_tagging(ctx, *args), "tagging")
-        job.progress.connect(self._on_run_progress)
+        job.progress.connect(lambda progress: self.run_box.show_progress(progress.done, progress.total))
         job.succeeded.connect(self._on_run_done)
         job.failed.connect(self._show_error)
         job.finished.connect(self._on_run_finished)
         self._run_job = job
-        self.progress.setRange(0, 0)
-        self.status_label.setText(self.tr("Tagging…"))
-        self._show_running(True)
-        self._update_buttons()
+        self.run_box.set_status(self.tr("Tagging…"))
+        self.run_box.show_running(True)
+        self._update_controls()
         self._runs.submit(job)
-
-    def _on_run_progress(self, progress: Any) -> None:
-        self.progress.setRange(0, max(progress.total, 1))
-        self.progress.setValue(progress.done)
 
     def _on_run_done(self, result: tuple[TagSummary, list[int]]) -> None:
         summary, ids = result
@@ -379,82 +294,49 @@ class TagPanel(QWidget):
         if summary.sidecar_errors:
             text += " " + self.tr("Some sidecars could not be written: %1").replace(
                 "%1", summary.sidecar_errors[0])
-        self.status_label.setText(text)
+        self.run_box.set_status(text)
         self.tags_changed.emit(ids)
         self.tagging_finished.emit(summary)
         self._reload_photo()
 
     def _on_run_finished(self) -> None:
         self._run_job = None
-        self._show_running(False)
-        self._update_buttons()
-
-    def _show_running(self, running: bool) -> None:
-        self.progress.setVisible(running)
-        self.cancel_button.setVisible(running)
-        self.cancel_button.setEnabled(running)
-
-    def _update_buttons(self) -> None:
-        ready = self._model is not None and self._run_job is None
-        count = len(self._selection)
-        self.tag_selected_button.setText(self.tr("Selected (%1)").replace("%1", str(count)))
-        self.tag_selected_button.setEnabled(ready and count > 0)
-        self.tag_folder_button.setEnabled(ready and self._folder is not None)
-        self.tag_folder_button.setToolTip(str(self._folder) if self._folder else "")
-        self.tag_library_button.setEnabled(ready)
-        self.model_hint.setVisible(self._model is None)
-        can_add = self._photo_id is not None
-        self.add_edit.setEnabled(can_add)
-        self.add_button.setEnabled(can_add)
+        self.run_box.show_running(False)
+        self._update_controls()
 
     # -- the shown photo -------------------------------------------------------------------
     def _reload_photo(self) -> None:
         if self._photo_job is not None:
             self._photo_job.cancel()  # not started yet: it never runs
         if self._photo_id is None:
-            self._show_no_photo()
+            self.photo_view.show_nothing()
             return
         args = (self._db_path, self._photo_id, self._model, self._embedder, self._generation)
         self._photo_job = self._submit_edit(lambda ctx: _photo_info(ctx, *args), self._on_photo_info)
 
-    def _show_no_photo(self) -> None:
-        self.photo_title.setText(self.tr("No photo selected."))
-        self.chart.clear()
-        self.chart.set_placeholder(self.tr("Select a photo to see how well each label fits it."))
-        self.tag_list.set_tags([])
-
     def _on_photo_info(self, info: PhotoTagInfo) -> None:
         if info.photo_id != self._photo_id:
             return
-        self.photo_title.setText(info.name)
-        self.chart.set_scores([
-            ScoreBar(s.label, s.score, s.threshold, assigned=s.state == "assigned",
-                     rejected=s.state == "rejected") for s in info.scores])
-        notes = {"no-model": self.tr("Scores appear once the model has loaded."),
-                 "not-embedded": self.tr("This photo has not been indexed with the current model yet.")}
-        self.chart.set_placeholder(notes.get(info.note, info.note))
-        self.tag_list.set_tags([TagChip(t.label, t.source, t.state, t.score) for t in info.tags])
+        bars = [ScoreBar(s.label, s.score, s.threshold, assigned=s.state == "assigned",
+                         rejected=s.state == "rejected") for s in info.scores]
+        chips = [TagChip(t.label, t.source, t.state, t.score) for t in info.tags]
+        reasons = {"no-model": self.tr("Scores appear once the model has loaded."),
+                   "not-embedded": self.tr("This photo has not been indexed with the current model yet."),
+                   "error": info.detail}
+        self.photo_view.show_photo(info.name, bars, chips, reasons.get(info.no_scores, ""))
         self.photo_shown.emit(info.photo_id)
 
-    def add_manual_tag(self) -> None:
-        name = " ".join(self.add_edit.text().split())
-        if name and self._photo_id is not None:
-            self.add_edit.clear()
-            self._change_tag("add", name)
-
-    def _tag_targets(self) -> list[int]:
-        """Tags typed in apply to the whole selection when the shown photo is part of it."""
-        if self._photo_id in self._selection:
-            return list(self._selection)
-        return [self._photo_id] if self._photo_id is not None else []
-
     def _change_tag(self, action: str, name: str) -> None:
-        ids = self._tag_targets() if action == "add" else [self._photo_id]
-        if not ids or ids == [None]:
+        """accept | reject | remove act on the shown photo; a typed tag ("add") goes to the
+        whole selection when the shown photo is part of it."""
+        if self._photo_id is None:
             return
-        args = (self._db_path, action, ids, name, self.xmp_check.isChecked())
+        ids = [self._photo_id]
+        if action == "add" and self._photo_id in self._selection:
+            ids = list(self._selection)
+        args = (self._db_path, action, ids, name, self._write_xmp())
         self._submit_edit(lambda ctx: _change_tag(ctx, *args), self._on_tags_edited)
-        if action == "add" and name.lower() not in {n.lower() for n in self._label_names.stringList()}:
+        if action == "add" and not self.photo_view.knows_label(name):
             self._reload_vocabulary()
         self._reload_photo()
 
@@ -463,37 +345,39 @@ class TagPanel(QWidget):
 
     # -- vocabulary ------------------------------------------------------------------------
     def _save_label(self, old_name: str | None, edit: LabelEdit) -> None:
-        args = (self._db_path, old_name, edit, self.xmp_check.isChecked())
+        args = (self._db_path, old_name, edit, self._write_xmp())
         self._submit_edit(lambda ctx: _save_label(ctx, *args), self._on_labels_edited)
         self._reload_vocabulary()
 
     def _remove_label(self, name: str) -> None:
-        args = (self._db_path, name, self.xmp_check.isChecked())
+        args = (self._db_path, name, self._write_xmp())
         self._submit_edit(lambda ctx: _remove_label(ctx, *args), self._on_labels_edited)
         self._reload_vocabulary()
 
     def _on_labels_edited(self, photo_ids: list[int]) -> None:
-        self.status_label.clear()
+        self.run_box.set_status("")
         if photo_ids:
             self.tags_changed.emit(photo_ids)
 
     def _reload_vocabulary(self) -> None:
+        """Labels feed the scores, so the scoring cache goes and the photo is re-read too."""
         self._generation += 1
-        self._submit_edit(lambda ctx, db=self._db_path: _load_vocabulary(ctx, db), self._on_vocabulary)
+        db_path = self._db_path
+        self._submit_edit(lambda ctx: _load_vocabulary(ctx, db_path), self._on_vocabulary)
         self._reload_photo()
 
     def _on_vocabulary(self, labels: list[Label]) -> None:
         self.vocabulary.set_labels(labels)
-        self._label_names.setStringList([label.name for label in labels])
+        self.photo_view.set_label_names([label.name for label in labels])
         self.vocabulary_loaded.emit()
 
     # -- plumbing --------------------------------------------------------------------------
-    def _submit_edit(self, function: Any, on_success: Any) -> Job:
+    def _submit_edit(self, function: Callable[[JobContext], Any], on_success: Callable[[Any], Any]) -> Job:
         job = Job(function, "tag-edit")
         job.succeeded.connect(on_success)
         job.failed.connect(self._show_error)
         return self._edits.submit(job)
 
     def _show_error(self, exc: Exception) -> None:
-        self.status_label.setText(str(exc) if isinstance(exc, PhotoSiftError)
-                                  else self.tr("Something went wrong: %1").replace("%1", repr(exc)))
+        self.run_box.set_status(str(exc) if isinstance(exc, PhotoSiftError)
+                                else self.tr("Something went wrong: %1").replace("%1", repr(exc)))

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDateTime, QLocale, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QDateTime, QEvent, QLocale, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QImage, QKeyEvent, QPixmap
 from PySide6.QtWidgets import (
     QDialog,
@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
 from photosift.core.paths import display_path
 from photosift.gui import photo_actions
 from photosift.gui.widgets.image_view import FitImageView
-from photosift.gui.workers import Job, JobContext, Lane
+from photosift.gui.workers import Job, JobContext, Lane, thread_store
 
 if TYPE_CHECKING:
     from photosift.core.store import PhotoRecord
@@ -64,15 +64,12 @@ class LoadedPhoto:
 
 
 def _load_photo(ctx: JobContext, db_path: Path, photo_id: int) -> LoadedPhoto:
-    """Runs on the viewer's lane: one Store per lane thread, kept in the lane's state."""
+    """Runs on the viewer's lane, with that thread's own Store."""
     from photosift.core.images import ImageSkip, decode_image
-    from photosift.core.store import Store
     from photosift.core.tag_store import TagStore
     from photosift.gui.thumbnails import pil_to_qimage
 
-    store = ctx.state.get("store")
-    if store is None:
-        store = ctx.state["store"] = Store(db_path, create=False)
+    store = thread_store(ctx, db_path)
     record = store.photo(photo_id)
     if record is None:
         return LoadedPhoto(photo_id, None, [], None, "missing")
@@ -203,6 +200,7 @@ class PhotoViewer(QDialog):
         job.failed.connect(lambda exc: self._on_failed(photo_id, exc))
         if self._lane is None:  # a viewer shown again after closing gets a fresh lane
             self._lane = Lane("viewer", parent=self)
+            QCoreApplication.instance().aboutToQuit.connect(self._stop_lane)
         self._lane.submit(job, supersede=True)
 
     def _update_navigation(self) -> None:
@@ -289,8 +287,10 @@ class PhotoViewer(QDialog):
     def _stop_lane(self) -> None:
         if self._lane is not None:
             self._lane.shutdown()
-            self._lane.deleteLater()
             self._lane = None
+            # Deliver the lane's last queued notifications now: the dialog (the lane's parent)
+            # may be deleted next, and a late "job finished" would reach a deleted lane.
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.MetaCall)
 
     def done(self, result: int) -> None:
         self._stop_lane()

@@ -85,7 +85,10 @@ class ScoreChart(QWidget):
         index = int((y - _PADDING) // (self._row_height() + _ROW_GAP))
         return index if 0 <= index < len(self._bars) else None
 
-    def _label_width(self, metrics: QFontMetrics) -> int:
+    def _label_width(self) -> int:
+        bold = QFont(self.font())
+        bold.setBold(True)  # assigned labels are drawn bold: measure the wider face
+        metrics = QFontMetrics(bold)
         widest = max((metrics.horizontalAdvance(bar.label) for bar in self._bars), default=0)
         return min(widest + 8, int(self.width() * 0.4))
 
@@ -116,9 +119,8 @@ class ScoreChart(QWidget):
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
                              self._placeholder)
             return
-        metrics = self.fontMetrics()
-        label_w = self._label_width(metrics)
-        score_w = metrics.horizontalAdvance(_SCORE_TEXT) + 8
+        label_w = self._label_width()
+        score_w = self.fontMetrics().horizontalAdvance(_SCORE_TEXT) + 8
         bar_x = _PADDING + label_w
         bar_w_max = max(self.width() - bar_x - score_w - _PADDING, 10)
         scale = self._scale_max()
