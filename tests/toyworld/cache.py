@@ -67,6 +67,9 @@ def _train_into(folder: Path) -> None:
             info["held_out_scores"] = evaluate_dir(staging, Path(work)).as_dict()
         write_info(staging, info)
         _log(f"trained in {stats['train_seconds']} s; held-out scores {info['held_out_scores']}")
+        for path in staging.iterdir():
+            path.chmod(0o644)
+        staging.chmod(0o755)
         staging.rename(folder)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

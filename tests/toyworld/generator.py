@@ -68,11 +68,12 @@ def _layout(size: tuple[int, int], rng: np.random.Generator) -> tuple[float, flo
     """Centre x, centre y, radius and rotation (degrees) of a shape inside the centre crop."""
     crop = centre_crop_box(size)
     side = crop.right - crop.left
-    radius = side * rng.uniform(0.16, 0.34)
-    margin = radius + side * 0.04
-    cx = rng.uniform(crop.left + margin, crop.right - margin)
-    cy = rng.uniform(crop.top + margin, crop.bottom - margin)
-    rotation = rng.uniform(-20.0, 20.0)
+    radius = side * rng.uniform(0.22, 0.36)
+    slack = side / 2 - radius * 1.1 - side * 0.02
+    reach = min(slack, side * 0.12)
+    cx = (crop.left + crop.right) / 2 + rng.uniform(-reach, reach)
+    cy = (crop.top + crop.bottom) / 2 + rng.uniform(-reach, reach)
+    rotation = rng.uniform(-12.0, 12.0)
     return cx, cy, radius, rotation
 
 

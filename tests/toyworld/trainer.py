@@ -7,9 +7,13 @@ resize + centre crop) from photos of random size and aspect, some JPEG-compresse
 model works on real-size JPEGs the app indexes.
 
 The loss is CLIP's symmetric contrastive loss with one change: a batch holds many photos of
-the same kind and captions that name only the colour or only the shape, so every caption that
-truly describes a photo counts as a positive (target mass split evenly), instead of
-pretending only the diagonal matches.
+the same kind and captions that name only the colour or only the shape, so a caption that also
+truly describes another photo in the batch is left out of that photo's softmax instead of
+being pushed away from it (see `masked_clip_loss`).
+
+Choices measured on 2 CPU threads (shape accuracy is the hard part; colour is learnt within
+100 steps): average-pooling the patch tokens instead of a class token took held-out shape
+accuracy after 600 steps from 0.77 to 0.91; 800 steps reach about 1.0.
 """
 
 from __future__ import annotations
@@ -27,7 +31,10 @@ from .generator import COLORS, SHAPES, render
 
 MODEL_CFG: dict = {
     "embed_dim": 64,
-    "vision_cfg": {"image_size": 64, "layers": 3, "width": 96, "head_width": 32, "mlp_ratio": 2.0, "patch_size": 8},
+    "vision_cfg": {
+        "image_size": 64, "patch_size": 8, "layers": 3, "width": 96, "head_width": 32, "mlp_ratio": 2.0,
+        "pool_type": "avg",
+    },
     "text_cfg": {"context_length": 32, "vocab_size": 49408, "width": 64, "heads": 4, "layers": 2, "mlp_ratio": 2.0},
 }
 PREPROCESS_CFG: dict = {
@@ -45,17 +52,16 @@ _ASPECTS = (1.0, 4 / 3, 3 / 2, 16 / 9)
 @dataclass(frozen=True)
 class TrainConfig:
     seed: int = 0
-    steps: int = 600
+    steps: int = 800
     batch_size: int = 128
     pool_size: int = 16384
-    lr: float = 2e-3
-    warmup_steps: int = 40
+    lr: float = 1e-3
+    warmup_steps: int = 60
     weight_decay: float = 0.05
     threads: int = 2
     full_caption_share: float = 0.5
-    color_caption_share: float = 0.25
+    color_caption_share: float = 0.15
     jpeg_share: float = 0.4
-    loss: str = "masked"
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -188,17 +194,6 @@ def _open_rgb(buffer: io.BytesIO):
         return image.convert("RGB")
 
 
-def multi_positive_clip_loss(image_features, text_features, logit_scale, positive):
-    """Symmetric CLIP cross-entropy whose targets spread over every true (photo, caption) pair."""
-    import torch.nn.functional as F
-
-    logits = logit_scale * image_features @ text_features.T
-    target = positive.float()
-    image_to_text = -(target / target.sum(1, keepdim=True) * F.log_softmax(logits, dim=1)).sum(1).mean()
-    text_to_image = -(target.T / target.T.sum(1, keepdim=True) * F.log_softmax(logits.T, dim=1)).sum(1).mean()
-    return (image_to_text + text_to_image) / 2
-
-
 def masked_clip_loss(image_features, text_features, logit_scale, positive):
     """CLIP's symmetric cross-entropy on the diagonal, with false negatives left out.
 
@@ -223,7 +218,7 @@ def _param_groups(model, weight_decay: float) -> list[dict]:
     return [{"params": no_decay, "weight_decay": 0.0}, {"params": decay, "weight_decay": weight_decay}]
 
 
-def train(config: TrainConfig = TrainConfig(), log: Callable[[str], None] = print, probe=None):
+def train(config: TrainConfig = TrainConfig(), log: Callable[[str], None] = print):
     """Train a fresh model; returns (model, stats dict). Restores torch's global settings after."""
     import open_clip
     import torch
@@ -255,8 +250,7 @@ def train(config: TrainConfig = TrainConfig(), log: Callable[[str], None] = prin
             data_seconds += time.perf_counter() - tick
             image_features = model.encode_image(images, normalize=True)
             text_features = model.encode_text(tokens, normalize=True)
-            loss_fn = masked_clip_loss if config.loss == "masked" else multi_positive_clip_loss
-            loss = loss_fn(image_features, text_features, model.logit_scale.exp(), positive)
+            loss = masked_clip_loss(image_features, text_features, model.logit_scale.exp(), positive)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
@@ -268,10 +262,6 @@ def train(config: TrainConfig = TrainConfig(), log: Callable[[str], None] = prin
                 log(f"step {step + 1}/{config.steps} loss {loss_value:.4f} lr {lr:.2e} "
                     f"{(step + 1) / elapsed:.2f} steps/s (data {data_seconds / elapsed:.0%}) "
                     f"scale {float(model.logit_scale.detach().exp()):.1f}")
-            if probe is not None and (step + 1) % 100 == 0:
-                model.eval()
-                probe(step + 1, model)
-                model.train()
         model.eval()
         stats = {
             "train_seconds": round(time.perf_counter() - start, 1),

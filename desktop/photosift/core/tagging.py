@@ -34,7 +34,7 @@ import numpy as np
 
 from photosift.core.cancel import CancelToken
 from photosift.core.search import Filters, filtered_ids, require_model
-from photosift.core.tag_store import TagStore
+from photosift.core.tag_store import LabelError, TagStore
 from photosift.core.vocabulary import DEFAULT_THRESHOLD, Label, LabelEmbedder
 
 if TYPE_CHECKING:
@@ -129,6 +129,10 @@ class Tagger:
             self.tags.ensure_vocabulary()
             labels = self.tags.labels()
         self.labels = list(labels)
+        if not self.labels:
+            raise LabelError(
+                "There are no labels to tag with; add some with `photosift vocabulary add`."
+            )
         self.embedder = embedder or LabelEmbedder(model)
         self.calibration: Calibration | None = None
 
@@ -148,8 +152,10 @@ class Tagger:
         )
         return np.fromiter((r[0] for r in rows), dtype=np.int64)
 
-    def label_scores(self, photo_id: int) -> list[LabelScore]:
-        """Every label for one photo, best first, with its tag state (the GUI's bar chart)."""
+    def label_scores(self, photo_id: int, threshold: float | None = None) -> list[LabelScore]:
+        """Every label for one photo, best first, with its tag state (the GUI's bar chart);
+        `threshold` is the default the labels without their own are compared with."""
+        default = DEFAULT_THRESHOLD if threshold is None else threshold
         calibration = self.prepare()
         _, vectors = self.store.vectors_for(self.model_id, [photo_id])
         if len(vectors) == 0:
@@ -162,7 +168,7 @@ class Tagger:
                 label.group,
                 float(z[0, i]),
                 float(cosine[0, i]),
-                label.threshold_or(DEFAULT_THRESHOLD),
+                label.threshold_or(default),
                 rows[label.id].state if label.id in rows else None,
                 rows[label.id].source if label.id in rows else None,
             )

@@ -385,12 +385,20 @@ class _Int8Shadow:
     def scores(self, query: np.ndarray, n: int) -> np.ndarray:
         """Approximate cosines of the first n rows (float32).
 
-        The kernel returns bfloat16; widening it with torch is multi-threaded and, on a busy
-        machine, slower than the product itself, so the bits are shifted in numpy instead.
+        One thread: the product is memory-bound, so a second thread gains little on an idle
+        machine and, when the other core is busy (the indexer, another app), waiting for it
+        doubles the time. The thread count is per calling thread (OpenMP), so other threads
+        keep theirs. The kernel returns bfloat16; widening it in torch is threaded too, so the
+        bits are shifted in numpy instead.
         """
         torch = self._torch
         q = torch.from_numpy(query).to(torch.bfloat16).reshape(1, self.dim)
-        approx = torch._weight_int8pack_mm(q, torch.from_numpy(self.q[:n]), self.scale[:n])[0]
+        previous = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            approx = torch._weight_int8pack_mm(q, torch.from_numpy(self.q[:n]), self.scale[:n])[0]
+        finally:
+            torch.set_num_threads(previous)
         bits = approx.view(torch.int16).numpy().view(np.uint16)
         return (bits.astype(np.uint32) << 16).view(np.float32)
 
