@@ -82,13 +82,14 @@ def bench_search(
 
 def bench_tagging(count: int, labels: int, rng: np.random.Generator, data: np.ndarray) -> None:
     from photosift.core.tagging import CHUNK, Calibration
+    from photosift.core.vocabulary import DEFAULT_THRESHOLD
 
     label_vectors = synthetic(labels, rng, data[:1000], data[0])
     vectors = data[:count]
     started = time.perf_counter()
     calibration = Calibration.fit(label_vectors, vectors[:20_000])
     fit = time.perf_counter() - started
-    thresholds = np.full(labels, 3.0, np.float32)
+    thresholds = np.full(labels, calibration.z_threshold(DEFAULT_THRESHOLD))
     started = time.perf_counter()
     assigned = 0
     for start in range(0, count, CHUNK):
@@ -103,10 +104,12 @@ def bench_tagging(count: int, labels: int, rng: np.random.Generator, data: np.nd
 
 
 def bench_tagging_store(count: int, labels: int, vectors: np.ndarray, calibration) -> None:  # type: ignore[no-untyped-def]
-    """End to end through a real library: read vectors, score, write photo_tags."""
+    """End to end through a real library, as Tagger.run does it (without a model to embed the
+    labels): read vectors, score, write photo_tags."""
     from photosift.core.store import Store
     from photosift.core.tag_store import TagStore
     from photosift.core.tagging import CHUNK
+    from photosift.core.vocabulary import DEFAULT_THRESHOLD
 
     with tempfile.TemporaryDirectory() as folder:
         store = Store(Path(folder) / "bench.sqlite3")
@@ -131,7 +134,7 @@ def bench_tagging_store(count: int, labels: int, vectors: np.ndarray, calibratio
                 ],
             )
         tags = TagStore(store, write_xmp=False)
-        thresholds = np.full(labels, 3.0, np.float32)
+        thresholds = np.full(labels, calibration.z_threshold(DEFAULT_THRESHOLD))
         label_ids = list(range(1, labels + 1))
         ids = np.arange(1, count + 1)
         started = time.perf_counter()
@@ -143,7 +146,7 @@ def bench_tagging_store(count: int, labels: int, vectors: np.ndarray, calibratio
                 zip(
                     chunk_ids[rows].tolist(),
                     (cols + 1).tolist(),
-                    z[rows, cols].astype(float).tolist(),
+                    calibration.confidence(z[rows, cols]).tolist(),
                     strict=True,
                 )
             )

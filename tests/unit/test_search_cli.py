@@ -152,21 +152,10 @@ def test_tag_tags_and_vocabulary(library: ToyLibrary, capsys: pytest.CaptureFixt
     assert run(capsys, "vocabulary", "rename", "red", "crimson red", "--db", library.db)[0] == 0
     code, out, _ = run(capsys, "tags", photo, "--json", "--db", library.db)
     assert "crimson red" in {s["label"] for s in json.loads(out) if s["state"] == "assigned"}
-    assert (
-        run(
-            capsys,
-            "vocabulary",
-            "add",
-            "shiny",
-            "--prompt",
-            "a shiny thing",
-            "--threshold",
-            "4",
-            "--db",
-            library.db,
-        )[0]
-        == 0
-    )
+    add = ["vocabulary", "add", "shiny", "--prompt", "a shiny thing", "--threshold", "0.3"]
+    assert run(capsys, *add, "--db", library.db)[0] == 0
+    with pytest.raises(SystemExit):
+        run(capsys, "vocabulary", "add", "dull", "--threshold", "3", "--db", library.db)
     assert run(capsys, "vocabulary", "remove", "shiny", "--db", library.db)[0] == 0
     code, _, err = run(capsys, "vocabulary", "remove", "shiny", "--db", library.db)
     assert code == 1 and "No label named 'shiny'" in err

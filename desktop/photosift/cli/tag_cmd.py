@@ -44,9 +44,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     tag.add_argument(
         "--threshold",
-        type=float,
+        type=_fraction,
         metavar="X",
-        help="default threshold in background standard deviations (default 3.0)",
+        help="score 0..1 a label must reach (default 0.15; higher = fewer, surer tags)",
     )
     tag.add_argument(
         "--write-xmp",
@@ -86,7 +86,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="a text describing the label (repeat; default: templates around NAME)",
     )
     add.add_argument("--group", metavar="G")
-    add.add_argument("--threshold", type=float, metavar="X")
+    add.add_argument("--threshold", type=_fraction, metavar="X", help="0..1 (see `tag`)")
     remove = actions.add_parser("remove", help="delete a label and its tags")
     remove.add_argument("name", metavar="NAME")
     rename = actions.add_parser("rename", help="rename a label, keeping its tags")
@@ -98,6 +98,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     for parser in (listing, add, remove, rename):
         add_db_option(parser)  # its default is "not given", so it never hides the parent's --db
     vocabulary.set_defaults(func=run_vocabulary, action="list")
+
+
+def _fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"expected a number from 0 to 1, got '{text}'")
+    return value
 
 
 def _common(parser: argparse.ArgumentParser, *, model: bool = True) -> None:

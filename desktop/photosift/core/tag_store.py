@@ -39,7 +39,7 @@ class PhotoTag:
     label_id: int
     label: str
     group: str | None
-    score: float | None  # calibrated score when auto, None when added by hand
+    score: float | None  # calibrated score 0..1 when auto, None when added by hand
     source: str  # "auto" | "manual"
     state: str  # "assigned" | "rejected"
 
@@ -169,8 +169,6 @@ class TagStore:
             [photo_id],
         )
         return [PhotoTag(*r) for r in rows]
-
-    photo_tags = tags_for_photo
 
     def photos_with_tag(self, name: str, *, state: str = "assigned") -> list[int]:
         rows = self.store.db.execute(

@@ -385,16 +385,17 @@ class _Int8Shadow:
     def scores(self, query: np.ndarray, n: int) -> np.ndarray:
         """Approximate cosines of the first n rows (float32).
 
-        One thread: the product is memory-bound, so a second thread gains little on an idle
-        machine and, when the other core is busy (the indexer, another app), waiting for it
-        doubles the time. The thread count is per calling thread (OpenMP), so other threads
-        keep theirs. The kernel returns bfloat16; widening it in torch is threaded too, so the
-        bits are shifted in numpy instead.
+        The product is memory-bound and its threads meet at a barrier: on an idle machine two
+        threads halve the time, but when the cores are already busy (the indexer, another
+        app) waiting for a descheduled thread doubles it. So it runs on one thread while the
+        load average says the CPU is saturated; the thread count is per calling thread
+        (OpenMP), other threads keep theirs. The kernel returns bfloat16; widening it in torch
+        is threaded too, so the bits are shifted in numpy instead.
         """
         torch = self._torch
         q = torch.from_numpy(query).to(torch.bfloat16).reshape(1, self.dim)
         previous = torch.get_num_threads()
-        torch.set_num_threads(1)
+        torch.set_num_threads(1 if _cpu_saturated() else previous)
         try:
             approx = torch._weight_int8pack_mm(q, torch.from_numpy(self.q[:n]), self.scale[:n])[0]
         finally:
@@ -405,6 +406,14 @@ class _Int8Shadow:
     def error_bound(self, magnitude: float) -> float:
         """Quantisation noise (std scale/sqrt(12) for a unit query) plus bfloat16 rounding."""
         return _ERROR_SIGMAS * self.max_scale / np.sqrt(12.0) + 3 * 2.0**-8 * (magnitude + 0.05)
+
+
+def _cpu_saturated() -> bool:
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):  # not on Windows
+        return False
+    return load >= (os.cpu_count() or 1) - 0.5
 
 
 # -- relevance cut-off ---------------------------------------------------------------------

@@ -31,9 +31,9 @@ DEFAULT_TEMPLATES: tuple[str, ...] = (
     "a good photo of {a} {}",
     "a photo containing {a} {}",
 )
-# Calibrated score (see tagging.py) a label must reach to be assigned, in background standard
-# deviations; each label may override it.
-DEFAULT_THRESHOLD = 3.0
+# Calibrated score 0..1 (see tagging.py) a label must reach to be assigned; each label may
+# override it. Higher = fewer, surer tags.
+DEFAULT_THRESHOLD = 0.15
 DEFAULT_VOCABULARY_FILE = Path(__file__).parent / "data" / "default_vocabulary.json"
 
 
