@@ -127,3 +127,27 @@ def test_a_group_set_apart_by_a_gap_is_kept_even_with_modest_z() -> None:
 def test_tiny_libraries_are_not_cut() -> None:
     scores = np.array([0.3, 0.2, 0.1], np.float32)
     assert relevance_cutoff(scores, relevance(scores, scores), 3, 1.0) == 3
+
+
+def test_a_small_tight_group_over_a_multimodal_library_is_kept() -> None:
+    """Like "a red circle" in a small library: every red photo and every circle half-matches,
+    so the five true matches have a modest z, but they sit close under the best score."""
+    rng = np.random.default_rng(7)
+    background = rng.uniform(-0.55, 0.45, 115)  # widely spread, as in the toy library
+    group = np.array([0.72, 0.67, 0.62, 0.60, 0.57])
+    scores = np.concatenate([background, group]).astype(np.float32)
+    best = np.sort(scores)[::-1]
+    assert relevance(best, scores)[4] < 2.0  # under the noise floor at "normal" for 120
+    assert kept(scores, "normal") == 5
+
+
+def test_looser_levels_never_keep_fewer_results() -> None:
+    rng = np.random.default_rng(8)
+    for _ in range(40):
+        modes = rng.integers(1, 4)
+        scores = np.concatenate(
+            [rng.normal(rng.uniform(-0.2, 0.6), rng.uniform(0.01, 0.1), rng.integers(5, 300))
+             for _ in range(modes)]
+        ).astype(np.float32)
+        counts = [kept(scores, level) for level in ("strict", "normal", "loose", "off")]
+        assert counts == sorted(counts), counts

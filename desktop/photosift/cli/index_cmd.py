@@ -30,7 +30,6 @@ from photosift.core.errors import PhotoSiftError
 if TYPE_CHECKING:
     from photosift.core.cancel import CancelToken
     from photosift.core.indexer import IndexProgress, IndexSummary
-    from photosift.core.store import Store
 
 EXIT_CANCELLED = 130
 
@@ -85,6 +84,7 @@ def run_index(args: argparse.Namespace) -> int:
     from photosift.core.cancel import CancelToken
     from photosift.core.indexer import check_folders, index_library
     from photosift.core.models import DEFAULT_MODEL_SPEC, load_model
+    from photosift.core.search import newest_library_spec
     from photosift.core.store import Store
 
     # Pillow warns about odd metadata on stderr; the summary and `photosift skipped` already
@@ -98,7 +98,7 @@ def run_index(args: argparse.Namespace) -> int:
             raise NoFoldersError(
                 "The library has no folders yet. Name one to index: photosift index FOLDER"
             )
-        spec = args.model or _library_model(store) or DEFAULT_MODEL_SPEC
+        spec = args.model or newest_library_spec(store) or DEFAULT_MODEL_SPEC
         model = load_model(spec, device=args.device)
         if args.reindex:
             store.remove_model_vectors(model.spec)
@@ -117,15 +117,6 @@ def run_index(args: argparse.Namespace) -> int:
     else:
         print(describe_summary(summary))
     return EXIT_CANCELLED if summary.cancelled else 0
-
-
-def _library_model(store: Store) -> str | None:
-    """The model the library was last completed with, else the one a cancelled run began."""
-    active = store.get_setting("active_model")
-    if isinstance(active, str):
-        return active
-    specs = store.library_model_specs()
-    return specs[-1] if specs else None
 
 
 def run_skipped(args: argparse.Namespace) -> int:

@@ -1,4 +1,4 @@
-"""The active model's vectors in memory, exact top-k over them, and the relevance cut-off.
+"""The active model's vectors in memory and exact top-k over them.
 
 Why it looks like this:
 - One contiguous float32 matrix (rows = photos) with amortised growth: the indexer feeds new
@@ -6,53 +6,52 @@ Why it looks like this:
   photo moves the last row into its place, so the live rows stay one prefix of the buffer.
 - Photo ids map to rows through a dense int32 array indexed by id (SQLite rowids are small and
   dense), so a filter's id list becomes a row mask with numpy, never a Python loop.
-- Scoring is memory-bound: 1M x 512 float32 is 2 GB read per query. From ``ACCEL_MIN_ROWS``
-  rows on, a shadow copy quantised to int8 per row (scale = max|x|/127) is scored first with
-  torch's weight-only int8 kernel (a quarter of the bytes), then the candidates within the
-  quantisation error of the k-th score are re-scored exactly in float32. The result is the
-  exact top-k unless a quantisation error exceeds ``_ERROR_SIGMAS`` standard deviations.
-  The kernel is private to torch and only safe for some shapes, so it is used only for
-  dimensions that are multiples of 64 after a self-check, and ``PHOTOSIFT_VECTOR_BACKEND=
-  float32`` switches it off. numpy float16 arithmetic is never used (it is emulated, ~25x slower).
+- Scoring is memory-bound: from ``ACCEL_MIN_ROWS`` rows on, an int8 shadow copy
+  (:mod:`photosift.core.quantized`) is scored first, then the candidates within its
+  quantisation error of the k-th score are re-scored exactly in float32, so the result is
+  still the exact top-k.
 - Thread-safe: every public method takes the index's lock.
 
-Relevance cut-off (:func:`relevance_cutoff`): cosine scores mean different things for
-different queries and models (real CLIP text queries top out near 0.3, image queries near 0.9,
-the toy model spans -0.3..0.7), so a fixed threshold cannot work. Each query's scores are
-standardised against the library's own score distribution for that query,
-z = (s - median) / (1.4826 * MAD), both robust to the few true matches, and a result is kept
-when either
-
-1. it stands out further than noise would: z >= max(4t, E[max z of N normals] - 2(1 - t)),
-   where t is the strength and N the number of photos ranked. The second term grows with the
-   library (3.0 for 300 photos, 4.4 for 100k), so for a query that matches nothing only a
-   few dozen noise results pass at "normal" whatever the library size (Gaussian background:
-   ~7 of 300, ~30 of 100k, ~60 of 1M; ~5 at "strict"); or
-2. it belongs to a top group set apart by an unusually wide gap (:func:`_group_boundary`),
-   which catches a clear group of matches whose z is modest because the library's scores are
-   multimodal.
-
-t is 0 (off) .. 1; the named levels are loose 0.25, normal 0.5, strict 0.75. Limitation: a
-query that matches more than about half of the ranked photos has no crowd to stand out from
-and keeps few results; use a looser level, "off" or a filter.
+The relevance cut-off lives in :mod:`photosift.core.relevance`; its names are re-exported
+here because callers have always imported them from this module.
 """
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from photosift.core.quantized import Int8Shadow
+from photosift.core.relevance import (
+    CUTOFF_LEVELS,
+    CUTOFF_WINDOW,
+    MIN_BACKGROUND,
+    cutoff_strength,
+    expected_max_z,
+    relevance,
+    relevance_cutoff,
+)
+
+__all__ = [
+    "ACCEL_MIN_ROWS",
+    "CUTOFF_LEVELS",
+    "CUTOFF_WINDOW",
+    "MIN_BACKGROUND",
+    "Ranked",
+    "VectorIndex",
+    "cutoff_strength",
+    "expected_max_z",
+    "relevance",
+    "relevance_cutoff",
+]
+
 ACCEL_MIN_ROWS = 32_768  # below this a plain float32 product takes a few milliseconds
-CUTOFF_LEVELS: dict[str, float] = {"off": 0.0, "loose": 0.25, "normal": 0.5, "strict": 0.75}
-MIN_BACKGROUND = 8  # fewer scores than this say nothing about a query's background
-CUTOFF_WINDOW = 1000  # best results the cut-off looks at, whatever top_k is
 _SAMPLE = 16_384  # scores sampled for the median/MAD of a query's background
-_ERROR_SIGMAS = 6.0
 _MAX_ID = 2**31 - 1
+
 
 
 @dataclass(frozen=True)
@@ -74,7 +73,7 @@ class VectorIndex:
         self._ids = np.zeros(max(capacity, 1), dtype=np.int64)
         self._row_of = np.full(1024, -1, dtype=np.int32)
         self._backend = backend
-        self._int8: _Int8Shadow | None = None
+        self._int8: Int8Shadow | None = None
         self._accel_tried = False
 
     @classmethod
@@ -153,7 +152,7 @@ class VectorIndex:
     def _accelerate(self) -> None:
         """Build the int8 shadow once the index is big enough for it to pay off."""
         self._accel_tried = True
-        shadow = _Int8Shadow.create(self.dim, self._backend)
+        shadow = Int8Shadow.create(self.dim, self._backend)
         if shadow is not None:
             shadow.reserve(len(self._matrix), 0)
             for start in range(0, self._n, 65_536):
@@ -320,165 +319,3 @@ def _top(
     best = best[np.lexsort((ids[best], -scores[best]))]
     return Ranked(ids[best].copy(), scores[best].astype(np.float32), background, considered)
 
-
-class _Int8Shadow:
-    """Rows quantised to int8 with a per-row bfloat16 scale, scored by torch's int8 x bf16 kernel."""
-
-    def __init__(self, dim: int) -> None:
-        import torch
-
-        self._torch = torch
-        self.dim = dim
-        self.q = np.zeros((1024, dim), dtype=np.int8)
-        self.scale = torch.zeros(1024, dtype=torch.bfloat16)
-        self.max_scale = 0.0
-
-    @classmethod
-    def create(cls, dim: int, backend: str | None) -> _Int8Shadow | None:
-        choice = (backend or os.environ.get("PHOTOSIFT_VECTOR_BACKEND") or "auto").lower()
-        if choice not in ("auto", "int8") or dim % 64 != 0:
-            return None
-        try:
-            shadow = cls(dim)
-            return shadow if shadow._self_check() else None
-        except (ImportError, AttributeError, RuntimeError):
-            return None
-
-    def _self_check(self) -> bool:
-        rng = np.random.default_rng(0)
-        sample = rng.standard_normal((300, self.dim)).astype(np.float32)
-        sample /= np.linalg.norm(sample, axis=1, keepdims=True)
-        self.write(np.arange(300), sample)
-        approx = self.scores(sample[0], 300)
-        error = np.abs(approx - sample @ sample[0]).max()
-        self.q[:300], self.max_scale = 0, 0.0
-        self.scale.zero_()
-        return bool(error <= self.error_bound(1.0))
-
-    @property
-    def nbytes(self) -> int:
-        return self.q.nbytes + self.scale.numel() * 2
-
-    def reserve(self, capacity: int, used: int) -> None:
-        q = np.zeros((capacity, self.dim), dtype=np.int8)
-        q[:used] = self.q[:used]
-        scale = self._torch.zeros(capacity, dtype=self._torch.bfloat16)
-        scale[:used] = self.scale[:used]
-        self.q, self.scale = q, scale
-
-    def write(self, rows: np.ndarray, vectors: np.ndarray) -> None:
-        torch = self._torch
-        if len(rows) and rows.max() >= len(self.q):
-            self.reserve(max(int(rows.max()) + 1, len(self.q) * 2), len(self.q))
-        wanted = np.maximum(np.abs(vectors).max(axis=1), 1e-12) / 127.0
-        scale = torch.from_numpy(wanted.astype(np.float32)).to(torch.bfloat16)
-        exact = scale.float().numpy()  # quantise against the scale the kernel will use
-        self.q[rows] = np.clip(np.rint(vectors / exact[:, None]), -127, 127).astype(np.int8)
-        self.scale[torch.from_numpy(np.asarray(rows, dtype=np.int64))] = scale
-        if len(exact):
-            self.max_scale = max(self.max_scale, float(exact.max()))
-
-    def copy_row(self, source: int, target: int) -> None:
-        self.q[target] = self.q[source]
-        self.scale[target] = self.scale[source]
-
-    def scores(self, query: np.ndarray, n: int) -> np.ndarray:
-        """Approximate cosines of the first n rows (float32).
-
-        The product is memory-bound and its threads meet at a barrier: on an idle machine two
-        threads halve the time, but when the cores are already busy (the indexer, another
-        app) waiting for a descheduled thread doubles it. So it runs on one thread while the
-        load average says the CPU is saturated; the thread count is per calling thread
-        (OpenMP), other threads keep theirs. The kernel returns bfloat16; widening it in torch
-        is threaded too, so the bits are shifted in numpy instead.
-        """
-        torch = self._torch
-        q = torch.from_numpy(query).to(torch.bfloat16).reshape(1, self.dim)
-        previous = torch.get_num_threads()
-        torch.set_num_threads(1 if _cpu_saturated() else previous)
-        try:
-            approx = torch._weight_int8pack_mm(q, torch.from_numpy(self.q[:n]), self.scale[:n])[0]
-        finally:
-            torch.set_num_threads(previous)
-        bits = approx.view(torch.int16).numpy().view(np.uint16)
-        return (bits.astype(np.uint32) << 16).view(np.float32)
-
-    def error_bound(self, magnitude: float) -> float:
-        """Quantisation noise (std scale/sqrt(12) for a unit query) plus bfloat16 rounding."""
-        return _ERROR_SIGMAS * self.max_scale / np.sqrt(12.0) + 3 * 2.0**-8 * (magnitude + 0.05)
-
-
-def _cpu_saturated() -> bool:
-    try:
-        load = os.getloadavg()[0]
-    except (AttributeError, OSError):  # not on Windows
-        return False
-    return load >= (os.cpu_count() or 1) - 0.5
-
-
-# -- relevance cut-off ---------------------------------------------------------------------
-def cutoff_strength(value: str | float | None) -> float:
-    """A named level or a number 0..1 (the GUI slider) as a strength 0 (off) .. 1 (strictest)."""
-    if value is None:
-        return 0.0
-    if isinstance(value, str):
-        if value.lower() in CUTOFF_LEVELS:
-            return CUTOFF_LEVELS[value.lower()]
-        raise ValueError(f"unknown cut-off {value!r}; use {', '.join(CUTOFF_LEVELS)} or 0..1")
-    strength = float(value)
-    if not 0.0 <= strength <= 1.0:
-        raise ValueError("a cut-off strength lies between 0 (off) and 1 (strictest)")
-    return strength
-
-
-def relevance(scores: np.ndarray, background: np.ndarray) -> np.ndarray:
-    """z-scores of `scores` against the background's median and MAD.
-
-    With too few background scores to estimate a spread every result counts as relevant
-    (z = inf): a library of five photos has no crowd to stand out from.
-    """
-    if len(background) < MIN_BACKGROUND:
-        return np.full(len(scores), np.inf, dtype=np.float32)
-    centre = float(np.median(background))
-    spread = 1.4826 * float(np.median(np.abs(background - centre)))
-    spread = max(spread, float(np.std(background)) * 0.1, 1e-6)
-    return ((np.asarray(scores, dtype=np.float64) - centre) / spread).astype(np.float32)
-
-
-def expected_max_z(count: int) -> float:
-    """Expected largest of `count` standard normal draws (extreme-value approximation)."""
-    n = max(count, 3)
-    a = np.sqrt(2 * np.log(n))
-    return float(a - (np.log(np.log(n)) + np.log(4 * np.pi)) / (2 * a))
-
-
-def relevance_cutoff(scores: np.ndarray, z: np.ndarray, considered: int, strength: float) -> int:
-    """How many of the best-first results pass the cut-off (see the module docstring).
-
-    `scores`/`z`: the best-first window of results (cosines and their z-scores); `considered`:
-    how many photos were ranked.
-    """
-    if strength <= 0 or len(z) == 0 or not np.isfinite(z[0]):
-        return len(z)
-    floor = max(4.0 * strength, expected_max_z(considered) - 2.0 * (1.0 - strength))
-    keep = int(np.count_nonzero(z >= floor))
-    return max(keep, _group_boundary(scores[: max(considered // 2, 1)], strength))
-
-
-def _group_boundary(scores: np.ndarray, strength: float) -> int:
-    """Size of a top group set apart by an unusually wide gap, or 0 if there is none.
-
-    In the upper tail of a continuous score distribution the normalised spacings
-    i * (s_i - s_i+1) are roughly independent exponentials (Renyi); the end of a real group
-    of matches shows up as one far larger than the rest. It must also be a visible gap: at
-    least a tenth of the window's score range, so tiny gaps deep in a long tail never count.
-    """
-    if len(scores) < 4:
-        return 0
-    gaps = -np.diff(scores.astype(np.float64))
-    spacings = np.arange(1, len(gaps) + 1) * gaps
-    scale = max(float(np.median(spacings)) / np.log(2), 1e-12)
-    best = int(np.argmax(spacings))
-    significant = spacings[best] >= scale * (np.log(len(spacings)) + 8.0 * strength)
-    visible = gaps[best] >= 0.1 * float(scores[0] - scores[-1])
-    return best + 1 if significant and visible else 0

@@ -218,10 +218,17 @@ class Lane(QObject):
         stopped = self._thread.wait(timeout_ms)
         if not stopped:
             log.error("lane %s did not stop within %d ms", self.objectName(), timeout_ms)
+        # Let go of the jobs now: the lane's parent may be deleted next. A "finished" already
+        # queued is delivered even after the disconnect, so `_on_job_finished` checks `_closed`.
+        for job in self._jobs:
+            job.finished.disconnect(self._on_job_finished)
+        self._jobs.clear()
         return stopped
 
     @Slot()
     def _on_job_finished(self) -> None:
+        if self._closed:  # a late delivery after shutdown(), maybe to a deleted lane: touch no Qt
+            return
         self._jobs = [job for job in self._jobs if not job.done]
         if not self._jobs:
             self.idle.emit()

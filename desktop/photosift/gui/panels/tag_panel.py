@@ -33,120 +33,26 @@ Why it looks like this:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from photosift.core.errors import PhotoSiftError
-from photosift.core.vocabulary import DEFAULT_THRESHOLD, Label, LabelEmbedder
+from photosift.gui import tagging_jobs
 from photosift.gui.widgets.photo_tags_view import PhotoTagsView
 from photosift.gui.widgets.score_chart import ScoreBar
 from photosift.gui.widgets.tag_list import TagChip
 from photosift.gui.widgets.tag_run_box import TagRunBox
 from photosift.gui.widgets.vocabulary_editor import LabelEdit, VocabularyEditor
-from photosift.gui.workers import Job, JobContext, Lane, thread_store
+from photosift.gui.workers import Job, JobContext, Lane
 
 if TYPE_CHECKING:
     from photosift.core.models import ClipModel
-    from photosift.core.tag_store import PhotoTag, TagStore
-    from photosift.core.tagging import LabelScore, Tagger, TagSummary
-
-
-# -- work done on the lanes (no widgets here) ------------------------------------------------
-@dataclass(frozen=True)
-class PhotoTagInfo:
-    photo_id: int
-    name: str
-    tags: list[PhotoTag]
-    scores: list[LabelScore] = field(default_factory=list)
-    no_scores: str = ""  # why scores are missing: "no-model" | "not-embedded" | "error"
-    detail: str = ""  # the error's message, for "error"
-
-
-def _tag_store(ctx: JobContext, db_path: Path, write_xmp: bool) -> TagStore:
-    from photosift.core.tag_store import TagStore
-
-    return TagStore(thread_store(ctx, db_path), write_xmp=write_xmp)
-
-
-def _scoring_tagger(ctx: JobContext, db_path: Path, model: ClipModel, embedder: LabelEmbedder,
-                    generation: int) -> Tagger:
-    """A Tagger kept between photos: its calibration is the expensive part of a score."""
-    from photosift.core.tagging import Tagger
-
-    store = thread_store(ctx, db_path)
-    key = (str(db_path), id(model), generation)
-    if ctx.state.get("tagger_key") != key or "tagger" not in ctx.state:
-        ctx.state["tagger"] = Tagger(store, model, embedder=embedder, write_xmp=False)
-        ctx.state["tagger_key"] = key
-    return ctx.state["tagger"]
-
-
-def _photo_info(ctx: JobContext, db_path: Path, photo_id: int, model: ClipModel | None,
-                embedder: LabelEmbedder | None, generation: int) -> PhotoTagInfo:
-    store = thread_store(ctx, db_path)
-    record = store.photo(photo_id)
-    name = record.abspath.name if record is not None else ""
-    tags = _tag_store(ctx, db_path, False).tags_for_photo(photo_id)
-    if model is None or embedder is None:
-        return PhotoTagInfo(photo_id, name, tags, no_scores="no-model")
-    try:
-        scores = _scoring_tagger(ctx, db_path, model, embedder, generation).label_scores(photo_id)
-    except PhotoSiftError as exc:  # e.g. the library was indexed with another model
-        return PhotoTagInfo(photo_id, name, tags, no_scores="error", detail=str(exc))
-    return PhotoTagInfo(photo_id, name, tags, scores, "" if scores else "not-embedded")
-
-
-def _load_vocabulary(ctx: JobContext, db_path: Path) -> list[Label]:
-    tags = _tag_store(ctx, db_path, False)
-    tags.ensure_vocabulary()
-    return tags.labels()
-
-
-def _save_label(ctx: JobContext, db_path: Path, old_name: str | None, edit: LabelEdit,
-                write_xmp: bool) -> list[int]:
-    """Add or change a label; returns the photos whose tags now read differently."""
-    tags = _tag_store(ctx, db_path, write_xmp)
-    prompts = edit.prompts or None
-    if old_name is None:
-        tags.add_label(edit.name, group=edit.group, prompts=prompts, threshold=edit.threshold)
-        return []
-    if edit.name != old_name:
-        tags.rename_label(old_name, edit.name)
-    tags.update_label(edit.name, group=edit.group, prompts=prompts, threshold=edit.threshold,
-                      clear_threshold=edit.threshold is None)
-    return tags.photos_with_tag(edit.name) if edit.name != old_name else []
-
-
-def _remove_label(ctx: JobContext, db_path: Path, name: str, write_xmp: bool) -> list[int]:
-    tags = _tag_store(ctx, db_path, write_xmp)
-    photos = tags.photos_with_tag(name)
-    tags.remove_label(name)
-    return photos
-
-
-def _change_tag(ctx: JobContext, db_path: Path, action: str, photo_ids: list[int], name: str,
-                write_xmp: bool) -> list[int]:
-    tags = _tag_store(ctx, db_path, write_xmp)
-    if action == "add":
-        tags.add_manual(photo_ids, name)
-    else:
-        getattr(tags, action)(photo_ids, name)  # accept | reject | remove
-    return photo_ids
-
-
-def _run_tagging(ctx: JobContext, db_path: Path, model: ClipModel, embedder: LabelEmbedder,
-                 write_xmp: bool, photo_ids: list[int] | None,
-                 folder: Path | None) -> tuple[TagSummary, list[int]]:
-    from photosift.core.tagging import Tagger
-
-    tagger = Tagger(thread_store(ctx, db_path), model, embedder=embedder, write_xmp=write_xmp)
-    ids = tagger.photo_ids(photo_ids, folder).tolist()
-    summary = tagger.run(photo_ids, folder=folder, progress=ctx.progress, cancel=ctx.cancel)
-    return summary, ids
+    from photosift.core.tagging import TagSummary
+    from photosift.core.vocabulary import Label, LabelEmbedder
+    from photosift.gui.tagging_jobs import PhotoTagInfo
 
 
 # -- the panel -------------------------------------------------------------------------------
@@ -192,6 +98,9 @@ class TagPanel(QWidget):
         tag_list.reject_requested.connect(lambda name: self._change_tag("reject", name))
         tag_list.remove_requested.connect(lambda name: self._change_tag("remove", name))
         self.photo_view.tag_typed.connect(lambda name: self._change_tag("add", name))
+        # numpy is imported here, when the panel is built, not when its module is imported
+        from photosift.core.vocabulary import DEFAULT_THRESHOLD
+
         self.vocabulary = VocabularyEditor(self, default_threshold=DEFAULT_THRESHOLD)
         self.vocabulary.add_requested.connect(lambda edit: self._save_label(None, edit))
         self.vocabulary.edit_requested.connect(self._save_label)
@@ -206,7 +115,11 @@ class TagPanel(QWidget):
     # -- inputs from the main window -------------------------------------------------------
     def set_model(self, model: ClipModel | None) -> None:
         self._model = model
-        self._embedder = LabelEmbedder(model) if model is not None else None
+        self._embedder = None
+        if model is not None:
+            from photosift.core.vocabulary import LabelEmbedder
+
+            self._embedder = LabelEmbedder(model)
         self._generation += 1
         self._update_controls()
         self._reload_photo()
@@ -239,9 +152,6 @@ class TagPanel(QWidget):
         """Stop both lanes; a running tagging batch finishes so the database stays consistent."""
         self._runs.shutdown()
         self._edits.shutdown()
-        # Deliver the lanes' last queued notifications while they exist: the panel (their
-        # parent) may be deleted next, and a late "job finished" would reach a deleted lane.
-        QCoreApplication.sendPostedEvents(None, QEvent.Type.MetaCall)
 
     def _write_xmp(self) -> bool:
         return self.run_box.xmp_check.isChecked()
@@ -275,8 +185,8 @@ class TagPanel(QWidget):
         if self._model is None or self._embedder is None or self._run_job is not None:
             return
         args = (self._db_path, self._model, self._embedder, self._write_xmp(), photo_ids, folder)
-        job = Job(lambda ctx: _run_tagging(ctx, *args), "tagging")
-        job.progress.connect(lambda progress: self.run_box.show_progress(progress.done, progress.total))
+        job = Job(lambda ctx: tagging_jobs.run_tagging(ctx, *args), "tagging")
+        job.progress.connect(self._on_run_progress)  # a method, not a lambda: Qt drops it with the panel
         job.succeeded.connect(self._on_run_done)
         job.failed.connect(self._show_error)
         job.finished.connect(self._on_run_finished)
@@ -285,6 +195,9 @@ class TagPanel(QWidget):
         self.run_box.show_running(True)
         self._update_controls()
         self._runs.submit(job)
+
+    def _on_run_progress(self, progress: Any) -> None:
+        self.run_box.show_progress(progress.done, progress.total)
 
     def _on_run_done(self, result: tuple[TagSummary, list[int]]) -> None:
         summary, ids = result
@@ -312,7 +225,7 @@ class TagPanel(QWidget):
             self.photo_view.show_nothing()
             return
         args = (self._db_path, self._photo_id, self._model, self._embedder, self._generation)
-        self._photo_job = self._submit_edit(lambda ctx: _photo_info(ctx, *args), self._on_photo_info)
+        self._photo_job = self._submit_edit(lambda ctx: tagging_jobs.photo_info(ctx, *args), self._on_photo_info)
 
     def _on_photo_info(self, info: PhotoTagInfo) -> None:
         if info.photo_id != self._photo_id:
@@ -335,7 +248,7 @@ class TagPanel(QWidget):
         if action == "add" and self._photo_id in self._selection:
             ids = list(self._selection)
         args = (self._db_path, action, ids, name, self._write_xmp())
-        self._submit_edit(lambda ctx: _change_tag(ctx, *args), self._on_tags_edited)
+        self._submit_edit(lambda ctx: tagging_jobs.change_tag(ctx, *args), self._on_tags_edited)
         if action == "add" and not self.photo_view.knows_label(name):
             self._reload_vocabulary()
         self._reload_photo()
@@ -346,12 +259,12 @@ class TagPanel(QWidget):
     # -- vocabulary ------------------------------------------------------------------------
     def _save_label(self, old_name: str | None, edit: LabelEdit) -> None:
         args = (self._db_path, old_name, edit, self._write_xmp())
-        self._submit_edit(lambda ctx: _save_label(ctx, *args), self._on_labels_edited)
+        self._submit_edit(lambda ctx: tagging_jobs.save_label(ctx, *args), self._on_labels_edited)
         self._reload_vocabulary()
 
     def _remove_label(self, name: str) -> None:
         args = (self._db_path, name, self._write_xmp())
-        self._submit_edit(lambda ctx: _remove_label(ctx, *args), self._on_labels_edited)
+        self._submit_edit(lambda ctx: tagging_jobs.remove_label(ctx, *args), self._on_labels_edited)
         self._reload_vocabulary()
 
     def _on_labels_edited(self, photo_ids: list[int]) -> None:
@@ -363,7 +276,7 @@ class TagPanel(QWidget):
         """Labels feed the scores, so the scoring cache goes and the photo is re-read too."""
         self._generation += 1
         db_path = self._db_path
-        self._submit_edit(lambda ctx: _load_vocabulary(ctx, db_path), self._on_vocabulary)
+        self._submit_edit(lambda ctx: tagging_jobs.load_vocabulary(ctx, db_path), self._on_vocabulary)
         self._reload_photo()
 
     def _on_vocabulary(self, labels: list[Label]) -> None:

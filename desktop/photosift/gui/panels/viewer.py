@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QDateTime, QEvent, QLocale, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QImage, QKeyEvent, QPixmap
 from PySide6.QtWidgets import (
     QDialog,
@@ -197,7 +197,8 @@ class PhotoViewer(QDialog):
         db_path = self._db_path
         job = Job(lambda ctx: _load_photo(ctx, db_path, photo_id), "view-photo")
         job.succeeded.connect(self._on_loaded)
-        job.failed.connect(lambda exc: self._on_failed(photo_id, exc))
+        job.setProperty("photo_id", photo_id)
+        job.failed.connect(self._on_job_failed)  # methods, not lambdas: Qt drops them with the dialog
         if self._lane is None:  # a viewer shown again after closing gets a fresh lane
             self._lane = Lane("viewer", parent=self)
             QCoreApplication.instance().aboutToQuit.connect(self._stop_lane)
@@ -228,6 +229,11 @@ class PhotoViewer(QDialog):
         if loaded.problem == "offline":
             return self.tr("The folder holding this photo is offline. Connect its drive to view it.")
         return self.tr("This photo cannot be shown: %1.").replace("%1", loaded.detail)
+
+    def _on_job_failed(self, exc: Exception) -> None:
+        job = self.sender()
+        if job is not None:
+            self._on_failed(job.property("photo_id"), exc)
 
     def _on_failed(self, photo_id: int, exc: Exception) -> None:
         if photo_id != self.current_photo_id():
@@ -288,9 +294,6 @@ class PhotoViewer(QDialog):
         if self._lane is not None:
             self._lane.shutdown()
             self._lane = None
-            # Deliver the lane's last queued notifications now: the dialog (the lane's parent)
-            # may be deleted next, and a late "job finished" would reach a deleted lane.
-            QCoreApplication.sendPostedEvents(None, QEvent.Type.MetaCall)
 
     def done(self, result: int) -> None:
         self._stop_lane()

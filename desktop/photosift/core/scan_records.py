@@ -1,0 +1,205 @@
+"""What the scanner compares files on disk with, and how an indexed batch is written.
+
+Why a mixin apart from the photo queries: this is the write side of indexing. Each method is
+one transaction, so a killed run loses at most the batch in flight and a rename keeps its
+photo id, vectors and tags.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from photosift.core.vector_records import vector_blob
+
+if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
+    import sqlite_utils
+
+
+@dataclass(frozen=True)
+class KnownPhoto:
+    """What the scanner compares a file on disk with."""
+
+    id: int
+    size: int
+    mtime_ns: int
+    fingerprint: str
+    has_vector: bool
+
+
+@dataclass(frozen=True)
+class KnownSkip:
+    id: int
+    size: int | None
+    mtime_ns: int | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class PhotoMove:
+    photo_id: int
+    root_id: int
+    relpath: str  # stored form (paths.encode_relpath)
+    mtime_ns: int
+
+
+@dataclass
+class PhotoWrite:
+    """One decoded and embedded file; `photo_id` None = a photo the library has not seen."""
+
+    root_id: int
+    relpath: str  # stored form
+    size: int
+    mtime_ns: int
+    fingerprint: str
+    file_type: str
+    width: int | None
+    height: int | None
+    taken_at: float | None
+    camera: str | None
+    vector: np.ndarray
+    photo_id: int | None = None
+    keep_other_vectors: bool = False  # True when only this model's vector was missing
+
+
+@dataclass
+class SkipWrite:
+    """One file that could not be indexed; `remember` False = forget it (it vanished)."""
+
+    root_id: int
+    relpath: str  # stored form
+    size: int | None
+    mtime_ns: int | None
+    reason: str
+    detail: str | None
+    remember: bool = True
+
+
+class ScanRecordsMixin:
+    """Scan bookkeeping and batch commits of a `Store`."""
+
+    # Provided by Store; declared so the methods below type-check on their own.
+    db: sqlite_utils.Database
+    path: Path
+
+    if TYPE_CHECKING:
+
+        def transaction(self) -> AbstractContextManager[sqlite3.Connection]: ...
+
+    def known_photos(self, root_id: int, model_id: int) -> dict[str, KnownPhoto]:
+        """Photos under a root by stored relpath, with whether `model_id` has their vector."""
+        rows = self.db.execute(
+            "SELECT p.id, p.relpath, p.size, p.mtime_ns, p.fingerprint, EXISTS (SELECT 1 "
+            "FROM embeddings e WHERE e.photo_id = p.id AND e.model_id = ?) "
+            "FROM photos p WHERE p.root_id = ?",
+            [model_id, root_id],
+        )
+        return {r[1]: KnownPhoto(r[0], r[2], r[3], r[4], bool(r[5])) for r in rows}
+
+    def known_skips(self, root_id: int) -> dict[str, KnownSkip]:
+        rows = self.db.execute(
+            "SELECT id, relpath, size, mtime_ns, reason FROM skipped WHERE root_id = ?", [root_id]
+        )
+        return {r[1]: KnownSkip(r[0], r[2], r[3], r[4]) for r in rows}
+
+    def apply_scan(
+        self,
+        moves: Sequence[PhotoMove],
+        removed_photo_ids: Sequence[int],
+        removed_skip_ids: Sequence[int],
+    ) -> None:
+        """Record renamed/moved files (same id, vectors and tags) and forget vanished ones."""
+        with self.transaction() as conn:
+            for move in moves:
+                conn.execute(
+                    "DELETE FROM skipped WHERE root_id = ? AND relpath = ?",
+                    [move.root_id, move.relpath],
+                )
+                conn.execute(
+                    "UPDATE photos SET root_id = ?, relpath = ?, mtime_ns = ?, offline = 0 "
+                    "WHERE id = ?",
+                    [move.root_id, move.relpath, move.mtime_ns, move.photo_id],
+                )
+            conn.execute(
+                "DELETE FROM photos WHERE id IN (SELECT value FROM json_each(?))",
+                [json.dumps(list(removed_photo_ids))],
+            )
+            conn.execute(
+                "DELETE FROM skipped WHERE id IN (SELECT value FROM json_each(?))",
+                [json.dumps(list(removed_skip_ids))],
+            )
+
+    def mark_root_scanned(self, root_id: int) -> None:
+        with self.transaction():
+            self.db.execute("UPDATE roots SET last_scan = ? WHERE id = ?", [time.time(), root_id])
+
+    def commit_batch(
+        self, model_id: int, photos: Sequence[PhotoWrite], skips: Sequence[SkipWrite]
+    ) -> list[int]:
+        """Write one indexed batch atomically; returns the ids of the photos written."""
+        ids: list[int] = []
+        now = time.time()
+        with self.transaction() as conn:
+            for item in photos:
+                photo_id = self._write_photo(conn, item, now)
+                if not item.keep_other_vectors:
+                    conn.execute("DELETE FROM embeddings WHERE photo_id = ?", [photo_id])
+                conn.execute(
+                    "INSERT OR REPLACE INTO embeddings (photo_id, model_id, vector) "
+                    "VALUES (?, ?, ?)",
+                    [photo_id, model_id, vector_blob(item.vector)],
+                )
+                conn.execute(
+                    "DELETE FROM skipped WHERE root_id = ? AND relpath = ?",
+                    [item.root_id, item.relpath],
+                )
+                ids.append(photo_id)
+            for skip in skips:
+                key = [skip.root_id, skip.relpath]
+                conn.execute("DELETE FROM photos WHERE root_id = ? AND relpath = ?", key)
+                if not skip.remember:
+                    conn.execute("DELETE FROM skipped WHERE root_id = ? AND relpath = ?", key)
+                    continue
+                conn.execute(
+                    "INSERT INTO skipped (root_id, relpath, size, mtime_ns, reason, detail, at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (root_id, relpath) DO UPDATE SET "
+                    "size = excluded.size, mtime_ns = excluded.mtime_ns, "
+                    "reason = excluded.reason, detail = excluded.detail, at = excluded.at",
+                    [*key, skip.size, skip.mtime_ns, skip.reason, skip.detail, now],
+                )
+        return ids
+
+    @staticmethod
+    def _write_photo(conn: sqlite3.Connection, item: PhotoWrite, now: float) -> int:
+        values = [
+            item.size, item.mtime_ns, item.fingerprint, item.file_type,
+            item.width, item.height, item.taken_at, item.camera,
+        ]  # fmt: skip
+        if item.photo_id is not None:
+            updated = conn.execute(
+                "UPDATE photos SET size = ?, mtime_ns = ?, fingerprint = ?, file_type = ?, "
+                "width = ?, height = ?, taken_at = ?, camera = ?, offline = 0 WHERE id = ?",
+                [*values, item.photo_id],
+            )
+            if updated.rowcount:
+                return item.photo_id
+        row = conn.execute(
+            "INSERT INTO photos (root_id, relpath, size, mtime_ns, fingerprint, file_type, "
+            "width, height, taken_at, camera, offline, added_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?) ON CONFLICT (root_id, relpath) DO UPDATE "
+            "SET size = excluded.size, mtime_ns = excluded.mtime_ns, "
+            "fingerprint = excluded.fingerprint, file_type = excluded.file_type, "
+            "width = excluded.width, height = excluded.height, taken_at = excluded.taken_at, "
+            "camera = excluded.camera, offline = 0 RETURNING id",
+            [item.root_id, item.relpath, *values, now],
+        ).fetchone()
+        return row[0]

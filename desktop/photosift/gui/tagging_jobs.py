@@ -1,0 +1,114 @@
+"""Work the auto-tag panel runs on its lanes (gui/workers.py): no widgets here.
+
+Each function takes the lane's `JobContext` first and runs on that lane's thread, so the heavy
+core modules (numpy, the tagger) are imported here and never by the panel's module itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from photosift.core.errors import PhotoSiftError
+from photosift.gui.workers import JobContext, thread_store
+
+if TYPE_CHECKING:
+    from photosift.core.models import ClipModel
+    from photosift.core.tag_store import PhotoTag, TagStore
+    from photosift.core.tagging import LabelScore, Tagger, TagSummary
+    from photosift.core.vocabulary import Label, LabelEmbedder
+    from photosift.gui.widgets.vocabulary_editor import LabelEdit
+
+
+@dataclass(frozen=True)
+class PhotoTagInfo:
+    photo_id: int
+    name: str
+    tags: list[PhotoTag]
+    scores: list[LabelScore] = field(default_factory=list)
+    no_scores: str = ""  # why scores are missing: "no-model" | "not-embedded" | "error"
+    detail: str = ""  # the error's message, for "error"
+
+
+def _tag_store(ctx: JobContext, db_path: Path, write_xmp: bool) -> TagStore:
+    from photosift.core.tag_store import TagStore
+
+    return TagStore(thread_store(ctx, db_path), write_xmp=write_xmp)
+
+
+def _scoring_tagger(ctx: JobContext, db_path: Path, model: ClipModel, embedder: LabelEmbedder,
+                    generation: int) -> Tagger:
+    """A Tagger kept between photos: its calibration is the expensive part of a score."""
+    from photosift.core.tagging import Tagger
+
+    store = thread_store(ctx, db_path)
+    key = (str(db_path), id(model), generation)
+    if ctx.state.get("tagger_key") != key or "tagger" not in ctx.state:
+        ctx.state["tagger"] = Tagger(store, model, embedder=embedder, write_xmp=False)
+        ctx.state["tagger_key"] = key
+    return ctx.state["tagger"]
+
+
+def photo_info(ctx: JobContext, db_path: Path, photo_id: int, model: ClipModel | None,
+               embedder: LabelEmbedder | None, generation: int) -> PhotoTagInfo:
+    store = thread_store(ctx, db_path)
+    record = store.photo(photo_id)
+    name = record.abspath.name if record is not None else ""
+    tags = _tag_store(ctx, db_path, False).tags_for_photo(photo_id)
+    if model is None or embedder is None:
+        return PhotoTagInfo(photo_id, name, tags, no_scores="no-model")
+    try:
+        scores = _scoring_tagger(ctx, db_path, model, embedder, generation).label_scores(photo_id)
+    except PhotoSiftError as exc:  # e.g. the library was indexed with another model
+        return PhotoTagInfo(photo_id, name, tags, no_scores="error", detail=str(exc))
+    return PhotoTagInfo(photo_id, name, tags, scores, "" if scores else "not-embedded")
+
+
+def load_vocabulary(ctx: JobContext, db_path: Path) -> list[Label]:
+    tags = _tag_store(ctx, db_path, False)
+    tags.ensure_vocabulary()
+    return tags.labels()
+
+
+def save_label(ctx: JobContext, db_path: Path, old_name: str | None, edit: LabelEdit,
+               write_xmp: bool) -> list[int]:
+    """Add or change a label; returns the photos whose tags now read differently."""
+    tags = _tag_store(ctx, db_path, write_xmp)
+    prompts = edit.prompts or None
+    if old_name is None:
+        tags.add_label(edit.name, group=edit.group, prompts=prompts, threshold=edit.threshold)
+        return []
+    if edit.name != old_name:
+        tags.rename_label(old_name, edit.name)
+    tags.update_label(edit.name, group=edit.group, prompts=prompts, threshold=edit.threshold,
+                      clear_threshold=edit.threshold is None)
+    return tags.photos_with_tag(edit.name) if edit.name != old_name else []
+
+
+def remove_label(ctx: JobContext, db_path: Path, name: str, write_xmp: bool) -> list[int]:
+    tags = _tag_store(ctx, db_path, write_xmp)
+    photos = tags.photos_with_tag(name)
+    tags.remove_label(name)
+    return photos
+
+
+def change_tag(ctx: JobContext, db_path: Path, action: str, photo_ids: list[int], name: str,
+               write_xmp: bool) -> list[int]:
+    tags = _tag_store(ctx, db_path, write_xmp)
+    if action == "add":
+        tags.add_manual(photo_ids, name)
+    else:
+        getattr(tags, action)(photo_ids, name)  # accept | reject | remove
+    return photo_ids
+
+
+def run_tagging(ctx: JobContext, db_path: Path, model: ClipModel, embedder: LabelEmbedder,
+                write_xmp: bool, photo_ids: list[int] | None,
+                folder: Path | None) -> tuple[TagSummary, list[int]]:
+    from photosift.core.tagging import Tagger
+
+    tagger = Tagger(thread_store(ctx, db_path), model, embedder=embedder, write_xmp=write_xmp)
+    ids = tagger.photo_ids(photo_ids, folder).tolist()
+    summary = tagger.run(photo_ids, folder=folder, progress=ctx.progress, cancel=ctx.cancel)
+    return summary, ids
