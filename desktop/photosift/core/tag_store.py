@@ -119,15 +119,19 @@ class TagStore:
         prompts: Sequence[str] | None = None,
         threshold: float | None = None,
         clear_threshold: bool = False,
+        clear_prompts: bool = False,
     ) -> Label:
-        """Change what is given; `clear_threshold` returns the label to the default threshold."""
+        """Change what is given. `clear_threshold` returns the label to the default threshold,
+        `clear_prompts` to the default prompt templates (an empty `prompts` changes nothing)."""
         label = self._require(name)
         with self.store.transaction():
             self.store.db.execute(
                 "UPDATE labels SET group_name = ?, prompts = ?, threshold = ? WHERE id = ?",
                 [
                     group or label.group,
-                    _prompts_json(prompts) if prompts else _prompts_json(label.prompts),
+                    None
+                    if clear_prompts
+                    else _prompts_json(prompts) if prompts else _prompts_json(label.prompts),
                     None
                     if clear_threshold
                     else (threshold if threshold is not None else label.threshold),

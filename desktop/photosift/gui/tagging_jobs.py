@@ -82,7 +82,7 @@ def save_label(ctx: JobContext, db_path: Path, old_name: str | None, edit: Label
     if edit.name != old_name:
         tags.rename_label(old_name, edit.name)
     tags.update_label(edit.name, group=edit.group, prompts=prompts, threshold=edit.threshold,
-                      clear_threshold=edit.threshold is None)
+                      clear_threshold=edit.threshold is None, clear_prompts=not edit.prompts)
     return tags.photos_with_tag(edit.name) if edit.name != old_name else []
 
 
