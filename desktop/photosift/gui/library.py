@@ -23,11 +23,12 @@ from photosift.gui.workers import Job, JobContext, Lane, thread_store
 
 
 def create_library_if_missing(db_path: Path) -> str | None:
-    """First run only: create the empty database before the lanes open it all at once.
+    """First run only: create the empty database so an unusable location is reported once.
 
-    Every lane opens its own connection, and a new file's schema would otherwise be created
-    by whichever gets there first while the others fail. An existing file is not touched (no
-    SQL on the GUI thread); returns a user-facing message if the file cannot be created.
+    Concurrent first opens are safe in the core (Store migrates under BEGIN IMMEDIATE); this
+    exists so a folder that cannot hold the library gives one clear dialog at start-up
+    instead of a failure in every lane. An existing file is not touched (no SQL on the GUI
+    thread); returns a user-facing message if the file cannot be created.
     """
     if db_path.exists():
         return None
