@@ -7,12 +7,11 @@ headless, so the bundle doubles as the CLI.
 from __future__ import annotations
 
 import multiprocessing
-import sys
 
-from photosift.cli import main
+from photosift.cli import entry
 
 if __name__ == "__main__":
     # A frozen app has no Python to start worker processes with: the bundle re-runs itself,
     # and this call turns such a re-run into the worker instead of a second app.
     multiprocessing.freeze_support()
-    sys.exit(main())
+    entry()

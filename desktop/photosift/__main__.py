@@ -1,8 +1,6 @@
 """Allows `python -m photosift`."""
 
-import sys
-
-from photosift.cli import main
+from photosift.cli import entry
 
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -54,6 +55,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run_command(args.func, args)
 
 
+def entry() -> None:
+    """The `photosift` console script and `python -m photosift`: main(), then leave.
+
+    A decoder thread hung inside C code (written off after its timeout) would make the normal
+    interpreter shutdown abort the process; output is flushed and the process leaves at once
+    instead, with the command's own exit status. main() stays safe to call in-process.
+    """
+    code = main()
+    from photosift.core.decode_pool import stuck_workers
+
+    if stuck_workers():
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        os._exit(code)
+    sys.exit(code)
+
+
 def _run_gui(args: argparse.Namespace) -> int:
     from photosift.gui.app import run_app
 
@@ -61,4 +82,4 @@ def _run_gui(args: argparse.Namespace) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

@@ -17,6 +17,8 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from typing import Any
 
+WORKER_NAME = "photosift-decode"
+
 
 class DecodeTimeout(Exception):
     """A task ran longer than the pool's timeout; its thread was written off."""
@@ -48,7 +50,7 @@ class DecodePool:
             self._spawn()
 
     def _spawn(self) -> None:
-        thread = threading.Thread(target=self._work, name="photosift-decode", daemon=True)
+        thread = threading.Thread(target=self._work, name=WORKER_NAME, daemon=True)
         with self._lock:
             self._threads.add(thread)
         thread.start()
@@ -95,8 +97,14 @@ class DecodePool:
             self._spawn()
             raise DecodeTimeout
 
-    def close(self) -> None:
-        """Drop queued tasks and let idle workers exit; never waits for a hung one."""
+    def close(self, wait: bool = True) -> None:
+        """Drop queued tasks, stop the workers and (by default) wait for those still running.
+
+        Waiting matters: a worker still inside torch or a C decoder when the interpreter
+        finalises is killed by pthread_exit, and unwinding that through C++ aborts the process
+        ("terminate called without an active exception"). A running task is waited for at most
+        `timeout`; a hung (abandoned) thread is never waited for.
+        """
         while True:
             try:
                 task = self._queue.get_nowait()
@@ -105,6 +113,18 @@ class DecodePool:
             if task is not None:
                 task.future.cancel()
         with self._lock:
-            count = len(self._threads)
-        for _ in range(count):
+            threads = list(self._threads)
+        for _ in threads:
             self._queue.put(None)
+        if not wait:
+            return
+        deadline = time.monotonic() + self._timeout
+        for thread in threads:
+            if thread is threading.current_thread():
+                continue
+            thread.join(max(0.0, deadline - time.monotonic()))
+
+
+def stuck_workers() -> list[threading.Thread]:
+    """Decode threads still alive: hung inside a decoder, or still finishing after close()."""
+    return [t for t in threading.enumerate() if t.name == WORKER_NAME and t.is_alive()]
