@@ -29,6 +29,7 @@ from photosift.gui.app import create_application
 app = create_application()
 from photosift.gui.main_window import MainWindow
 from photosift.gui.settings import Settings
+print("heavy after importing the window:", [m for m in (*HEAVY, "numpy") if m in sys.modules])
 
 window = MainWindow(Settings(db_path=sys.argv[1]), model_spec=sys.argv[2], ask_about_model=False)
 window.show()
@@ -50,6 +51,7 @@ def test_window_shows_without_torch_and_torch_loads_off_the_gui_thread(tmp_path,
     )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
+    assert "heavy after importing the window: []" in lines  # numpy alone costs ~120 ms
     assert "after show: []" in lines
     assert "model loaded: True ['torch', 'open_clip']" in lines
     assert "imported on the GUI thread: []" in lines

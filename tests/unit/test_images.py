@@ -258,6 +258,29 @@ def test_pillow_bomb_limit_becomes_too_large(folder: Path) -> None:
     assert DEFAULT_MAX_PIXELS <= 2 * Image.MAX_IMAGE_PIXELS
 
 
+def test_200_megapixel_jpeg_is_decoded_reduced_but_never_at_full_size(tmp_path: Path) -> None:
+    """Pillow refuses files over 179 MP at open; a 200 MP phone JPEG must still be indexed,
+    thumbnailed and shown, all at DCT-reduced size, while a full-size decode is refused."""
+    path = tmp_path / "phone_200mp.jpg"
+    big = Image.new("L", (16384, 12288), 40)
+    big.paste(220, (0, 0, 8192, 12288))  # left half bright: proves real pixels came through
+    big.save(path, quality=40)
+    del big
+    assert 16384 * 12288 > 2 * Image.MAX_IMAGE_PIXELS
+
+    decoded = decode_image(path, min_side=224)
+    assert (decoded.width, decoded.height) == (16384, 12288)
+    assert decoded.image.size == (2048, 1536) and decoded.image.mode == "RGB"
+    assert pixels(decoded.image)[768, 100][0] > 200 and pixels(decoded.image)[768, 1900][0] < 60
+    assert max(make_thumbnail(path, 256).size) == 256
+    with pytest.raises(ImageSkip) as full:
+        decode_image(path)
+    assert full.value.reason == SkipReason.TOO_LARGE
+    with pytest.raises(ImageSkip) as capped:
+        decode_image(path, min_side=224, max_pixels=1_000_000)  # 3 MP after reduction
+    assert capped.value.reason == SkipReason.TOO_LARGE
+
+
 def test_degenerate_strip_is_skipped_but_its_thumbnail_stays_bounded(folder: Path) -> None:
     path = folder / "hostile/strip_65535x1.png"
     assert outcome(path) == SkipReason.UNSUPPORTED

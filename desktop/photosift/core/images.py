@@ -10,11 +10,12 @@ Policies:
 - Pixel limit: the pixel count from the header is checked against ``max_pixels`` before
   any pixel is decoded, so a bomb costs one header read. :data:`DEFAULT_MAX_PIXELS` is
   Pillow's hard limit (2 x ``Image.MAX_IMAGE_PIXELS`` = 178,956,970, about 512 MiB as RGB):
-  it keeps real large photos (102 MP medium format, 151 MP Phase One) and refuses 200 MP
-  phone/HEIC shots. Pillow refuses anything above its hard limit at open time on its own
-  (also TOO_LARGE), so a larger ``max_pixels`` has no effect; we never loosen Pillow's
-  global. What counts is the pixels actually decoded: a JPEG reduced by DCT scaling counts
-  at its reduced size.
+  it keeps real large photos (102 MP medium format, 151 MP Phase One). What counts is the
+  pixels actually decoded: a JPEG reduced by DCT scaling counts at its reduced size, so a
+  200 MP phone JPEG is indexed (and thumbnailed) at 1/8 scale although Pillow refuses such a
+  file at open time; PhotoSift reopens it past that check only when a reduced decode was
+  asked for, and never loosens Pillow's global. A full-size decode above the limit, or a
+  200 MP HEIC without a large enough embedded thumbnail, stays TOO_LARGE.
 - Degenerate shapes (long side more than :data:`MAX_ASPECT_RATIO` times the short side,
   e.g. 65535x1) are UNSUPPORTED in ``decode_image``: a CLIP preprocess scales the short side
   up to its input size, which would turn such a strip into gigabytes. ``make_thumbnail``
@@ -46,7 +47,7 @@ import zlib
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Callable
+from typing import BinaryIO, Callable
 
 from PIL import Image, UnidentifiedImageError
 
@@ -112,6 +113,8 @@ IMAGE_EXTENSIONS = (
 DEFAULT_MAX_PIXELS = 178_956_970
 MAX_ASPECT_RATIO = 100
 DECODED_FORMATS = ("JPEG", "MPO", "PNG", "GIF", "WEBP", "TIFF", "BMP", "HEIF", "AVIF")
+# Formats whose draft() decodes less than the full image (DCT scaling, embedded thumbnail).
+_REDUCIBLE_FORMATS = ("JPEG", "HEIF")
 
 _WHITE = (255, 255, 255)
 _TRANSPOSE = {
@@ -210,7 +213,8 @@ def _decode(
         )
     with open(path, "rb") as stream:
         try:
-            image = Image.open(stream, formats=_decodable_formats())
+            # Any box at all means the caller accepts a reduced decode.
+            image = _open(stream, reducible=bool(draft_boxes((1 << 16, 1 << 16))))
         except UnidentifiedImageError:
             stream.seek(0)
             raise _unidentified(stream.read(64)) from None
@@ -275,6 +279,26 @@ def _deep_to_rgb(image: Image.Image) -> Image.Image:
     if isinstance(key, int):
         rgb.paste(_WHITE, mask=Image.fromarray((values == key).astype(np.uint8) * 255))
     return rgb
+
+
+def _open(stream: BinaryIO, *, reducible: bool) -> Image.Image:
+    """Image.open, except that a JPEG/HEIF file over Pillow's open-time limit may still open
+    when the caller will decode it reduced (``reducible``): a 200 MP phone JPEG is 3 MP at
+    1/8 DCT scale. Pillow's global limit stays untouched; what protects memory is the
+    ``max_pixels`` check on the size actually decoded, which runs before any pixel is read."""
+    try:
+        return Image.open(stream, formats=_decodable_formats())
+    except Image.DecompressionBombError:
+        if not reducible:
+            raise
+        stream.seek(0)
+        prefix = stream.read(16)
+        for name in _REDUCIBLE_FORMATS:
+            factory, accept = Image.OPEN.get(name, (None, None))
+            if factory is not None and (accept is None or accept(prefix) is True):
+                stream.seek(0)
+                return factory(stream, "")
+        raise
 
 
 def _decodable_formats() -> tuple[str, ...]:
