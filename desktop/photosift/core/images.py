@@ -22,8 +22,10 @@ Policies:
   still draws them, bounded by its size.
 - Reduced decoding: with ``min_side`` the result may be smaller than the file, shortest
   side still >= ``min_side`` (JPEG: libjpeg DCT scaling by 1/2, 1/4, 1/8; HEIF: an embedded
-  thumbnail; both via Pillow's ``draft``). Otherwise plain RGB files come back
-  pixel-identical to ``exif_transpose(Image.open(p)).convert("RGB")``.
+  thumbnail; both via Pillow's ``draft``). Otherwise plain RGB files without a wide-gamut
+  profile come back pixel-identical to ``exif_transpose(Image.open(p)).convert("RGB")``.
+- Colour: a wide-gamut RGB profile (Display P3, Adobe RGB, ...) is converted to sRGB
+  (core.colour); files without a profile or with an sRGB one are left as decoded.
 - Transparency is composited on white; 16-bit grey is scaled (>> 8), float by min/max.
 - Camera RAW extensions are in :data:`IMAGE_EXTENSIONS` so RAW files are reported as
   UNSUPPORTED instead of silently ignored (Pillow would only see their tiny TIFF previews).
@@ -44,13 +46,15 @@ import stat
 import struct
 import threading
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import BinaryIO, Callable
+from typing import BinaryIO
 
 from PIL import Image, UnidentifiedImageError
 
+from photosift.core.colour import to_srgb
 from photosift.core.exif import read_metadata
 
 
@@ -234,7 +238,8 @@ def _decode(
         image.load()
         meta = read_metadata(image)
         method = _TRANSPOSE.get(meta.orientation)
-        rgb = _to_rgb(image.transpose(method) if method is not None else image)
+        upright = image.transpose(method) if method is not None else image
+        rgb = to_srgb(_to_rgb(upright), image.info.get("icc_profile"))
     swap = meta.orientation >= 5
     return DecodedImage(
         image=rgb,
