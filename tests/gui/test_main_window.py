@@ -27,6 +27,15 @@ def index_folder(qtbot, window, folder: Path) -> None:
         window.add_folders([folder])
 
 
+def ready_window_in_small_batches(qtbot, make_window, model_spec: str):
+    """A window with its model loaded and nothing indexing, committing every 4 photos, so a
+    test can act (close, pause, rescan) while a folder is still being indexed."""
+    window = make_window(model_spec)
+    wait_model_ready(qtbot, window)
+    wait_indexing_done(qtbot, window)
+    window.indexer.batch_size = 4
+    return window
+
 def test_add_folder_index_and_search_finds_red_circles(qtbot, make_window, photo_dir, toy_model_spec):
     folder, labels = photo_dir
     window = make_window(toy_model_spec)
@@ -103,10 +112,7 @@ def test_cancel_mid_index_then_the_next_start_completes_the_library(
     qtbot, make_window, photo_dir, toy_model_spec, db_path
 ):
     folder, labels = photo_dir
-    window = make_window(toy_model_spec)
-    wait_model_ready(qtbot, window)
-    wait_indexing_done(qtbot, window)
-    window.indexer.batch_size = 4
+    window = ready_window_in_small_batches(qtbot, make_window, toy_model_spec)
     summaries = []
     window.indexer.finished.connect(summaries.append)
     with qtbot.waitSignal(window.indexer.idle, timeout=WAIT_MS):
@@ -131,10 +137,7 @@ def test_cancel_mid_index_then_the_next_start_completes_the_library(
 
 def test_closing_the_window_during_indexing_stops_cleanly(qtbot, make_window, photo_dir, toy_model_spec, db_path):
     folder, labels = photo_dir
-    window = make_window(toy_model_spec)
-    wait_model_ready(qtbot, window)
-    wait_indexing_done(qtbot, window)
-    window.indexer.batch_size = 4
+    window = ready_window_in_small_batches(qtbot, make_window, toy_model_spec)
     with qtbot.waitSignal(window.indexer.photos_added, timeout=WAIT_MS):
         window.add_folders([folder])
     window.close()  # waits for the batch in hand, then every lane stops
@@ -310,10 +313,7 @@ def test_double_click_target_opens_the_viewer_on_that_photo(qtbot, make_window, 
 
 def test_pause_holds_indexing_and_resume_finishes_it(qtbot, make_window, photo_dir, toy_model_spec, db_path):
     folder, labels = photo_dir
-    window = make_window(toy_model_spec)
-    wait_model_ready(qtbot, window)
-    wait_indexing_done(qtbot, window)
-    window.indexer.batch_size = 4
+    window = ready_window_in_small_batches(qtbot, make_window, toy_model_spec)
     with qtbot.waitSignal(window.indexer.photos_added, timeout=WAIT_MS):
         window.add_folders([folder])
     window.index_status.pause_button.click()

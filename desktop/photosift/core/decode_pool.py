@@ -97,8 +97,8 @@ class DecodePool:
             self._spawn()
             raise DecodeTimeout
 
-    def close(self, wait: bool = True) -> None:
-        """Drop queued tasks, stop the workers and (by default) wait for those still running.
+    def close(self) -> None:
+        """Drop queued tasks, stop the workers and wait for those still running.
 
         Waiting matters: a worker still inside torch or a C decoder when the interpreter
         finalises is killed by pthread_exit, and unwinding that through C++ aborts the process
@@ -116,8 +116,6 @@ class DecodePool:
             threads = list(self._threads)
         for _ in threads:
             self._queue.put(None)
-        if not wait:
-            return
         deadline = time.monotonic() + self._timeout
         for thread in threads:
             if thread is threading.current_thread():
