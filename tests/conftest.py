@@ -47,7 +47,7 @@ def toy_model_spec(toy_model_dir: Path) -> str:
 @pytest.fixture(scope="session")
 def toy_model(toy_model_spec: str):
     """The toy model loaded through the app's own model adapter (CPU)."""
-    from photosift.core.models import load_model
+    from photosift.core.model.loader import load_model
 
     return load_model(toy_model_spec, device="cpu")
 

@@ -31,7 +31,7 @@ from typing import Any, Callable
 import numpy as np
 from PIL import Image, ImageDraw
 
-from photosift.core.images import SkipReason
+from photosift.core.imaging.decode import SkipReason
 
 INDEXED = "indexed"
 IGNORED = "ignored"

@@ -65,9 +65,9 @@ def peak_rss_mb() -> float:
 def phase_index(args: argparse.Namespace) -> dict:
     import torch
 
-    from photosift.core.indexer import index_library
-    from photosift.core.models import random_model
-    from photosift.core.store import Store
+    from photosift.core.library.indexer import index_library
+    from photosift.core.model.loader import random_model
+    from photosift.core.library.store import Store
 
     model = random_model(args.model_arch, device=args.device)
     warm = torch.zeros(2, 3, model.input_size, model.input_size)
@@ -87,7 +87,7 @@ def phase_index(args: argparse.Namespace) -> dict:
 def phase_forward(args: argparse.Namespace) -> dict:
     import torch
 
-    from photosift.core.models import random_model
+    from photosift.core.model.loader import random_model
 
     model = random_model(args.model_arch, device=args.device)
     size = model.input_size
@@ -107,7 +107,7 @@ def phase_profile(args: argparse.Namespace) -> dict:
     (torch ops on the main thread start an intra-op thread team and cost twice as much)."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from photosift.core.models import random_model
+    from photosift.core.model.loader import random_model
 
     model = random_model(args.model_arch, device=args.device)
     files = sorted(photo_set(args.set, args.count).glob("*.jpg"))[:16]
@@ -116,8 +116,8 @@ def phase_profile(args: argparse.Namespace) -> dict:
 
 
 def _profile_steps(model, files: list[Path]) -> dict:
-    from photosift.core.fingerprint import fingerprint_file
-    from photosift.core.images import decode_image
+    from photosift.core.imaging.fingerprint import fingerprint_file
+    from photosift.core.imaging.decode import decode_image
 
     model.preprocess(decode_image(files[0], min_side=model.input_size).image)  # warm-up
     decode = preprocess = fingerprint = 0.0
@@ -136,7 +136,7 @@ def _profile_steps(model, files: list[Path]) -> dict:
 
 
 def phase_load(args: argparse.Namespace) -> dict:
-    from photosift.core.store import PhotoWrite, Store
+    from photosift.core.library.store import PhotoWrite, Store
 
     count, dim = 100_000, 512
     rng = np.random.default_rng(0)

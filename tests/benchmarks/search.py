@@ -18,8 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-from photosift.core.search import rank
-from photosift.core.vectors import VectorIndex, cutoff_strength
+from photosift.core.search.engine import rank
+from photosift.core.search.vector_index import VectorIndex, cutoff_strength
 
 DIM = 512
 
@@ -81,8 +81,8 @@ def bench_search(
 
 
 def bench_tagging(count: int, labels: int, rng: np.random.Generator, data: np.ndarray) -> None:
-    from photosift.core.tagging import CHUNK, Calibration
-    from photosift.core.vocabulary import DEFAULT_THRESHOLD
+    from photosift.core.tagging.tagger import CHUNK, Calibration
+    from photosift.core.tagging.vocabulary import DEFAULT_THRESHOLD
 
     label_vectors = synthetic(labels, rng, data[:1000], data[0])
     vectors = data[:count]
@@ -106,10 +106,10 @@ def bench_tagging(count: int, labels: int, rng: np.random.Generator, data: np.nd
 def bench_tagging_store(count: int, labels: int, vectors: np.ndarray, calibration) -> None:  # type: ignore[no-untyped-def]
     """End to end through a real library, as Tagger.run does it (without a model to embed the
     labels): read vectors, score, write photo_tags."""
-    from photosift.core.store import Store
-    from photosift.core.tag_store import TagStore
-    from photosift.core.tagging import CHUNK
-    from photosift.core.vocabulary import DEFAULT_THRESHOLD
+    from photosift.core.library.store import Store
+    from photosift.core.library.tag_records import TagStore
+    from photosift.core.tagging.tagger import CHUNK
+    from photosift.core.tagging.vocabulary import DEFAULT_THRESHOLD
 
     with tempfile.TemporaryDirectory() as folder:
         store = Store(Path(folder) / "bench.sqlite3")

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QImage
 
-from photosift.core.indexer import index_library
-from photosift.core.store import Store
+from photosift.core.library.indexer import index_library
+from photosift.core.library.store import Store
 from photosift.gui.self_test import draw_shapes
 
 pytestmark = pytest.mark.gui

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDropEvent
 
-from photosift.core.store import Store
+from photosift.core.library.store import Store
 from photosift.gui.model_dialog import ModelUnavailableDialog
 from photosift.gui.results_model import Mode
 from tests.gui.conftest import WAIT_MS, wait_indexing_done, wait_model_ready, wait_shown
@@ -248,7 +248,7 @@ def test_without_a_model_the_app_explains_and_still_browses(qtbot, make_window, 
 def test_a_library_indexed_with_another_model_offers_to_reindex(
     qtbot, make_window, photo_dir, toy_model, toy_model_spec, db_path
 ):
-    from photosift.core.indexer import index_library
+    from photosift.core.library.indexer import index_library
 
     folder, labels = photo_dir
     with Store(db_path) as store:

@@ -11,10 +11,10 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox, QPushButton
 
-from photosift.core.indexer import index_library
-from photosift.core.store import Store
-from photosift.core.tag_store import SEEDED_KEY, TagStore
-from photosift.core.vocabulary import LabelEmbedder
+from photosift.core.library.indexer import index_library
+from photosift.core.library.store import Store
+from photosift.core.library.tag_records import SEEDED_KEY, TagStore
+from photosift.core.tagging.vocabulary import LabelEmbedder
 from photosift.gui.panels.tag_panel import TagPanel
 from tests.toyworld import COLORS, SHAPES, LabelledPhoto, generate_photos
 

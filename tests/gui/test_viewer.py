@@ -9,8 +9,8 @@ from PIL import Image
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
-from photosift.core.indexer import index_library
-from photosift.core.store import Store
+from photosift.core.library.indexer import index_library
+from photosift.core.library.store import Store
 from photosift.gui.panels.viewer import PhotoViewer
 from tests.toyworld import generate_photos
 

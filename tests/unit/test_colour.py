@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 from PIL import Image, ImageCms
 
-from photosift.core.images import decode_image, make_thumbnail
-from photosift.core.indexer import index_library
-from photosift.core.store import Store
+from photosift.core.imaging.decode import decode_image, make_thumbnail
+from photosift.core.library.indexer import index_library
+from photosift.core.library.store import Store
 from tests.icc import swapped_primaries_profile
 from tests.toyworld import COLORS, render
 from tests.toyworld.evaluate import color_prompt

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from photosift.core.images import (
+from photosift.core.imaging.decode import (
     IMAGE_EXTENSIONS,
     RAW_EXTENSIONS,
     ImageSkip,

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from photosift.core.decode_pool import WORKER_NAME, DecodePool, DecodeTimeout, stuck_workers
+from photosift.core.imaging.decode_pool import WORKER_NAME, DecodePool, DecodeTimeout, stuck_workers
 
 
 def test_close_waits_for_the_task_still_running() -> None:
@@ -44,7 +44,7 @@ def test_process_exits_cleanly_right_after_close_with_torch_work_in_flight() -> 
     # Without the wait in close() this aborted every time on the dev machine (15 of 15, -6).
     script = """
 import torch
-from photosift.core.decode_pool import DecodePool
+from photosift.core.imaging.decode_pool import DecodePool
 x = torch.randn(1, 3, 900, 900)
 def work(_):
     for _ in range(50):

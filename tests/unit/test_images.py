@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageFile, ImageOps
 
-from photosift.core.images import (
+from photosift.core.imaging.decode import (
     DEFAULT_MAX_PIXELS,
     IMAGE_EXTENSIONS,
     DecodedImage,
@@ -316,7 +316,7 @@ def test_unreadable_file_is_permission_denied_for_an_ordinary_user(folder: Path)
         locked.write_bytes((folder / "camera/progressive.jpg").read_bytes())
         locked.chmod(0)
         code = (
-            "import sys\nfrom photosift.core.images import decode_image, ImageSkip\n"
+            "import sys\nfrom photosift.core.imaging.decode import decode_image, ImageSkip\n"
             "try:\n    decode_image(sys.argv[1])\nexcept ImageSkip as skip:\n    print(skip.reason.value)"
         )
         nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]

@@ -13,8 +13,8 @@ import pytest
 from PIL import Image, ImageOps
 
 from photosift.core.cancel import CancelToken
-from photosift.core.indexer import DecodePool, DecodeTimeout, FolderNotFoundError, index_library
-from photosift.core.store import Store
+from photosift.core.library.indexer import DecodePool, DecodeTimeout, FolderNotFoundError, index_library
+from photosift.core.library.store import Store
 from tests.samples import IGNORED, INDEXED, write_samples
 from tests.toyworld import generate_photos
 
@@ -271,6 +271,6 @@ def test_pipeline_matches_reference_embeddings_toy(tmp_path: Path, toy_model) ->
 
 @pytest.mark.slow
 def test_pipeline_matches_reference_embeddings_vit_b_32(tmp_path: Path) -> None:
-    from photosift.core.models import random_model
+    from photosift.core.model.loader import random_model
 
     _check_against_reference(tmp_path, random_model("ViT-B-32"))

@@ -23,14 +23,14 @@ print('ok', len(sys.argv) - 1)
 
 def core_modules() -> list[str]:
     return [
-        f"photosift.core.{info.name}"
-        for info in pkgutil.iter_modules(photosift.core.__path__)
+        info.name
+        for info in pkgutil.walk_packages(photosift.core.__path__, prefix="photosift.core.")
     ]
 
 
 def test_core_imports_without_qt() -> None:
     modules = core_modules()
-    assert "photosift.core.store" in modules
+    assert "photosift.core.library.store" in modules
     result = subprocess.run(
         [sys.executable, "-c", BLOCKER, *modules], capture_output=True, text=True, timeout=300
     )

@@ -18,10 +18,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from photosift.core.catalog import CATALOG
-from photosift.core.devices import DeviceUnavailableError, available_devices, choose_device
+from photosift.core.model.catalog import CATALOG
+from photosift.core.model.devices import DeviceUnavailableError, available_devices, choose_device
 from photosift.core.errors import ModelUnavailableError
-from photosift.core.models import (
+from photosift.core.model.loader import (
     DEFAULT_MODEL_SPEC,
     InvalidModelSpecError,
     ModelSpec,
@@ -142,7 +142,7 @@ def local_hub(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
 
 def test_importing_models_does_not_import_torch() -> None:
     code = (
-        "import sys, photosift.core.models, photosift.core.catalog, photosift.core.devices, "
+        "import sys, photosift.core.model.loader, photosift.core.model.catalog, photosift.core.model.devices, "
         "photosift.cli.models_cmd\n"
         "print(sorted(m for m in ('torch', 'open_clip', 'numpy') if m in sys.modules))"
     )

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from photosift.core.errors import QueryError
-from photosift.core.query import combine, parse_query
+from photosift.core.search.query import combine, parse_query
 
 
 def described(text: str, base: Path | None = None) -> list[str]:

@@ -8,11 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from photosift.core.fingerprint import CHUNK, fingerprint_file
-from photosift.core.images import IMAGE_EXTENSIONS
+from photosift.core.imaging.fingerprint import CHUNK, fingerprint_file
+from photosift.core.imaging.decode import IMAGE_EXTENSIONS
 from photosift.core.paths import encode_relpath
-from photosift.core.scanner import plan_changes, walk_root
-from photosift.core.store import PhotoWrite, SkipWrite, Store
+from photosift.core.library.scanner import plan_changes, walk_root
+from photosift.core.library.store import PhotoWrite, SkipWrite, Store
 
 
 def write(path: Path, data: bytes = b"x" * 10) -> Path:

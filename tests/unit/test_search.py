@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from photosift.core.errors import ModelMismatchError, QueryError
-from photosift.core.indexer import index_library
-from photosift.core.search import Filters, SearchEngine
-from photosift.core.store import Store
-from photosift.core.tag_store import TagStore
+from photosift.core.library.indexer import index_library
+from photosift.core.search.engine import Filters, SearchEngine
+from photosift.core.library.store import Store
+from photosift.core.library.tag_records import TagStore
 from tests.toyworld import COLORS, SHAPES, generate_photos
 
 PER_FOLDER = 144  # 6 of each of the 24 shape x colour kinds per folder, 12 in the library
@@ -225,7 +225,7 @@ def test_text_vectors_are_cached(engine: SearchEngine) -> None:
 def test_a_library_of_another_model_is_refused(
     toy_library: ToyLibrary, toy_model_dir: Path, tmp_path: Path
 ) -> None:
-    from photosift.core.models import load_model
+    from photosift.core.model.loader import load_model
 
     other = load_model(
         f"local-dir:{shutil.copytree(toy_model_dir, tmp_path / 'other-model')}", device="cpu"

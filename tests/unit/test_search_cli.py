@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from photosift.cli import main
-from photosift.core.store import Store
+from photosift.core.library.store import Store
 from tests.unit.test_search import ToyLibrary, build_toy_library
 
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from photosift.core.paths import encode_relpath
-from photosift.core.store import PAGE_SIZE, SCHEMA_VERSION, PhotoMove, PhotoWrite, SkipWrite, Store
+from photosift.core.library.store import PAGE_SIZE, SCHEMA_VERSION, PhotoMove, PhotoWrite, SkipWrite, Store
 
 DIM = 8
 

@@ -17,10 +17,10 @@ import numpy as np
 import pytest
 
 from photosift.core.cancel import CancelToken
-from photosift.core.store import Store
-from photosift.core.tag_store import LabelError, TagStore
-from photosift.core.tagging import Calibration, Tagger
-from photosift.core.vocabulary import DEFAULT_THRESHOLD, LabelEmbedder, default_labels, ensemble
+from photosift.core.library.store import Store
+from photosift.core.library.tag_records import LabelError, TagStore
+from photosift.core.tagging.tagger import Calibration, Tagger
+from photosift.core.tagging.vocabulary import DEFAULT_THRESHOLD, LabelEmbedder, default_labels, ensemble
 from tests.toyworld import COLORS, SHAPES
 from tests.unit.test_search import ToyLibrary, build_toy_library
 
@@ -218,7 +218,7 @@ def test_default_vocabulary_is_seeded_once(tmp_path: Path) -> None:
 
 
 def test_prompt_ensemble_is_a_renormalised_mean(toy_model) -> None:  # type: ignore[no-untyped-def]
-    from photosift.core.vocabulary import Label
+    from photosift.core.tagging.vocabulary import Label
 
     label = Label(1, "red", prompts=("a red thing", "something red"))
     vector = LabelEmbedder(toy_model).embed([label])[0]

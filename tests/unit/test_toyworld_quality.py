@@ -61,9 +61,9 @@ def test_colour_and_shape_queries_find_the_right_photos(open_clip_scores: Scores
 
 
 def test_app_model_adapter_scores_the_same(toy_model_spec: str, photos, open_clip_scores: Scores) -> None:
-    if importlib.util.find_spec("photosift.core.models") is None:
-        pytest.skip("photosift.core.models is not written yet")
-    from photosift.core.models import load_model
+    if importlib.util.find_spec("photosift.core.model.loader") is None:
+        pytest.skip("photosift.core.model.loader is not written yet")
+    from photosift.core.model.loader import load_model
 
     model = load_model(toy_model_spec, device="cpu")
     image_vectors = model.encode_images(load_rgb(photos))

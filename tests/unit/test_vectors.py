@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from photosift.core import vectors
-from photosift.core.vectors import (
+from photosift.core.search import vector_index as vectors
+from photosift.core.search.vector_index import (
     VectorIndex,
     cutoff_strength,
     relevance,

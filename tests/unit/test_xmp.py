@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from photosift.core.xmp import XmpError, read_keywords, sidecar_path, write_tags
+from photosift.core.tagging.xmp import XmpError, read_keywords, sidecar_path, write_tags
 
 EXIFTOOL = shutil.which("exiftool")
 needs_exiftool = pytest.mark.skipif(EXIFTOOL is None, reason="exiftool is not installed")

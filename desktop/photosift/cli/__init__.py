@@ -63,7 +63,7 @@ def entry() -> None:
     instead, with the command's own exit status. main() stays safe to call in-process.
     """
     code = main()
-    from photosift.core.decode_pool import stuck_workers
+    from photosift.core.imaging.decode_pool import stuck_workers
 
     if stuck_workers():
         for stream in (sys.stdout, sys.stderr):

@@ -29,7 +29,7 @@ from photosift.core.errors import PhotoSiftError
 
 if TYPE_CHECKING:
     from photosift.core.cancel import CancelToken
-    from photosift.core.indexer import IndexProgress, IndexSummary
+    from photosift.core.library.indexer import IndexProgress, IndexSummary
 
 EXIT_CANCELLED = 130
 
@@ -82,10 +82,10 @@ class NoFoldersError(PhotoSiftError):
 
 def run_index(args: argparse.Namespace) -> int:
     from photosift.core.cancel import CancelToken
-    from photosift.core.indexer import check_folders, index_library
-    from photosift.core.models import DEFAULT_MODEL_SPEC, load_model
-    from photosift.core.search import newest_library_spec
-    from photosift.core.store import Store
+    from photosift.core.library.indexer import check_folders, index_library
+    from photosift.core.model.loader import DEFAULT_MODEL_SPEC, load_model
+    from photosift.core.search.engine import newest_library_spec
+    from photosift.core.library.store import Store
 
     # Pillow warns about odd metadata on stderr; the summary and `photosift skipped` already
     # say everything a user needs, and the warnings would break the progress line.
@@ -120,9 +120,9 @@ def run_index(args: argparse.Namespace) -> int:
 
 
 def run_skipped(args: argparse.Namespace) -> int:
-    from photosift.core.images import SkipReason
+    from photosift.core.imaging.decode import SkipReason
     from photosift.core.paths import display_path
-    from photosift.core.store import Store
+    from photosift.core.library.store import Store
 
     with Store(db_path(args), create=False) as store:
         records = store.skipped_files()
@@ -154,7 +154,7 @@ def _description(reasons: type, value: str) -> str:
 
 
 def describe_summary(s: IndexSummary) -> str:
-    from photosift.core.images import SkipReason
+    from photosift.core.imaging.decode import SkipReason
 
     head = "Cancelled after indexing" if s.cancelled else "Indexed"
     lines = [

@@ -22,7 +22,7 @@ from photosift.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from photosift.core.search import Filters, SearchEngine, SearchResults
+    from photosift.core.search.engine import Filters, SearchEngine, SearchResults
 
 QUERY_HELP = (
     "Words are one text term; +TERM adds, -TERM subtracts, N:TERM weighs a term; a path "
@@ -96,7 +96,7 @@ def _date(text: str) -> float:
 
 
 def filters_from(args: argparse.Namespace) -> Filters:
-    from photosift.core.search import Filters
+    from photosift.core.search.engine import Filters
 
     types = tuple(t.strip() for value in args.types for t in value.split(",") if t.strip())
     return Filters(
@@ -112,8 +112,8 @@ def filters_from(args: argparse.Namespace) -> Filters:
 
 def open_engine(args: argparse.Namespace) -> SearchEngine:
     """Load the library's model (or --model) and its vectors; mismatches are refused."""
-    from photosift.core.models import load_model
-    from photosift.core.search import SearchEngine
+    from photosift.core.model.loader import load_model
+    from photosift.core.search.engine import SearchEngine
 
     engine = SearchEngine(db_path(args), load_model(choose_spec(args), device=args.device))
     engine.load()
@@ -124,9 +124,9 @@ def choose_spec(args: argparse.Namespace) -> str:
     """--model, else the library's model; a --model the library has no vectors for is refused
     before it is loaded (loading may mean a download)."""
     from photosift.core.errors import ModelMismatchError
-    from photosift.core.models import parse_spec
-    from photosift.core.search import library_model_spec, mismatch_message, newest_library_spec
-    from photosift.core.store import Store
+    from photosift.core.model.loader import parse_spec
+    from photosift.core.search.engine import library_model_spec, mismatch_message, newest_library_spec
+    from photosift.core.library.store import Store
 
     with Store(db_path(args), create=False) as store:
         if args.model is None:

@@ -21,9 +21,9 @@ from photosift.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from photosift.core.store import Store
-    from photosift.core.tag_store import TagStore
-    from photosift.core.tagging import TagProgress
+    from photosift.core.library.store import Store
+    from photosift.core.library.tag_records import TagStore
+    from photosift.core.tagging.tagger import TagProgress
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -120,15 +120,15 @@ def _common(parser: argparse.ArgumentParser, *, model: bool = True) -> None:
 
 def _tagger(args: argparse.Namespace, store: Store, labels: list | None = None, **options: object):  # type: ignore[no-untyped-def]
     from photosift.cli.search_cmd import choose_spec
-    from photosift.core.models import load_model
-    from photosift.core.tagging import Tagger
+    from photosift.core.model.loader import load_model
+    from photosift.core.tagging.tagger import Tagger
 
     return Tagger(store, load_model(choose_spec(args), device=args.device), labels, **options)  # type: ignore[arg-type]
 
 
 def run_tag(args: argparse.Namespace) -> int:
-    from photosift.core.store import Store
-    from photosift.core.tag_store import TagStore
+    from photosift.core.library.store import Store
+    from photosift.core.library.tag_records import TagStore
 
     with Store(db_path(args), create=False) as store:
         tags = TagStore(store)
@@ -196,7 +196,7 @@ def _photo_ids(store: Store, tagger, paths: list[Path]) -> list[int]:  # type: i
 
 def run_tags(args: argparse.Namespace) -> int:
     from photosift.core.errors import QueryError
-    from photosift.core.store import Store
+    from photosift.core.library.store import Store
 
     with Store(db_path(args), create=False) as store:
         if args.photo.startswith("#") and args.photo[1:].isdigit():
@@ -219,8 +219,8 @@ def run_tags(args: argparse.Namespace) -> int:
 
 
 def run_vocabulary(args: argparse.Namespace) -> int:
-    from photosift.core.store import Store
-    from photosift.core.tag_store import TagStore
+    from photosift.core.library.store import Store
+    from photosift.core.library.tag_records import TagStore
 
     with Store(db_path(args)) as store:
         tags = TagStore(store)

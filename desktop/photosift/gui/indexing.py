@@ -85,7 +85,7 @@ class IndexController(QObject):
         self._lane.shutdown()
 
     def _work(self, ctx: JobContext, model: object, roots: list[Path] | None) -> object:
-        from photosift.core.indexer import index_library
+        from photosift.core.library.indexer import index_library
 
         store = thread_store(ctx, self.db_path)
 

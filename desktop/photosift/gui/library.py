@@ -33,7 +33,7 @@ def create_library_if_missing(db_path: Path) -> str | None:
     if db_path.exists():
         return None
     from photosift.core.errors import StoreError
-    from photosift.core.store import Store
+    from photosift.core.library.store import Store
 
     try:
         Store(db_path).close()
@@ -129,7 +129,7 @@ def _root_stats(store, spec: str | None) -> list:
 
 def _browse(store, request: SearchRequest, order: SortKey) -> SortedItems:
     """Every photo passing the request's filters, already in display order."""
-    from photosift.core.search import Filters, filtered_ids
+    from photosift.core.search.engine import Filters, filtered_ids
 
     filters = Filters(root_id=request.root_id, tag=request.tag, after=request.date_from, before=request.date_to)
     ids = filtered_ids(store, filters).tolist()
@@ -137,7 +137,7 @@ def _browse(store, request: SearchRequest, order: SortKey) -> SortedItems:
 
 
 def _tag_names(store) -> list[str]:
-    from photosift.core.tag_store import TagStore
+    from photosift.core.library.tag_records import TagStore
 
     return sorted({label.name for label in TagStore(store).labels()}, key=str.casefold)
 

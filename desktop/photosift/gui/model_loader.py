@@ -34,8 +34,8 @@ class LoadedModel:
 def _library_models(db_path: Path) -> tuple[str | None, list[str]]:
     """(the model to search this library with, every model it has vectors of)."""
     from photosift.core.errors import PhotoSiftError
-    from photosift.core.search import library_model_spec
-    from photosift.core.store import Store
+    from photosift.core.search.engine import library_model_spec
+    from photosift.core.library.store import Store
 
     if not db_path.exists():
         return None, []
@@ -49,7 +49,7 @@ def _library_models(db_path: Path) -> tuple[str | None, list[str]]:
 
 def load_for_library(requested: str | None, device: str, db_path: Path) -> LoadedModel:
     """Runs on the worker: resolve the spec against the library, then load the weights."""
-    from photosift.core.models import DEFAULT_MODEL_SPEC, load_model
+    from photosift.core.model.loader import DEFAULT_MODEL_SPEC, load_model
 
     library_spec, library_specs = _library_models(db_path)
     model = load_model(requested or library_spec or DEFAULT_MODEL_SPEC, device=device)

@@ -72,7 +72,7 @@ class SearchController(QObject):
 
     # -- on the search lane ------------------------------------------------------------------
     def _engine(self, ctx: JobContext, model: object, generation: int):
-        from photosift.core.search import SearchEngine
+        from photosift.core.search.engine import SearchEngine
 
         engine = ctx.state.get("engine")
         if engine is None or engine.model is not model or ctx.state.get("generation") != generation:
@@ -91,7 +91,7 @@ class SearchController(QObject):
         return engine
 
     def _run(self, ctx: JobContext, model: object, generation: int, request: SearchRequest) -> SortedItems:
-        from photosift.core.search import EmptyLibraryError, Filters
+        from photosift.core.search.engine import EmptyLibraryError, Filters
 
         try:
             engine = self._engine(ctx, model, generation)

@@ -14,10 +14,10 @@ from photosift.core.errors import PhotoSiftError
 from photosift.gui.workers import JobContext, thread_store
 
 if TYPE_CHECKING:
-    from photosift.core.models import ClipModel
-    from photosift.core.tag_store import PhotoTag, TagStore
-    from photosift.core.tagging import LabelScore, Tagger, TagSummary
-    from photosift.core.vocabulary import Label, LabelEmbedder
+    from photosift.core.model.loader import ClipModel
+    from photosift.core.library.tag_records import PhotoTag, TagStore
+    from photosift.core.tagging.tagger import LabelScore, Tagger, TagSummary
+    from photosift.core.tagging.vocabulary import Label, LabelEmbedder
     from photosift.gui.widgets.vocabulary_editor import LabelEdit
 
 
@@ -32,7 +32,7 @@ class PhotoTagInfo:
 
 
 def _tag_store(ctx: JobContext, db_path: Path, write_xmp: bool) -> TagStore:
-    from photosift.core.tag_store import TagStore
+    from photosift.core.library.tag_records import TagStore
 
     return TagStore(thread_store(ctx, db_path), write_xmp=write_xmp)
 
@@ -40,7 +40,7 @@ def _tag_store(ctx: JobContext, db_path: Path, write_xmp: bool) -> TagStore:
 def _scoring_tagger(ctx: JobContext, db_path: Path, model: ClipModel, embedder: LabelEmbedder,
                     generation: int) -> Tagger:
     """A Tagger kept between photos: its calibration is the expensive part of a score."""
-    from photosift.core.tagging import Tagger
+    from photosift.core.tagging.tagger import Tagger
 
     store = thread_store(ctx, db_path)
     key = (str(db_path), id(model), generation)
@@ -106,7 +106,7 @@ def change_tag(ctx: JobContext, db_path: Path, action: str, photo_ids: list[int]
 def run_tagging(ctx: JobContext, db_path: Path, model: ClipModel, embedder: LabelEmbedder,
                 write_xmp: bool, photo_ids: list[int] | None,
                 folder: Path | None) -> tuple[TagSummary, list[int]]:
-    from photosift.core.tagging import Tagger
+    from photosift.core.tagging.tagger import Tagger
 
     tagger = Tagger(thread_store(ctx, db_path), model, embedder=embedder, write_xmp=write_xmp)
     ids = tagger.photo_ids(photo_ids, folder).tolist()

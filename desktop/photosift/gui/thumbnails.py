@@ -60,7 +60,7 @@ def make_cached_thumbnail(path: Path, size: int, mtime_ns: int, cache_dir: Path 
 
     Runs on a worker thread. Returns BROKEN when the file cannot be read as an image.
     """
-    from photosift.core.images import ImageSkip, make_thumbnail
+    from photosift.core.imaging.decode import ImageSkip, make_thumbnail
 
     cached = cache_dir / f"{cache_key(path, size, mtime_ns)}.jpg" if cache_dir else None
     if cached is not None and cached.is_file():

@@ -20,7 +20,7 @@ def dropped_paths(mime: QMimeData) -> list[Path]:
 
 def split_drop(paths: list[Path]) -> tuple[list[Path], list[Path]]:
     """(folders, image files) among the dropped paths."""
-    from photosift.core.images import IMAGE_EXTENSIONS
+    from photosift.core.imaging.decode import IMAGE_EXTENSIONS
 
     folders = [path for path in paths if path.is_dir()]
     images = [path for path in paths if path.is_file() and path.suffix.lower().lstrip(".") in IMAGE_EXTENSIONS]

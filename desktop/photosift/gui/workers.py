@@ -240,7 +240,7 @@ def thread_store(ctx: JobContext, db_path: Path):
     sqlite3 connections belong to the thread that opened them, so each lane has its own; the
     lane closes it on its thread at shutdown.
     """
-    from photosift.core.store import Store
+    from photosift.core.library.store import Store
 
     key = f"store:{db_path}"
     store = ctx.state.get(key)

@@ -42,9 +42,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photosift.core.catalog import CATALOG, CatalogEntry, is_entry_cached
+from photosift.core.model.catalog import CATALOG, CatalogEntry, is_entry_cached
 from photosift.core.errors import PhotoSiftError
-from photosift.core.models import DEFAULT_MODEL_SPEC, parse_spec
+from photosift.core.model.loader import DEFAULT_MODEL_SPEC, parse_spec
 from photosift.core.paths import default_db_path
 from photosift.gui.settings import DEVICES, Settings
 

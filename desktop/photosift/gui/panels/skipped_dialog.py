@@ -14,7 +14,7 @@ from photosift.core.paths import display_path
 
 def reason_text(reason: str) -> str:
     """The core's human description of a SkipReason value (the raw value if unknown)."""
-    from photosift.core.images import SkipReason
+    from photosift.core.imaging.decode import SkipReason
 
     try:
         return SkipReason(reason).description

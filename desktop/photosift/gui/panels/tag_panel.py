@@ -49,9 +49,9 @@ from photosift.gui.widgets.vocabulary_editor import LabelEdit, VocabularyEditor
 from photosift.gui.workers import Job, JobContext, Lane
 
 if TYPE_CHECKING:
-    from photosift.core.models import ClipModel
-    from photosift.core.tagging import TagSummary
-    from photosift.core.vocabulary import Label, LabelEmbedder
+    from photosift.core.model.loader import ClipModel
+    from photosift.core.tagging.tagger import TagSummary
+    from photosift.core.tagging.vocabulary import Label, LabelEmbedder
     from photosift.gui.tagging_jobs import PhotoTagInfo
 
 
@@ -99,7 +99,7 @@ class TagPanel(QWidget):
         tag_list.remove_requested.connect(lambda name: self._change_tag("remove", name))
         self.photo_view.tag_typed.connect(lambda name: self._change_tag("add", name))
         # numpy is imported here, when the panel is built, not when its module is imported
-        from photosift.core.vocabulary import DEFAULT_THRESHOLD
+        from photosift.core.tagging.vocabulary import DEFAULT_THRESHOLD
 
         self.vocabulary = VocabularyEditor(self, default_threshold=DEFAULT_THRESHOLD)
         self.vocabulary.add_requested.connect(lambda edit: self._save_label(None, edit))
@@ -117,7 +117,7 @@ class TagPanel(QWidget):
         self._model = model
         self._embedder = None
         if model is not None:
-            from photosift.core.vocabulary import LabelEmbedder
+            from photosift.core.tagging.vocabulary import LabelEmbedder
 
             self._embedder = LabelEmbedder(model)
         self._generation += 1

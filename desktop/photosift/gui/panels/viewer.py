@@ -47,7 +47,7 @@ from photosift.gui.widgets.image_view import FitImageView
 from photosift.gui.workers import Job, JobContext, Lane, thread_store
 
 if TYPE_CHECKING:
-    from photosift.core.store import PhotoRecord
+    from photosift.core.library.store import PhotoRecord
 
 VIEW_MIN_SIDE = 1600
 """Decode at least this many pixels on the short side: sharp on a large screen, still cheap."""
@@ -65,8 +65,8 @@ class LoadedPhoto:
 
 def _load_photo(ctx: JobContext, db_path: Path, photo_id: int) -> LoadedPhoto:
     """Runs on the viewer's lane, with that thread's own Store."""
-    from photosift.core.images import ImageSkip, decode_image
-    from photosift.core.tag_store import TagStore
+    from photosift.core.imaging.decode import ImageSkip, decode_image
+    from photosift.core.library.tag_records import TagStore
     from photosift.gui.thumbnails import pil_to_qimage
 
     store = thread_store(ctx, db_path)

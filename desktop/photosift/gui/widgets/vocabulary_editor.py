@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photosift.core.vocabulary import Label, template_prompts
+from photosift.core.tagging.vocabulary import Label, template_prompts
 
 
 @dataclass(frozen=True)

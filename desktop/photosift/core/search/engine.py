@@ -29,8 +29,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from photosift.core.errors import ModelMismatchError, PhotoSiftError, QueryError
-from photosift.core.query import Query, combine, parse_query
-from photosift.core.vectors import (
+from photosift.core.search.query import Query, combine, parse_query
+from photosift.core.search.vector_index import (
     CUTOFF_WINDOW,
     VectorIndex,
     cutoff_strength,
@@ -39,8 +39,8 @@ from photosift.core.vectors import (
 )
 
 if TYPE_CHECKING:
-    from photosift.core.models import ClipModel
-    from photosift.core.store import Store
+    from photosift.core.model.loader import ClipModel
+    from photosift.core.library.store import Store
 
 DEFAULT_TOP_K = 100
 
@@ -156,7 +156,7 @@ class SearchEngine:
 
     def store(self) -> Store:
         """This thread's connection to the library."""
-        from photosift.core.store import Store
+        from photosift.core.library.store import Store
 
         store = getattr(self._local, "store", None)
         if store is None:
@@ -221,7 +221,7 @@ class SearchEngine:
         return vector
 
     def encode_image(self, path: str | Path) -> np.ndarray:
-        from photosift.core.images import ImageSkip, decode_image
+        from photosift.core.imaging.decode import ImageSkip, decode_image
 
         try:
             decoded = decode_image(path, min_side=self.model.input_size)

@@ -54,8 +54,8 @@ from typing import BinaryIO
 
 from PIL import Image, UnidentifiedImageError
 
-from photosift.core.colour import to_srgb
-from photosift.core.exif import read_metadata
+from photosift.core.imaging.colour import to_srgb
+from photosift.core.imaging.exif import read_metadata
 
 
 class SkipReason(str, Enum):

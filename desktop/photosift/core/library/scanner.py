@@ -26,9 +26,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from photosift.core.cancel import CancelToken
-from photosift.core.fingerprint import fingerprint_file
+from photosift.core.imaging.fingerprint import fingerprint_file
 from photosift.core.paths import encode_relpath
-from photosift.core.store import KnownPhoto, PhotoMove, Root, Store
+from photosift.core.library.store import KnownPhoto, PhotoMove, Root, Store
 
 #: Skips that say nothing about the file itself; such files are retried on every run.
 RETRIED_REASONS = frozenset({"permission_denied", "vanished"})

@@ -25,18 +25,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from photosift.core.cancel import CancelToken
-from photosift.core.decode_pool import DecodePool, DecodeTimeout
+from photosift.core.imaging.decode_pool import DecodePool, DecodeTimeout
 from photosift.core.errors import PhotoSiftError
-from photosift.core.fingerprint import fingerprint_file
-from photosift.core.images import IMAGE_EXTENSIONS, ImageSkip, SkipReason, decode_image
+from photosift.core.imaging.fingerprint import fingerprint_file
+from photosift.core.imaging.decode import IMAGE_EXTENSIONS, ImageSkip, SkipReason, decode_image
 from photosift.core.paths import display_path
-from photosift.core.scanner import Work, plan_changes, walk_root
-from photosift.core.store import PhotoWrite, Root, SkipWrite, Store
+from photosift.core.library.scanner import Work, plan_changes, walk_root
+from photosift.core.library.store import PhotoWrite, Root, SkipWrite, Store
 
 if TYPE_CHECKING:
     import torch
 
-    from photosift.core.models import ClipModel
+    from photosift.core.model.loader import ClipModel
 
 __all__ = [
     "DEFAULT_DECODE_TIMEOUT",

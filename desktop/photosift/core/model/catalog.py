@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from photosift.core.models import DEFAULT_MODEL_SPEC, hub_file_cached
+from photosift.core.model.loader import DEFAULT_MODEL_SPEC, hub_file_cached
 from photosift.core.paths import model_cache_dir
 
 

@@ -26,7 +26,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from photosift.core.errors import ModelUnavailableError
-from photosift.core.model_spec import ModelSpec, parse_spec
+from photosift.core.model.spec import ModelSpec, parse_spec
 from photosift.core.paths import model_cache_dir
 
 __all__ = [
@@ -119,7 +119,7 @@ def _env_offline() -> bool:
 
 
 def _download_size(spec: ModelSpec) -> str:
-    from photosift.core.catalog import entry_for
+    from photosift.core.model.catalog import entry_for
 
     entry = entry_for(str(spec))
     return f" (about {entry.download_mb} MB)" if entry else ""

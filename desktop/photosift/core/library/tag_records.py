@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from photosift.core.errors import PhotoSiftError
-from photosift.core.vocabulary import Label, default_labels
+from photosift.core.tagging.vocabulary import Label, default_labels
 
 if TYPE_CHECKING:
-    from photosift.core.store import Store
+    from photosift.core.library.store import Store
 
 SEEDED_KEY = "vocabulary_seeded"
 CUSTOM_GROUP = "custom"
@@ -46,7 +46,7 @@ class PhotoTag:
 
 class TagStore:
     def __init__(self, store: Store, *, write_xmp: bool | None = None) -> None:
-        from photosift.core.xmp import SETTING_KEY
+        from photosift.core.tagging.xmp import SETTING_KEY
 
         self.store = store
         self.write_xmp = (
@@ -260,7 +260,7 @@ class TagStore:
     # -- sidecars --------------------------------------------------------------------------
     def sync_sidecars(self, photo_ids: Iterable[int]) -> tuple[int, list[str]]:
         """Rewrite the sidecars of these photos (offline ones are skipped): (written, errors)."""
-        from photosift.core.xmp import XmpError, write_tags
+        from photosift.core.tagging.xmp import XmpError, write_tags
 
         written, errors = 0, []
         for record in self.store.photos(list(photo_ids)):

@@ -22,14 +22,14 @@ from pathlib import Path
 import sqlite_utils
 
 from photosift.core.errors import StoreError
-from photosift.core.photo_records import (
+from photosift.core.library.photo_records import (
     PhotoRecord,
     PhotoRecordsMixin,
     RootStats,
     SkippedRecord,
     photo_abspath,
 )
-from photosift.core.scan_records import (
+from photosift.core.library.scan_records import (
     KnownPhoto,
     KnownSkip,
     PhotoMove,
@@ -37,10 +37,10 @@ from photosift.core.scan_records import (
     ScanRecordsMixin,
     SkipWrite,
 )
-from photosift.core.vector_records import VectorRecordsMixin, vector_blob
+from photosift.core.library.vector_records import VectorRecordsMixin, vector_blob
 
 # Records and helpers now live in the mixin modules; re-exported so callers keep importing
-# them from photosift.core.store.
+# them from photosift.core.library.store.
 __all__ = [
     "MIGRATIONS",
     "PAGE_SIZE",

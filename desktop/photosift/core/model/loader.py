@@ -24,9 +24,9 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from photosift.core.devices import choose_device, precision_for
+from photosift.core.model.devices import choose_device, precision_for
 from photosift.core.errors import ModelUnavailableError
-from photosift.core.model_fetch import (
+from photosift.core.model.fetch import (
     LOCAL_DIR_HINT,
     check_local_dir,
     download_blocker,
@@ -35,7 +35,7 @@ from photosift.core.model_fetch import (
     is_cached,
     load_failure,
 )
-from photosift.core.model_spec import (
+from photosift.core.model.spec import (
     SPEC_FORMS,
     InvalidModelSpecError,
     ModelSpec,

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     import sqlite_utils
 
-    from photosift.core.store import ModelRecord, Root
+    from photosift.core.library.store import ModelRecord, Root
 
 
 @dataclass(frozen=True)

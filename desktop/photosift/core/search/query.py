@@ -172,7 +172,7 @@ def _classify(body: str, base: Path) -> tuple[str, str | Path | int]:
 
 
 def _looks_like_image(body: str) -> bool:
-    from photosift.core.images import IMAGE_EXTENSIONS
+    from photosift.core.imaging.decode import IMAGE_EXTENSIONS
 
     suffix = Path(body).suffix.lower().lstrip(".")
     return bool(suffix) and suffix in IMAGE_EXTENSIONS

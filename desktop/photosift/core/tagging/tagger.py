@@ -39,13 +39,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from photosift.core.cancel import CancelToken
-from photosift.core.search import Filters, filtered_ids, require_model
-from photosift.core.tag_store import LabelError, TagStore
-from photosift.core.vocabulary import DEFAULT_THRESHOLD, Label, LabelEmbedder
+from photosift.core.search.engine import Filters, filtered_ids, require_model
+from photosift.core.library.tag_records import LabelError, TagStore
+from photosift.core.tagging.vocabulary import DEFAULT_THRESHOLD, Label, LabelEmbedder
 
 if TYPE_CHECKING:
-    from photosift.core.models import ClipModel
-    from photosift.core.store import Store
+    from photosift.core.model.loader import ClipModel
+    from photosift.core.library.store import Store
 
 REFERENCE_SIZE = 20_000
 MIN_REFERENCE_LABELS = 8

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from photosift.core.vector_records import vector_blob
+from photosift.core.library.vector_records import vector_blob
 
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager

@@ -7,12 +7,12 @@ Why it looks like this:
 - Photo ids map to rows through a dense int32 array indexed by id (SQLite rowids are small and
   dense), so a filter's id list becomes a row mask with numpy, never a Python loop.
 - Scoring is memory-bound: from ``ACCEL_MIN_ROWS`` rows on, an int8 shadow copy
-  (:mod:`photosift.core.quantized`) is scored first, then the candidates within its
+  (:mod:`photosift.core.search.int8`) is scored first, then the candidates within its
   quantisation error of the k-th score are re-scored exactly in float32, so the result is
   still the exact top-k.
 - Thread-safe: every public method takes the index's lock.
 
-The relevance cut-off lives in :mod:`photosift.core.relevance`; its names are re-exported
+The relevance cut-off lives in :mod:`photosift.core.search.relevance`; its names are re-exported
 here because callers have always imported them from this module.
 """
 
@@ -24,8 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from photosift.core.quantized import Int8Shadow
-from photosift.core.relevance import (
+from photosift.core.search.int8 import Int8Shadow
+from photosift.core.search.relevance import (
     CUTOFF_LEVELS,
     CUTOFF_WINDOW,
     MIN_BACKGROUND,

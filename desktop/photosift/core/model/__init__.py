@@ -1,0 +1,1 @@
+"""CLIP models: specs, the curated catalog, downloads, devices and the open_clip adapter."""
