@@ -136,7 +136,8 @@ def _profile_steps(model, files: list[Path]) -> dict:
 
 
 def phase_load(args: argparse.Namespace) -> dict:
-    from photosift.core.library.store import PhotoWrite, Store
+    from photosift.core.library.scan_records import PhotoWrite
+    from photosift.core.library.store import Store
 
     count, dim = 100_000, 512
     rng = np.random.default_rng(0)

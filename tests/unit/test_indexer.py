@@ -13,7 +13,9 @@ import pytest
 from PIL import Image, ImageOps
 
 from photosift.core.cancel import CancelToken
-from photosift.core.library.indexer import DecodePool, DecodeTimeout, FolderNotFoundError, index_library
+from photosift.core.imaging.decode_pool import DecodePool, DecodeTimeout
+from photosift.core.library.folders import FolderNotFoundError
+from photosift.core.library.indexer import index_library
 from photosift.core.library.store import Store
 from tests.samples import IGNORED, INDEXED, write_samples
 from tests.toyworld import generate_photos

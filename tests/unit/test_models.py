@@ -16,20 +16,17 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
+from photosift.cli.remedies import cli_remedy
 from PIL import Image
 
 from photosift.core.model.catalog import CATALOG
 from photosift.core.model.devices import DeviceUnavailableError, available_devices, choose_device
 from photosift.core.errors import ModelUnavailableError
-from photosift.core.model.loader import (
-    DEFAULT_MODEL_SPEC,
-    InvalidModelSpecError,
-    ModelSpec,
-    is_cached,
-    load_model,
-    parse_spec,
-    random_model,
-)
+from photosift.core.model.catalog import DEFAULT_MODEL_SPEC
+from photosift.core.model.fetch import is_cached
+from photosift.core.model.loader import load_model, random_model
+from photosift.core.model.spec import InvalidModelSpecError, ModelSpec, parse_spec
 from photosift.core.paths import model_cache_dir
 
 TINY_MODEL_CFG = {
@@ -325,7 +322,8 @@ def test_missing_weights_while_offline_explain_the_way_out() -> None:
     assert "'ViT-B-32/laion2b_s34b_b79k'" in message
     assert str(cache) in message
     assert "offline" in message
-    assert "--model local-dir:" in message
+    assert "model folder you already have" in message
+    assert "--model local-dir:" in cli_remedy(err.value)  # the CLI words the way out
     assert "open_clip_config.json" in message and "open_clip_model.safetensors" in message
     assert "Traceback" not in message and "\n" not in message
     assert list(cache.iterdir()) == []  # nothing half-downloaded
@@ -338,7 +336,8 @@ def test_missing_weights_without_network_fail_fast_with_offline_message(online_b
     assert "appears to be offline" in message
     assert online_but_unreachable in message
     assert "605 MB" in message  # the catalog's download size
-    assert "--model local-dir:" in message
+    assert "model folder you already have" in message
+    assert "--model local-dir:" in cli_remedy(err.value)  # the CLI words the way out
 
 
 def test_a_failed_download_reports_the_short_reason(local_hub: list[str]) -> None:
@@ -347,7 +346,8 @@ def test_a_failed_download_reports_the_short_reason(local_hub: list[str]) -> Non
     message = str(err.value)
     assert message.startswith("Downloading the model 'ViT-B-32/laion2b_s34b_b79k' failed: ")
     assert "404" in message
-    assert "--model local-dir:" in message
+    assert "model folder you already have" in message
+    assert "--model local-dir:" in cli_remedy(err.value)  # the CLI words the way out
     assert any("laion/CLIP-ViT-B-32-laion2B-s34B-b79K" in path for path in local_hub)
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from photosift.cli import main
 from photosift.core.model.catalog import CATALOG
-from photosift.core.model.loader import DEFAULT_MODEL_SPEC
+from photosift.core.model.catalog import DEFAULT_MODEL_SPEC
 from photosift.core.paths import model_cache_dir
 
 COMMIT = "fedcba9876543210fedcba9876543210fedcba98"

@@ -12,7 +12,8 @@ from photosift.core.imaging.fingerprint import CHUNK, fingerprint_file
 from photosift.core.imaging.decode import IMAGE_EXTENSIONS
 from photosift.core.paths import encode_relpath
 from photosift.core.library.scanner import plan_changes, walk_root
-from photosift.core.library.store import PhotoWrite, SkipWrite, Store
+from photosift.core.library.scan_records import PhotoWrite, SkipWrite
+from photosift.core.library.store import Store
 
 
 def write(path: Path, data: bytes = b"x" * 10) -> Path:

@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from photosift.core.paths import encode_relpath
-from photosift.core.library.store import PAGE_SIZE, SCHEMA_VERSION, PhotoMove, PhotoWrite, SkipWrite, Store
+from photosift.core.library.scan_records import PhotoMove, PhotoWrite, SkipWrite
+from photosift.core.library.store import PAGE_SIZE, SCHEMA_VERSION, Store
 
 DIM = 8
 

@@ -65,7 +65,9 @@ def run_command(func: Callable[[argparse.Namespace], int], args: argparse.Namesp
     try:
         return func(args)
     except PhotoSiftError as exc:
-        print(f"photosift: error: {exc}", file=sys.stderr)
+        from photosift.cli.remedies import describe
+
+        print(f"photosift: error: {describe(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("photosift: interrupted", file=sys.stderr)

@@ -82,32 +82,27 @@ class NoFoldersError(PhotoSiftError):
 
 def run_index(args: argparse.Namespace) -> int:
     from photosift.core.cancel import CancelToken
-    from photosift.core.library.indexer import check_folders, index_library
-    from photosift.core.model.loader import DEFAULT_MODEL_SPEC, load_model
-    from photosift.core.search.engine import newest_library_spec
-    from photosift.core.library.store import Store
+    from photosift.core.library.folders import resolve_folders
+    from photosift.core.library.model_choice import ModelUse
+    from photosift.service.library import PhotoLibrary
 
     # Pillow warns about odd metadata on stderr; the summary and `photosift skipped` already
     # say everything a user needs, and the warnings would break the progress line.
     warnings.filterwarnings("ignore", module=r"PIL\.")
     if not db_path(args).exists():
-        check_folders(None, args.folders)  # fail before creating a library for nothing
-    with Store(db_path(args)) as store:
-        folders = check_folders(store, args.folders)
-        if not folders and not store.roots():
+        resolve_folders(None, args.folders)  # fail before creating a library for nothing
+    with PhotoLibrary.open(db_path(args)) as library:
+        folders = resolve_folders(library.store, args.folders)
+        if not folders and not library.roots():
             raise NoFoldersError(
                 "The library has no folders yet. Name one to index: photosift index FOLDER"
             )
-        spec = args.model or newest_library_spec(store) or DEFAULT_MODEL_SPEC
-        model = load_model(spec, device=args.device)
-        if args.reindex:
-            store.remove_model_vectors(model.spec)
-            store.forget_skipped()
+        model = library.load_model(args.model, ModelUse.INDEX, args.device).model
         token = CancelToken()
         bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
         with _ctrl_c_cancels(token):
-            summary = index_library(
-                store, model, folders or None, batch_size=args.batch_size,
+            summary = library.index(
+                model, folders, reindex=args.reindex, batch_size=args.batch_size,
                 workers=args.workers, progress=bar.update if bar else None, cancel=token,
             )  # fmt: skip
         if bar:
@@ -122,10 +117,10 @@ def run_index(args: argparse.Namespace) -> int:
 def run_skipped(args: argparse.Namespace) -> int:
     from photosift.core.imaging.decode import SkipReason
     from photosift.core.paths import display_path
-    from photosift.core.library.store import Store
+    from photosift.service.library import PhotoLibrary
 
-    with Store(db_path(args), create=False) as store:
-        records = store.skipped_files()
+    with PhotoLibrary.open(db_path(args), create=False) as library:
+        records = library.store.skipped_files()
     rows = [
         {
             "path": display_path(r.path),

@@ -20,7 +20,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from photosift.core.model.catalog import catalog_listing
+    from photosift.core.model.fetch import catalog_listing
 
     listing = catalog_listing()
     if args.json:

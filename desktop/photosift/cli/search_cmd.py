@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,7 +24,9 @@ from photosift.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from photosift.core.search.engine import Filters, SearchEngine, SearchResults
+    from photosift.core.library.filters import Filters
+    from photosift.core.model.loader import ClipModel
+    from photosift.service.library import Found, PhotoLibrary
 
 QUERY_HELP = (
     "Words are one text term; +TERM adds, -TERM subtracts, N:TERM weighs a term; a path "
@@ -96,7 +100,7 @@ def _date(text: str) -> float:
 
 
 def filters_from(args: argparse.Namespace) -> Filters:
-    from photosift.core.search.engine import Filters
+    from photosift.core.library.filters import Filters
 
     types = tuple(t.strip() for value in args.types for t in value.split(",") if t.strip())
     return Filters(
@@ -110,57 +114,39 @@ def filters_from(args: argparse.Namespace) -> Filters:
     )
 
 
-def open_engine(args: argparse.Namespace) -> SearchEngine:
-    """Load the library's model (or --model) and its vectors; mismatches are refused."""
-    from photosift.core.model.loader import load_model
-    from photosift.core.search.engine import SearchEngine
+@contextmanager
+def open_for_query(args: argparse.Namespace) -> Iterator[tuple[PhotoLibrary, ClipModel]]:
+    """The library and its model (or --model, refused before loading when it has no vectors)."""
+    from photosift.core.library.model_choice import ModelUse
+    from photosift.service.library import PhotoLibrary
 
-    engine = SearchEngine(db_path(args), load_model(choose_spec(args), device=args.device))
-    engine.load()
-    return engine
-
-
-def choose_spec(args: argparse.Namespace) -> str:
-    """--model, else the library's model; a --model the library has no vectors for is refused
-    before it is loaded (loading may mean a download)."""
-    from photosift.core.errors import ModelMismatchError
-    from photosift.core.model.loader import parse_spec
-    from photosift.core.search.engine import library_model_spec, mismatch_message, newest_library_spec
-    from photosift.core.library.store import Store
-
-    with Store(db_path(args), create=False) as store:
-        if args.model is None:
-            return library_model_spec(store)
-        spec = str(parse_spec(args.model))
-        if spec in store.library_model_specs():
-            return spec
-        library_spec = newest_library_spec(store)
-        if library_spec is None:
-            return library_model_spec(store)  # raises: nothing is indexed yet
-        raise ModelMismatchError(mismatch_message(library_spec, spec))
+    with PhotoLibrary.open(db_path(args), create=False) as library:
+        yield library, library.load_model(args.model, ModelUse.QUERY, args.device).model
 
 
 def run_search(args: argparse.Namespace) -> int:
-    engine = open_engine(args)
-    results = engine.search(
-        " ".join(args.query), top_k=_top(args), cutoff=args.cutoff, filters=filters_from(args)
-    )
-    return _print(engine, results, args)
+    with open_for_query(args) as (library, model):
+        engine = library.search_engine(model)
+        results = engine.search(
+            " ".join(args.query), top_k=_top(args), cutoff=args.cutoff, filters=filters_from(args)
+        )
+        return _print(model.spec, library.fill(results), args)
 
 
 def run_similar(args: argparse.Namespace) -> int:
     from photosift.core.errors import QueryError
 
-    engine = open_engine(args)
-    photo: int | str = args.photo
-    if args.photo.startswith("#"):
-        if not args.photo[1:].isdigit():
-            raise QueryError(f"'{args.photo}' is not a photo id; write it as #123.")
-        photo = int(args.photo[1:])
-    results = engine.similar(
-        photo, top_k=_top(args), cutoff=args.cutoff, filters=filters_from(args)
-    )
-    return _print(engine, results, args)
+    with open_for_query(args) as (library, model):
+        engine = library.search_engine(model)
+        photo: int | str = args.photo
+        if args.photo.startswith("#"):
+            if not args.photo[1:].isdigit():
+                raise QueryError(f"'{args.photo}' is not a photo id; write it as #123.")
+            photo = int(args.photo[1:])
+        results = engine.similar(
+            photo, top_k=_top(args), cutoff=args.cutoff, filters=filters_from(args)
+        )
+        return _print(model.spec, library.fill(results), args)
 
 
 def _top(args: argparse.Namespace) -> int:
@@ -171,33 +157,31 @@ def _top(args: argparse.Namespace) -> int:
     return args.top
 
 
-def _print(engine: SearchEngine, results: SearchResults, args: argparse.Namespace) -> int:
+def _print(model_spec: str, found: Found, args: argparse.Namespace) -> int:
     from photosift.core.paths import display_path
 
-    records = {r.id: r for r in engine.store().photos([h.photo_id for h in results.hits])}
-    rows = [(hit, records[hit.photo_id]) for hit in results.hits if hit.photo_id in records]
     if args.json:
         print_json(
             {
-                "model": engine.model.spec,
-                "considered": results.considered,
-                "cut": results.cut,
+                "model": model_spec,
+                "considered": found.considered,
+                "cut": found.cut,
                 "results": [
                     {
-                        "photo_id": h.photo_id,
-                        "path": display_path(r.abspath),
-                        "score": round(h.score, 4),
-                        "relevance": round(h.relevance, 2),
-                        "offline": r.offline,
+                        "photo_id": f.record.id,
+                        "path": display_path(f.record.abspath),
+                        "score": round(f.score, 4),
+                        "relevance": round(f.relevance, 2),
+                        "offline": f.record.offline,
                     }
-                    for h, r in rows
+                    for f in found.photos
                 ],
             }
         )
         return 0
-    for hit, record in rows:
-        print(f"{hit.score:.3f}\t{display_path(record.abspath)}")
-    if not rows:
-        hint = " (try --cutoff loose or off)" if results.cut else ""
-        print(f"No photo matches well enough among {results.considered}{hint}.", file=sys.stderr)
+    for f in found.photos:
+        print(f"{f.score:.3f}\t{display_path(f.record.abspath)}")
+    if not found.photos:
+        hint = " (try --cutoff loose or off)" if found.cut else ""
+        print(f"No photo matches well enough among {found.considered}{hint}.", file=sys.stderr)
     return 0

@@ -19,11 +19,13 @@ from photosift.cli.common import (
     db_path,
     print_json,
 )
+from photosift.core.errors import Remedy
 
 if TYPE_CHECKING:
-    from photosift.core.library.store import Store
-    from photosift.core.library.tag_records import TagStore
+    from photosift.core.model.loader import ClipModel
     from photosift.core.tagging.tagger import TagProgress
+    from photosift.core.tagging.vocabulary import Label
+    from photosift.service.library import PhotoLibrary
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -118,26 +120,26 @@ def _common(parser: argparse.ArgumentParser, *, model: bool = True) -> None:
     add_json_option(parser)
 
 
-def _tagger(args: argparse.Namespace, store: Store, labels: list | None = None, **options: object):  # type: ignore[no-untyped-def]
-    from photosift.cli.search_cmd import choose_spec
-    from photosift.core.model.loader import load_model
-    from photosift.core.tagging.tagger import Tagger
+def _loaded(args: argparse.Namespace, library: PhotoLibrary) -> ClipModel:
+    """The library's model (or --model); see core/library/model_choice.py."""
+    from photosift.core.library.model_choice import ModelUse
 
-    return Tagger(store, load_model(choose_spec(args), device=args.device), labels, **options)  # type: ignore[arg-type]
+    return library.load_model(args.model, ModelUse.QUERY, args.device).model
 
 
 def run_tag(args: argparse.Namespace) -> int:
-    from photosift.core.library.store import Store
-    from photosift.core.library.tag_records import TagStore
+    from photosift.service.library import PhotoLibrary
 
-    with Store(db_path(args), create=False) as store:
-        tags = TagStore(store)
-        tags.ensure_vocabulary()
-        labels = _labels(tags, args.labels) if args.labels else None
-        tagger = _tagger(args, store, labels, write_xmp=True if args.write_xmp else None)
-        photo_ids = _photo_ids(store, tagger, args.paths) if args.paths else None
-        summary = tagger.run(
-            photo_ids, threshold=args.threshold, progress=_progress if sys.stderr.isatty() else None
+    with PhotoLibrary.open(db_path(args), create=False) as library:
+        labels = _labels(library, args.labels) if args.labels else None
+        write_xmp = True if args.write_xmp else None
+        tagger = library.tagger(_loaded(args, library), labels, write_xmp=write_xmp)
+        photo_ids = _photo_ids(library, args.paths) if args.paths else None
+        summary, _ids = library.tag(
+            tagger,
+            photo_ids=photo_ids,
+            threshold=args.threshold,
+            progress=_progress if sys.stderr.isatty() else None,
         )
         if sys.stderr.isatty():
             print(file=sys.stderr)
@@ -164,50 +166,43 @@ def _progress(progress: TagProgress) -> None:
     )
 
 
-def _labels(tags: TagStore, spec: str) -> list:
+def _labels(library: PhotoLibrary, spec: str) -> list[Label]:
     path = Path(spec).expanduser()
     if path.is_file():
         names = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
         names = [n for n in names if n and not n.startswith("#")]
     else:
         names = [n.strip() for n in spec.split(",") if n.strip()]
-    added = [n for n in names if tags.label(n) is None]
-    for name in added:
-        tags.add_label(name)
+    added = library.add_missing_labels(names)
     if added:
         print(f"Added to the vocabulary: {', '.join(added)}", file=sys.stderr)
-    return tags.labels(names)
+    return library.labels(names)
 
 
-def _photo_ids(store: Store, tagger, paths: list[Path]) -> list[int]:  # type: ignore[no-untyped-def]
-    from photosift.core.errors import QueryError
+def _photo_ids(library: PhotoLibrary, paths: list[Path]) -> list[int]:
+    """The library's photos in these folders and files, in order (each folder's by id)."""
+    from photosift.core.library.filters import Filters
 
     ids: list[int] = []
     for path in paths:
         if path.is_dir():
-            ids += tagger.photo_ids(folder=path).tolist()
-            continue
-        photo_id = store.photo_id_at(path)
-        if photo_id is None:
-            raise QueryError(f"{path} is not a photo or folder of the library; index it first.")
-        ids.append(photo_id)
+            ids += library.photo_ids(Filters(folder=path)).tolist()
+        else:
+            ids.append(library.photo_id(path))
     return ids
 
 
 def run_tags(args: argparse.Namespace) -> int:
     from photosift.core.errors import QueryError
-    from photosift.core.library.store import Store
+    from photosift.service.library import PhotoLibrary
 
-    with Store(db_path(args), create=False) as store:
-        if args.photo.startswith("#") and args.photo[1:].isdigit():
-            photo_id: int | None = int(args.photo[1:])
-        else:
-            photo_id = store.photo_id_at(args.photo)
-        if photo_id is None:
-            raise QueryError(f"{args.photo} is not a photo of the library; index it first.")
-        scores = _tagger(args, store).label_scores(photo_id)[: args.top]
+    with PhotoLibrary.open(db_path(args), create=False) as library:
+        photo_id = library.photo_id(args.photo)
+        scores = library.tagger(_loaded(args, library)).label_scores(photo_id)[: args.top]
         if not scores:
-            raise QueryError(f"{args.photo} has no vector yet; run `photosift index` first.")
+            raise QueryError(
+                f"{args.photo} has no vector yet.", remedy=Remedy.INDEX_FOLDER, model=args.model
+            )
     if args.json:
         print_json([vars(s) for s in scores])
         return 0
@@ -219,31 +214,22 @@ def run_tags(args: argparse.Namespace) -> int:
 
 
 def run_vocabulary(args: argparse.Namespace) -> int:
-    from photosift.core.library.store import Store
-    from photosift.core.library.tag_records import TagStore
+    from photosift.service.library import PhotoLibrary
 
-    with Store(db_path(args)) as store:
-        tags = TagStore(store)
-        tags.ensure_vocabulary()
+    with PhotoLibrary.open(db_path(args)) as library:
         if args.action == "add":
-            if tags.label(args.name) is None:
-                label = tags.add_label(
-                    args.name, group=args.group, prompts=args.prompts, threshold=args.threshold
-                )
-                print(f"Added '{label.name}'.")
-            else:
-                label = tags.update_label(
-                    args.name, group=args.group, prompts=args.prompts, threshold=args.threshold
-                )
-                print(f"Updated '{label.name}'.")
+            label, added = library.save_label(
+                args.name, group=args.group, prompts=args.prompts, threshold=args.threshold
+            )
+            print(f"{'Added' if added else 'Updated'} '{label.name}'.")
         elif args.action == "remove":
-            tags.remove_label(args.name)
+            library.tag_store().remove_label(args.name)
             print(f"Removed '{args.name}' and its tags.")
         elif args.action == "rename":
-            label = tags.rename_label(args.old, args.new)
+            label = library.tag_store().rename_label(args.old, args.new)
             print(f"Renamed '{args.old}' to '{label.name}'.")
         else:
-            _list(tags.labels(), args.json)
+            _list(library.labels(), args.json)
     return 0
 
 

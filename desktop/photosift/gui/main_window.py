@@ -28,7 +28,7 @@ from photosift.gui import photo_actions
 from photosift.gui.grid_controller import GridController
 from photosift.gui.indexing import IndexController
 from photosift.gui.library import LibraryController, create_library_if_missing
-from photosift.gui.menus import build_menus
+from photosift.gui.menus import MainAction, build_menus
 from photosift.gui.model_loader import LoadedModel
 from photosift.gui.model_presenter import ModelPresenter
 from photosift.gui.panels.index_status import IndexStatus
@@ -73,7 +73,7 @@ class MainWindow(QMainWindow):
         self.tag_panel = TagPanel(self.db_path, parent=self, write_xmp=settings.write_xmp_sidecars)
 
         self._build_layout()
-        self.actions_by_name = build_menus(self)
+        self.actions = build_menus(self, self.grid.list, self.tag_dock)
         self.search_bar.set_relevance(settings.relevance)
         self._connect()
         self._restore_state()
@@ -301,7 +301,7 @@ class MainWindow(QMainWindow):
 
     def _show_sort(self, key: SortKey) -> None:
         self.search_bar.set_sort(key)
-        self.actions_by_name[f"sort_{key.value}"].setChecked(True)
+        self.actions[MainAction.sort(key)].setChecked(True)
 
     def search(self, text: str) -> None:
         self.search_bar.set_query(text)

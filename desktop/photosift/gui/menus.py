@@ -1,28 +1,65 @@
-"""The main window's menu bar, built from the window's own slots.
+"""The main window's menu bar, built from a host's slots and keyed by an enum of actions.
 
-Kept apart so the window module reads as layout and wiring; every action here only calls a
-method of the window.
+Kept apart so the window module reads as layout and wiring. The host is described by a
+Protocol rather than the window class, so this module never imports the window back (picard's
+``MainAction`` enum does the same): every action here only calls a method of the host.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from enum import Enum
+from typing import Protocol
 
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QListView, QMenuBar
 
 from photosift.gui.results_model import SortKey
 
-if TYPE_CHECKING:
-    from photosift.gui.main_window import MainWindow
+
+class MainAction(Enum):
+    """Actions that other code enables, checks or triggers after the menus are built."""
+
+    ADD_FOLDER = "add_folder"
+    RESCAN = "rescan"
+    SKIPPED = "skipped"
+    SETTINGS = "settings"
+    QUIT = "quit"
+    FIND = "find"
+    SELECT_ALL = "select_all"
+    SORT_SCORE = "sort_score"
+    SORT_DATE = "sort_date"
+    SORT_NAME = "sort_name"
+    TAGS_PANEL = "tags_panel"
+    ABOUT = "about"
+
+    @classmethod
+    def sort(cls, key: SortKey) -> MainAction:
+        return cls(f"sort_{key.value}")
 
 
-def build_menus(window: MainWindow) -> dict[str, QAction]:
-    """Fill the window's menu bar; returns the actions other code enables or checks by name."""
-    tr = window.tr
-    bar = window.menuBar()
-    actions: dict[str, QAction] = {}
+class MenuHost(Protocol):
+    """What the menus need of the window."""
 
-    def add(menu, key: str, text: str, slot, shortcut=None) -> QAction:
+    def tr(self, text: str) -> str: ...
+    def menuBar(self) -> QMenuBar: ...
+    def choose_folder_to_add(self) -> None: ...
+    def rescan(self) -> None: ...
+    def show_skipped(self, root_id: int | None) -> None: ...
+    def show_settings(self) -> None: ...
+    def close(self) -> bool: ...
+    def focus_search(self) -> None: ...
+    def set_sort(self, key: SortKey) -> None: ...
+    def show_about(self) -> None: ...
+
+
+def build_menus(host: MenuHost, grid_list: QListView, tag_dock: QDockWidget) -> dict[MainAction, QAction]:
+    """Fill the host's menu bar; returns the actions other code enables or checks."""
+    tr = host.tr
+    bar = host.menuBar()
+    actions: dict[MainAction, QAction] = {}
+
+    def add(menu, key: MainAction, text: str, slot: Callable[..., object], shortcut=None) -> QAction:  # type: ignore[no-untyped-def]
         action = menu.addAction(text)
         action.triggered.connect(slot)
         if shortcut is not None:
@@ -30,33 +67,34 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
         actions[key] = action
         return action
 
+    keys = QKeySequence.StandardKey
     file_menu = bar.addMenu(tr("&File"))
-    add(file_menu, "add_folder", tr("&Add Folder…"), window.choose_folder_to_add, QKeySequence.StandardKey.Open)
-    add(file_menu, "rescan", tr("&Rescan Library"), window.rescan, QKeySequence.StandardKey.Refresh)
-    add(file_menu, "skipped", tr("S&kipped Files…"), lambda: window.show_skipped(None))
+    add(file_menu, MainAction.ADD_FOLDER, tr("&Add Folder…"), host.choose_folder_to_add, keys.Open)
+    add(file_menu, MainAction.RESCAN, tr("&Rescan Library"), host.rescan, keys.Refresh)
+    add(file_menu, MainAction.SKIPPED, tr("S&kipped Files…"), lambda: host.show_skipped(None))
     file_menu.addSeparator()
-    add(file_menu, "settings", tr("&Settings…"), window.show_settings, QKeySequence.StandardKey.Preferences)
+    add(file_menu, MainAction.SETTINGS, tr("&Settings…"), host.show_settings, keys.Preferences)
     file_menu.addSeparator()
-    add(file_menu, "quit", tr("&Quit"), window.close, QKeySequence.StandardKey.Quit)
+    add(file_menu, MainAction.QUIT, tr("&Quit"), host.close, keys.Quit)
 
     edit_menu = bar.addMenu(tr("&Edit"))
-    add(edit_menu, "find", tr("&Search…"), window.focus_search, QKeySequence.StandardKey.Find)
-    add(edit_menu, "select_all", tr("Select &All"), window.grid.list.selectAll, QKeySequence.StandardKey.SelectAll)
+    add(edit_menu, MainAction.FIND, tr("&Search…"), host.focus_search, keys.Find)
+    add(edit_menu, MainAction.SELECT_ALL, tr("Select &All"), grid_list.selectAll, keys.SelectAll)
 
     view_menu = bar.addMenu(tr("&View"))
     sort_menu = view_menu.addMenu(tr("&Sort By"))
-    group = QActionGroup(window)
+    group = QActionGroup(bar)
     for key, text in ((SortKey.SCORE, tr("Best Match")), (SortKey.DATE, tr("Newest")), (SortKey.NAME, tr("Name"))):
-        action = add(sort_menu, f"sort_{key.value}", text, lambda checked=False, k=key: window.set_sort(k))
+        action = add(sort_menu, MainAction.sort(key), text, lambda checked=False, k=key: host.set_sort(k))
         action.setCheckable(True)
         group.addAction(action)
-    actions["sort_date"].setChecked(True)
+    actions[MainAction.SORT_DATE].setChecked(True)
     view_menu.addSeparator()
-    tags = window.tag_dock.toggleViewAction()
+    tags = tag_dock.toggleViewAction()
     tags.setText(tr("&Tags Panel"))
     view_menu.addAction(tags)
-    actions["tags_panel"] = tags
+    actions[MainAction.TAGS_PANEL] = tags
 
     help_menu = bar.addMenu(tr("&Help"))
-    add(help_menu, "about", tr("&About PhotoSift"), window.show_about)
+    add(help_menu, MainAction.ABOUT, tr("&About PhotoSift"), host.show_about)
     return actions

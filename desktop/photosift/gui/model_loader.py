@@ -49,7 +49,8 @@ def _library_models(db_path: Path) -> tuple[str | None, list[str]]:
 
 def load_for_library(requested: str | None, device: str, db_path: Path) -> LoadedModel:
     """Runs on the worker: resolve the spec against the library, then load the weights."""
-    from photosift.core.model.loader import DEFAULT_MODEL_SPEC, load_model
+    from photosift.core.model.catalog import DEFAULT_MODEL_SPEC
+    from photosift.core.model.loader import load_model
 
     library_spec, library_specs = _library_models(db_path)
     model = load_model(requested or library_spec or DEFAULT_MODEL_SPEC, device=device)

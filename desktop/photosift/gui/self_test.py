@@ -66,7 +66,8 @@ def run_self_test(model_spec: str | None, out=sys.stdout) -> int:
 
 def _run(tmp: Path, model_spec: str | None, say) -> int:
     from photosift.core.library.indexer import index_library
-    from photosift.core.model.loader import DEFAULT_MODEL_SPEC, load_model
+    from photosift.core.model.catalog import DEFAULT_MODEL_SPEC
+    from photosift.core.model.loader import load_model
     from photosift.core.search.engine import SearchEngine
     from photosift.core.library.store import Store
 

@@ -25,37 +25,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from photosift.core.cancel import CancelToken
-from photosift.core.imaging.decode_pool import DecodePool, DecodeTimeout
-from photosift.core.errors import PhotoSiftError
-from photosift.core.imaging.fingerprint import fingerprint_file
 from photosift.core.imaging.decode import IMAGE_EXTENSIONS, ImageSkip, SkipReason, decode_image
-from photosift.core.paths import display_path
+from photosift.core.imaging.decode_pool import DecodePool, DecodeTimeout
+from photosift.core.imaging.fingerprint import fingerprint_file
+from photosift.core.library.folders import add_folders
+from photosift.core.library.records import ACTIVE_MODEL_SETTING
+from photosift.core.library.scan_records import PhotoWrite, SkipWrite
 from photosift.core.library.scanner import Work, plan_changes, walk_root
-from photosift.core.library.store import PhotoWrite, Root, SkipWrite, Store
+from photosift.core.library.store import Store
+from photosift.core.paths import display_path
 
 if TYPE_CHECKING:
     import torch
 
     from photosift.core.model.loader import ClipModel
 
-__all__ = [
-    "DEFAULT_DECODE_TIMEOUT",
-    "DecodePool",  # re-exported: it lives in decode_pool, callers may import it from here
-    "DecodeTimeout",
-    "FolderNotFoundError",
-    "IndexProgress",
-    "IndexSummary",
-    "check_folders",
-    "default_workers",
-    "index_library",
-]
-
 DEFAULT_DECODE_TIMEOUT = 30.0
 WINDOW_BATCHES = 2  # batches decoded ahead of the one being embedded
-
-
-class FolderNotFoundError(PhotoSiftError):
-    """A folder given to index does not exist (and the library does not know it)."""
 
 
 @dataclass
@@ -126,7 +112,7 @@ def index_library(
     summary = IndexSummary()
     model_id = store.register_model(model.spec, model.dim, model.preprocess_cfg).id
     listings = []
-    for root in _resolve_roots(store, roots):
+    for root in store.roots() if roots is None else add_folders(store, roots):
         listing = walk_root(
             root.path,
             IMAGE_EXTENSIONS,
@@ -157,7 +143,7 @@ def index_library(
         return _finish(summary, started, cancelled=True)
     for root in plan.online_roots:
         store.mark_root_scanned(root.id)
-    store.set_setting("active_model", model.spec)
+    store.set_setting(ACTIVE_MODEL_SETTING, model.spec)
     report(IndexProgress(len(plan.work), len(plan.work), embedder.rate(), 0.0, None, "done"))
     return _finish(summary, started, cancelled=False)
 
@@ -166,30 +152,6 @@ def _finish(summary: IndexSummary, started: float, *, cancelled: bool) -> IndexS
     summary.cancelled = cancelled
     summary.seconds = time.monotonic() - started
     return summary
-
-
-def check_folders(store: Store | None, folders: Sequence[str | Path]) -> list[Path]:
-    """Resolved folders, or FolderNotFoundError for one that is neither on disk nor a known
-    root (a known root may be missing: its drive is unplugged, and it is marked offline)."""
-    resolved = []
-    for given in folders:
-        path = Path(given).expanduser().resolve()
-        if not path.is_dir() and (store is None or store.root_by_path(str(path)) is None):
-            raise FolderNotFoundError(
-                f"The folder {display_path(path)} does not exist or is not a folder. "
-                "Check the path and try again."
-            )
-        resolved.append(path)
-    return resolved
-
-
-def _resolve_roots(store: Store, roots: Sequence[str | Path] | None) -> list[Root]:
-    if roots is None:
-        return store.roots()
-    return [
-        store.root_by_path(str(path)) or store.add_root(path)
-        for path in check_folders(store, roots)
-    ]
 
 
 class _Embedder:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from photosift.core.library.records import ACTIVE_MODEL_SETTING
 from photosift.core.paths import decode_relpath, encode_relpath
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 
     import sqlite_utils
 
-    from photosift.core.library.store import ModelRecord, Root
+    from photosift.core.library.records import ModelRecord, Root
 
 
 @dataclass(frozen=True)
@@ -166,7 +167,7 @@ class PhotoRecordsMixin:
     def root_stats(self, model_id: int | None = None) -> list[RootStats]:
         """Per-root counts for `model_id` (default: the active model, else any model)."""
         if model_id is None:
-            active = self.get_setting("active_model")
+            active = self.get_setting(ACTIVE_MODEL_SETTING)
             record = self.model_by_spec(active) if isinstance(active, str) else None
             model_id = record.id if record else None
         rows = self.db.execute(

@@ -27,8 +27,10 @@ from pathlib import Path
 
 from photosift.core.cancel import CancelToken
 from photosift.core.imaging.fingerprint import fingerprint_file
+from photosift.core.library.records import Root
+from photosift.core.library.scan_records import KnownPhoto, PhotoMove
+from photosift.core.library.store import Store
 from photosift.core.paths import encode_relpath
-from photosift.core.library.store import KnownPhoto, PhotoMove, Root, Store
 
 #: Skips that say nothing about the file itself; such files are retried on every run.
 RETRIED_REASONS = frozenset({"permission_denied", "vanished"})

@@ -16,49 +16,19 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 import sqlite_utils
 
-from photosift.core.errors import StoreError
+from photosift.core.errors import Remedy, StoreError
 from photosift.core.library.photo_records import (
-    PhotoRecord,
     PhotoRecordsMixin,
-    RootStats,
-    SkippedRecord,
-    photo_abspath,
 )
+from photosift.core.library.records import ModelRecord, Root
 from photosift.core.library.scan_records import (
-    KnownPhoto,
-    KnownSkip,
-    PhotoMove,
-    PhotoWrite,
     ScanRecordsMixin,
-    SkipWrite,
 )
-from photosift.core.library.vector_records import VectorRecordsMixin, vector_blob
-
-# Records and helpers now live in the mixin modules; re-exported so callers keep importing
-# them from photosift.core.library.store.
-__all__ = [
-    "MIGRATIONS",
-    "PAGE_SIZE",
-    "SCHEMA_VERSION",
-    "KnownPhoto",
-    "KnownSkip",
-    "ModelRecord",
-    "PhotoMove",
-    "PhotoRecord",
-    "PhotoWrite",
-    "Root",
-    "RootStats",
-    "SkipWrite",
-    "SkippedRecord",
-    "Store",
-    "photo_abspath",
-    "vector_blob",
-]
+from photosift.core.library.vector_records import VectorRecordsMixin
 
 SCHEMA_VERSION = 1
 # 16 KiB pages keep a 512..1024-d float32 vector on its row's own page (4 KiB pages spill each
@@ -159,22 +129,6 @@ def _migrate_to_1(db: sqlite_utils.Database) -> None:
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {1: _migrate_to_1}
 
 
-@dataclass(frozen=True)
-class Root:
-    id: int
-    path: str
-    online: bool
-    last_scan: float | None
-
-
-@dataclass(frozen=True)
-class ModelRecord:
-    id: int
-    spec: str
-    dim: int
-    preprocess_cfg: dict
-
-
 
 class Store(PhotoRecordsMixin, ScanRecordsMixin, VectorRecordsMixin):
     """One connection to the library database. Create one per thread.
@@ -186,7 +140,9 @@ class Store(PhotoRecordsMixin, ScanRecordsMixin, VectorRecordsMixin):
     def __init__(self, path: str | Path, *, create: bool = True) -> None:
         self.path = Path(path)
         if not create and not self.path.exists():
-            raise StoreError(f"No library database at {self.path}. Index a folder first.")
+            raise StoreError(
+                f"No library database at {self.path}.", remedy=Remedy.INDEX_FOLDER, path=self.path
+            )
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(str(self.path), timeout=30.0)
@@ -197,8 +153,9 @@ class Store(PhotoRecordsMixin, ScanRecordsMixin, VectorRecordsMixin):
             self.db.execute("PRAGMA synchronous=NORMAL")
         except sqlite3.DatabaseError as exc:
             raise StoreError(
-                f"Cannot use the library database {self.path}: {exc}. "
-                "Choose another file with --db, or move this one aside."
+                f"Cannot use the library database {self.path}: {exc}.",
+                remedy=Remedy.CHOOSE_OTHER_LIBRARY,
+                path=self.path,
             ) from exc
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -312,8 +269,9 @@ class Store(PhotoRecordsMixin, ScanRecordsMixin, VectorRecordsMixin):
             if existing.dim != dim or existing.preprocess_cfg != preprocess_cfg:
                 raise StoreError(
                     f"The model '{spec}' now has a different shape or preprocessing than when "
-                    "this library was indexed. Remove its vectors with "
-                    f"'photosift index --reindex --model {spec}' to index again."
+                    "this library was indexed.",
+                    remedy=Remedy.REINDEX_MODEL,
+                    spec=spec,
                 )
             return existing
         with self.transaction():

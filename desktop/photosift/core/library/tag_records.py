@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from photosift.core.errors import PhotoSiftError
+from photosift.core.errors import PhotoSiftError, Remedy
 from photosift.core.tagging.vocabulary import Label, default_labels
 
 if TYPE_CHECKING:
@@ -82,7 +82,7 @@ class TagStore:
         missing = [n for n in wanted if n.lower() not in by_name]
         if missing:
             raise LabelError(
-                f"No label named {', '.join(missing)}; add it with `photosift vocabulary add`."
+                f"No label named {', '.join(missing)}.", remedy=Remedy.ADD_LABEL, names=missing
             )
         return [by_name[n.lower()] for n in wanted]
 
@@ -161,7 +161,7 @@ class TagStore:
     def _require(self, name: str) -> Label:
         label = self.label(name)
         if label is None:
-            raise LabelError(f"No label named '{name}'; see `photosift vocabulary list`.")
+            raise LabelError(f"No label named '{name}'.", remedy=Remedy.SEE_LABELS, name=name)
         return label
 
     # -- tags ------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     import sqlite_utils
 
-    from photosift.core.library.store import ModelRecord
+    from photosift.core.library.records import ModelRecord
 
 
 class VectorRecordsMixin:
@@ -48,6 +48,13 @@ class VectorRecordsMixin:
         be ten times slower, and holding every row object at once would double peak memory.
         """
         return self._read_vectors(model_id, "", [])
+
+    def ids_with_vectors(self, model_id: int) -> np.ndarray:
+        """Ids of the photos that have a vector of this model, ascending."""
+        rows = self.db.execute(
+            "SELECT photo_id FROM embeddings WHERE model_id = ? ORDER BY photo_id", [model_id]
+        )
+        return np.fromiter((r[0] for r in rows), dtype=np.int64)
 
     def vectors_for(
         self, model_id: int, photo_ids: Sequence[int] | np.ndarray

@@ -6,16 +6,17 @@ for the full model in float32: parameters, the size of the download, and ImageNe
 top-1 from open_clip's published results as a rough quality guide. A unit test checks every
 spec against ``open_clip.list_pretrained()`` and every Hub repo against open_clip's own table.
 
-Checking what is cached needs only the Hugging Face client, not torch, so the GUI can show the
-list without the 4 s torch import.
+This module is pure data (like open_clip's ``pretrained.py``): the loader and the fetcher read
+it, it imports neither. What is cached is answered by ``fetch.catalog_listing``.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
-from photosift.core.model.loader import DEFAULT_MODEL_SPEC, hub_file_cached
-from photosift.core.paths import model_cache_dir
+#: Fast on a CPU (~4.4 GFLOPs per photo at 256 px), strong for its size (ImageNet zero-shot
+#: 72.8%, on par with ViT-B-16 at a third of the cost), MIT-licensed weights in safetensors.
+DEFAULT_MODEL_SPEC = "ViT-B-32-256/datacomp_s34b_b86k"
 
 
 @dataclass(frozen=True)
@@ -76,25 +77,3 @@ CATALOG: tuple[CatalogEntry, ...] = (
 
 def entry_for(spec: str) -> CatalogEntry | None:
     return next((entry for entry in CATALOG if entry.spec == spec), None)
-
-
-def is_entry_cached(entry: CatalogEntry) -> bool:
-    """Whether the entry's weights are already downloaded (so it works offline)."""
-    return hub_file_cached(entry.hf_repo)
-
-
-def catalog_listing() -> dict:
-    """The catalog as JSON-able data, with what is cached, for `photosift models` and the GUI."""
-    return {
-        "default": DEFAULT_MODEL_SPEC,
-        "cache_dir": str(model_cache_dir()),
-        "models": [
-            {
-                **asdict(entry),
-                "needs": list(entry.needs),
-                "default": entry.spec == DEFAULT_MODEL_SPEC,
-                "cached": is_entry_cached(entry),
-            }
-            for entry in CATALOG
-        ],
-    }

@@ -21,22 +21,19 @@ import os
 import socket
 import threading
 from collections.abc import Iterator, Sequence
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 from photosift.core.errors import ModelUnavailableError
+from photosift.core.model.catalog import CATALOG, DEFAULT_MODEL_SPEC, CatalogEntry, entry_for
 from photosift.core.model.spec import ModelSpec, parse_spec
 from photosift.core.paths import model_cache_dir
 
-__all__ = [
-    "LOCAL_DIR_HINT", "check_local_dir", "download_blocker", "hub_file_cached", "hub_offline",
-    "is_cached", "load_failure",
-]
-
 LOCAL_DIR_HINT = (
-    "use a model folder you already have with --model local-dir:/path/to/folder (the folder "
-    "must contain open_clip_config.json and open_clip_model.safetensors)"
+    "use a model folder you already have (one holding open_clip_config.json and "
+    "open_clip_model.safetensors)"
 )
 _HUB_WEIGHTS = ("open_clip_model.safetensors", "open_clip_pytorch_model.bin")
 
@@ -119,8 +116,6 @@ def _env_offline() -> bool:
 
 
 def _download_size(spec: ModelSpec) -> str:
-    from photosift.core.model.catalog import entry_for
-
     entry = entry_for(str(spec))
     return f" (about {entry.download_mb} MB)" if entry else ""
 
@@ -200,3 +195,24 @@ def load_failure(spec: ModelSpec, exc: BaseException, *, online: bool) -> ModelU
         f"{reason}. Connect to the internet once to fetch what is missing, or {LOCAL_DIR_HINT}."
     )
 
+
+def is_entry_cached(entry: CatalogEntry) -> bool:
+    """Whether the entry's weights are already downloaded (so it works offline)."""
+    return hub_file_cached(entry.hf_repo)
+
+
+def catalog_listing() -> dict:
+    """The catalog as JSON-able data, with what is cached, for `photosift models` and the GUI."""
+    return {
+        "default": DEFAULT_MODEL_SPEC,
+        "cache_dir": str(model_cache_dir()),
+        "models": [
+            {
+                **asdict(entry),
+                "needs": list(entry.needs),
+                "default": entry.spec == DEFAULT_MODEL_SPEC,
+                "cached": is_entry_cached(entry),
+            }
+            for entry in CATALOG
+        ],
+    }

@@ -1,9 +1,8 @@
 """The open_clip model adapter: loading a model by its spec, and embedding images and texts.
 
 Spec strings (``ARCH/PRETRAINED``, ``hf-hub:ORG/REPO``, ``local-dir:PATH``, ``random:ARCH``) are
-parsed in ``model_spec``; where the weights come from (cache first, download only when missing
-and the network is reachable) is ``model_fetch``. Their public names are re-exported here so
-callers keep one import for everything model-related.
+parsed in ``spec``; where the weights come from (cache first, download only when missing
+and the network is reachable) is ``fetch``.
 
 Weights load safely: open_clip 3.3 reads ``.safetensors`` with safetensors and everything else
 with ``torch.load(weights_only=True)`` when ``create_model(weights_only=True)`` is passed (its
@@ -24,20 +23,17 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from photosift.core.model.devices import choose_device, precision_for
 from photosift.core.errors import ModelUnavailableError
+from photosift.core.model.catalog import DEFAULT_MODEL_SPEC
+from photosift.core.model.devices import choose_device, precision_for
 from photosift.core.model.fetch import (
-    LOCAL_DIR_HINT,
     check_local_dir,
     download_blocker,
-    hub_file_cached,
     hub_offline,
     is_cached,
     load_failure,
 )
 from photosift.core.model.spec import (
-    SPEC_FORMS,
-    InvalidModelSpecError,
     ModelSpec,
     parse_spec,
     resolve_arch,
@@ -48,16 +44,6 @@ if TYPE_CHECKING:
     import numpy as np
     import torch
     from PIL import Image
-
-__all__ = [
-    "DEFAULT_MODEL_SPEC", "LOCAL_DIR_HINT", "SPEC_FORMS", "ClipModel", "InvalidModelSpecError",
-    "ModelSpec", "choose_device", "hub_file_cached", "is_cached", "load_model", "parse_spec",
-    "random_model",
-]
-
-#: Fast on a CPU (~4.4 GFLOPs per photo at 256 px), strong for its size (ImageNet zero-shot
-#: 72.8%, on par with ViT-B-16 at a third of the cost), MIT-licensed weights in safetensors.
-DEFAULT_MODEL_SPEC = "ViT-B-32-256/datacomp_s34b_b86k"
 
 _LOAD_LOCK = threading.Lock()  # model creation flips the Hub's process-wide offline switch
 

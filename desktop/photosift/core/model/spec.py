@@ -23,16 +23,16 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from photosift.core.errors import PhotoSiftError
+from photosift.core.errors import PhotoSiftError, Remedy
 
-__all__ = ["SPEC_FORMS", "InvalidModelSpecError", "ModelSpec", "parse_spec", "resolve_arch"]
-
-SPEC_FORMS = "Use ARCH/PRETRAINED (see `photosift models`), hf-hub:ORG/REPO or local-dir:FOLDER."
+SPEC_FORMS = "Use ARCH/PRETRAINED, hf-hub:ORG/REPO or local-dir:FOLDER."
 _REPO_ID = re.compile(r"[A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.-]*")
 
 
 class InvalidModelSpecError(PhotoSiftError):
     """A model spec string that names no model open_clip knows."""
+
+    remedy = Remedy.SEE_MODELS
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ def resolve_arch(name: str, repo_hint: str = "") -> str:
     if name.lower() in by_lower:
         return by_lower[name.lower()]
     close = [by_lower[m] for m in difflib.get_close_matches(name.lower(), by_lower, n=5, cutoff=0.6)]
-    advice = f" Did you mean: {', '.join(close)}?" if close else " `photosift models` lists good choices."
+    advice = f" Did you mean: {', '.join(close)}?" if close else ""
     if repo_hint and not close and _REPO_ID.fullmatch(repo_hint):
         advice += f" If it is a Hugging Face repository, write hf-hub:{repo_hint}."
     raise InvalidModelSpecError(f"open_clip has no model architecture named '{name}'.{advice}")
@@ -109,7 +109,7 @@ def _check_tag(arch: str, tag: str) -> None:
         return
     if not tags:
         raise InvalidModelSpecError(
-            f"open_clip has no pretrained weights for '{arch}'. `photosift models` lists good choices."
+            f"open_clip has no pretrained weights for '{arch}'."
         )
     close = difflib.get_close_matches(tag, tags, n=3, cutoff=0.5) if tag else []
     advice = f"Did you mean {' or '.join(f'{arch}/{t}' for t in close)}? " if close else ""

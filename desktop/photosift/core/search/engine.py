@@ -14,7 +14,8 @@ embedding cache is locked; torch inference itself is re-entrant. ``close()`` clo
 calling thread's connection; the others close with their threads.
 
 Vectors of different models never mix: ``load()`` raises ModelMismatchError when the library
-was indexed with another model than the one loaded.
+was indexed with another model than the one loaded (the policy is core/library/model_choice.py).
+Filters are core/library/filters.py: the same value the grid applies in memory.
 """
 
 from __future__ import annotations
@@ -28,7 +29,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from photosift.core.errors import ModelMismatchError, PhotoSiftError, QueryError
+from photosift.core.errors import EmptyLibraryError, QueryError
+from photosift.core.library.filters import Filters, filtered_ids
+from photosift.core.library.model_choice import require_model
 from photosift.core.search.query import Query, combine, parse_query
 from photosift.core.search.vector_index import (
     CUTOFF_WINDOW,
@@ -39,33 +42,10 @@ from photosift.core.search.vector_index import (
 )
 
 if TYPE_CHECKING:
-    from photosift.core.model.loader import ClipModel
     from photosift.core.library.store import Store
+    from photosift.core.model.loader import ClipModel
 
 DEFAULT_TOP_K = 100
-
-
-class EmptyLibraryError(PhotoSiftError):
-    """The library has no indexed photos yet."""
-
-
-@dataclass(frozen=True)
-class Filters:
-    """Applied before ranking. Dates are POSIX seconds: `after` inclusive, `before` exclusive,
-    on the EXIF capture time, else the file's modification time."""
-
-    folder: str | Path | None = None  # a library folder or any folder inside one
-    root_id: int | None = None
-    after: float | None = None
-    before: float | None = None
-    camera: str | None = None  # case-insensitive part of "Make Model"
-    tag: str | None = None  # an assigned tag's label name
-    file_types: tuple[str, ...] = ()  # extensions: "jpg", "heic" ("jpeg" counts as "jpg")
-    exclude_offline: bool = False
-
-    @property
-    def active(self) -> bool:
-        return self != Filters()
 
 
 @dataclass(frozen=True)
@@ -87,57 +67,6 @@ class SearchResults:
 
     def __iter__(self):  # type: ignore[no-untyped-def]
         return iter(self.hits)
-
-
-def mismatch_message(library_spec: str, loaded_spec: str) -> str:
-    return (
-        f"This library was indexed with {library_spec}; the loaded model is {loaded_spec}. "
-        f"Re-index with `photosift index --model {loaded_spec}` or search with "
-        f"`--model {library_spec}`."
-    )
-
-
-def library_model_spec(store: Store) -> str:
-    """The model to search a library with: its active model, else the only one it has."""
-    specs = store.library_model_specs()
-    if not specs:
-        raise EmptyLibraryError(
-            f"The library {store.path} has no indexed photos yet. "
-            "Index a folder first with `photosift index FOLDER`."
-        )
-    active = store.get_setting("active_model")
-    if active in specs:
-        return str(active)
-    if len(specs) == 1:
-        return specs[0]
-    raise PhotoSiftError(
-        f"The library {store.path} holds vectors of several models ({', '.join(specs)}); "
-        "choose one with --model."
-    )
-
-
-def newest_library_spec(store: Store) -> str | None:
-    """The library's active model if it has vectors, else the last one indexed, else None."""
-    specs = store.library_model_specs()
-    active = store.get_setting("active_model")
-    return str(active) if active in specs else (specs[-1] if specs else None)
-
-
-def require_model(store: Store, model: ClipModel) -> int:
-    """The model id of `model` in the library; ModelMismatchError if it has other vectors only."""
-    record = store.model_by_spec(model.spec)
-    if model.spec not in store.library_model_specs():
-        library_spec = newest_library_spec(store)
-        if library_spec is not None:
-            raise ModelMismatchError(mismatch_message(library_spec, model.spec))
-    if record is None:
-        raise EmptyLibraryError(
-            f"The library {store.path} has no indexed photos yet. "
-            f"Index a folder first with `photosift index FOLDER --model {model.spec}`."
-        )
-    if record.dim != model.dim:
-        raise ModelMismatchError(mismatch_message(f"{record.spec} ({record.dim}-d)", model.spec))
-    return record.id
 
 
 class SearchEngine:
@@ -178,7 +107,7 @@ class SearchEngine:
         """
         with self._update_lock:
             try:
-                self.model_id = require_model(self.store(), self.model)
+                self.model_id = require_model(self.store(), self.model.spec, self.model.dim)
             except EmptyLibraryError:
                 self.model_id, self.index = None, VectorIndex(self.model.dim)
                 return 0
@@ -322,57 +251,3 @@ def rank(
         for i, s, r in zip(ranked.ids[:shown], ranked.scores[:shown], z[:shown], strict=True)
     ]
     return SearchResults(hits, ranked.considered, min(len(ranked.ids), top_k) - shown)
-
-
-def filtered_ids(store: Store, filters: Filters) -> np.ndarray:
-    """Ids of the photos that pass `filters`, by one SQL query."""
-    from photosift.core.paths import encode_relpath
-
-    where, params = ["1"], []
-    if filters.folder is not None:
-        folder = Path(filters.folder).expanduser().resolve()
-        parts = []
-        for root in store.roots():
-            root_path = Path(root.path)
-            if folder == root_path or root_path in folder.parents or folder in root_path.parents:
-                inside = folder.relative_to(root_path).parts if root_path in folder.parents else ()
-                prefix = encode_relpath("/".join(inside) + "/") if inside else ""
-                parts.append("(p.root_id = ? AND substr(p.relpath, 1, ?) = ?)")
-                params += [root.id, len(prefix), prefix]
-        if not parts:
-            raise QueryError(
-                f"The folder {folder} is not in the library; add it with `photosift index`."
-            )
-        where.append("(" + " OR ".join(parts) + ")")
-    if filters.root_id is not None:
-        where.append("p.root_id = ?")
-        params.append(filters.root_id)
-    when = "COALESCE(p.taken_at, p.mtime_ns / 1e9)"
-    if filters.after is not None:
-        where.append(f"{when} >= ?")
-        params.append(filters.after)
-    if filters.before is not None:
-        where.append(f"{when} < ?")
-        params.append(filters.before)
-    if filters.camera:
-        where.append("p.camera LIKE ? ESCAPE '\\'")
-        params.append("%" + _like_escape(filters.camera) + "%")
-    if filters.tag:
-        where.append(
-            "p.id IN (SELECT t.photo_id FROM photo_tags t JOIN labels l ON l.id = t.label_id "
-            "WHERE l.name = ? COLLATE NOCASE AND t.state = 'assigned')"
-        )
-        params.append(filters.tag)
-    if filters.file_types:
-        types = {t.lower().lstrip(".") for t in filters.file_types}
-        types |= {"jpg", "jpeg"} if types & {"jpg", "jpeg"} else set()
-        where.append(f"p.file_type IN ({', '.join('?' * len(types))})")
-        params += sorted(types)
-    if filters.exclude_offline:
-        where.append("p.offline = 0")
-    rows = store.db.execute(f"SELECT p.id FROM photos p WHERE {' AND '.join(where)}", params)
-    return np.fromiter((r[0] for r in rows), dtype=np.int64)
-
-
-def _like_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -39,13 +39,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from photosift.core.cancel import CancelToken
-from photosift.core.search.engine import Filters, filtered_ids, require_model
+from photosift.core.errors import Remedy
+from photosift.core.library.filters import Filters, filtered_ids
+from photosift.core.library.model_choice import require_model
 from photosift.core.library.tag_records import LabelError, TagStore
 from photosift.core.tagging.vocabulary import DEFAULT_THRESHOLD, Label, LabelEmbedder
 
 if TYPE_CHECKING:
-    from photosift.core.model.loader import ClipModel
     from photosift.core.library.store import Store
+    from photosift.core.model.loader import ClipModel
 
 REFERENCE_SIZE = 20_000
 MIN_REFERENCE_LABELS = 8
@@ -143,14 +145,14 @@ class Tagger:
         self.store = store
         self.model = model
         self.tags = TagStore(store, write_xmp=write_xmp)
-        self.model_id = require_model(store, model)
+        self.model_id = require_model(store, model.spec, model.dim)
         if labels is None:
             self.tags.ensure_vocabulary()
             labels = self.tags.labels()
         self.labels = list(labels)
         if not self.labels:
             raise LabelError(
-                "There are no labels to tag with; add some with `photosift vocabulary add`."
+                "There are no labels to tag with.", remedy=Remedy.ADD_LABEL
             )
         self.reference = self._reference_vocabulary()
         by_id = {label.id: i for i, label in enumerate(self.reference)}
@@ -178,10 +180,7 @@ class Tagger:
         return self.calibration
 
     def _all_ids(self) -> np.ndarray:
-        rows = self.store.db.execute(
-            "SELECT photo_id FROM embeddings WHERE model_id = ?", [self.model_id]
-        )
-        return np.fromiter((r[0] for r in rows), dtype=np.int64)
+        return self.store.ids_with_vectors(self.model_id)
 
     def label_scores(self, photo_id: int, threshold: float | None = None) -> list[LabelScore]:
         """Every label for one photo, best first, with its tag state (the GUI's bar chart);

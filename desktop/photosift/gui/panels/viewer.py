@@ -47,7 +47,7 @@ from photosift.gui.widgets.image_view import FitImageView
 from photosift.gui.workers import Job, JobContext, Lane, thread_store
 
 if TYPE_CHECKING:
-    from photosift.core.library.store import PhotoRecord
+    from photosift.core.library.photo_records import PhotoRecord
 
 VIEW_MIN_SIDE = 1600
 """Decode at least this many pixels on the short side: sharp on a large screen, still cheap."""

@@ -1,0 +1,107 @@
+"""Which model a library is used with: the one policy the CLI, the GUI and the engines share.
+
+A library holds vectors of the models it was indexed with; vectors of two models never mix.
+So the model to use depends on what the user is about to do (`ModelUse`):
+
+- INDEX: the model asked for, else the library's own model, else the default. Indexing with a
+  new model is allowed: it adds that model's vectors beside the others.
+- QUERY: search and tagging. A model asked for must already have vectors in the library (it is
+  refused before it is loaded, since loading may mean a download); with none asked for, the
+  library's model.
+- BROWSE: the app at start-up. The user's chosen model, else the library's, else the default;
+  a choice the library has no vectors for is loaded anyway and reported (`matches_library`),
+  so the window can offer to re-index instead of refusing to start.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import TYPE_CHECKING
+
+from photosift.core.errors import EmptyLibraryError, ModelMismatchError, PhotoSiftError, Remedy
+from photosift.core.library.records import ACTIVE_MODEL_SETTING
+from photosift.core.model.catalog import DEFAULT_MODEL_SPEC
+from photosift.core.model.spec import parse_spec
+
+if TYPE_CHECKING:
+    from photosift.core.library.store import Store
+
+
+class ModelUse(Enum):
+    INDEX = "index"
+    QUERY = "query"
+    BROWSE = "browse"
+
+
+@dataclass(frozen=True)
+class ModelChoice:
+    spec: str  # what to load
+    library_specs: tuple[str, ...]  # every model the library has vectors of
+
+    @property
+    def matches_library(self) -> bool:
+        """False when the library has vectors, but none from the chosen model."""
+        return not self.library_specs or self.spec in self.library_specs
+
+
+def choose_model(store: Store | None, requested: str | None, use: ModelUse) -> ModelChoice:
+    """The model spec to load for `use` (see the module docstring); `store` None = no library yet."""
+    specs = tuple(store.library_model_specs()) if store is not None else ()
+    wanted = str(parse_spec(requested)) if requested else None
+    if use is ModelUse.QUERY:
+        if store is None:
+            raise EmptyLibraryError("(none yet)")
+        if wanted is None:
+            return ModelChoice(library_model_spec(store), specs)
+        if wanted not in specs:
+            newest = newest_library_spec(store)
+            if newest is None:
+                raise EmptyLibraryError(store.path, model=wanted)
+            raise ModelMismatchError(newest, wanted)
+        return ModelChoice(wanted, specs)
+    library = newest_library_spec(store) if store is not None else None
+    if use is ModelUse.BROWSE and store is not None and wanted is None:
+        try:
+            library = library_model_spec(store)
+        except PhotoSiftError:  # empty, or several models and none active: the newest
+            pass
+    return ModelChoice(wanted or library or DEFAULT_MODEL_SPEC, specs)
+
+
+def library_model_spec(store: Store) -> str:
+    """The model to search a library with: its active model, else the only one it has."""
+    specs = store.library_model_specs()
+    if not specs:
+        raise EmptyLibraryError(store.path)
+    active = store.get_setting(ACTIVE_MODEL_SETTING)
+    if active in specs:
+        return str(active)
+    if len(specs) == 1:
+        return specs[0]
+    raise PhotoSiftError(
+        f"The library {store.path} holds vectors of several models ({', '.join(specs)}).",
+        remedy=Remedy.CHOOSE_MODEL,
+        specs=specs,
+    )
+
+
+def newest_library_spec(store: Store) -> str | None:
+    """The library's active model if it has vectors, else the last one indexed, else None."""
+    specs = store.library_model_specs()
+    active = store.get_setting(ACTIVE_MODEL_SETTING)
+    return str(active) if active in specs else (specs[-1] if specs else None)
+
+
+def require_model(store: Store, spec: str, dim: int) -> int:
+    """The library's id for the model `spec`; ModelMismatchError if it has other vectors only."""
+    record = store.model_by_spec(spec)
+    if spec not in store.library_model_specs():
+        library_spec = newest_library_spec(store)
+        if library_spec is not None:
+            raise ModelMismatchError(library_spec, spec)
+    if record is None:
+        raise EmptyLibraryError(store.path, model=spec)
+    if record.dim != dim:
+        raise ModelMismatchError(f"{record.spec} ({record.dim}-d)", spec)
+    return record.id

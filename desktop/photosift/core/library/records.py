@@ -1,0 +1,28 @@
+"""Plain rows of the library that several record modules and callers share.
+
+They live apart from store.py so that the record mixins can name them without importing the
+Store that is built from those mixins (no import cycle).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: The setting naming the model a library was last indexed with (see model_choice.py).
+ACTIVE_MODEL_SETTING = "active_model"
+
+
+@dataclass(frozen=True)
+class Root:
+    id: int
+    path: str
+    online: bool
+    last_scan: float | None
+
+
+@dataclass(frozen=True)
+class ModelRecord:
+    id: int
+    spec: str
+    dim: int
+    preprocess_cfg: dict

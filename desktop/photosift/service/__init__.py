@@ -1,0 +1,1 @@
+"""The application service both faces call: see library.py."""
