@@ -12,7 +12,7 @@ from PySide6.QtGui import QImage
 
 from photosift.core.library.indexer import index_library
 from photosift.core.library.store import Store
-from photosift.gui.self_test import draw_shapes
+from photosift.cli.self_test import draw_shapes
 
 pytestmark = pytest.mark.gui
 

@@ -34,7 +34,7 @@ print("heavy after importing the window:", [m for m in (*HEAVY, "numpy") if m in
 window = MainWindow(Settings(db_path=sys.argv[1]), model_spec=sys.argv[2], ask_about_model=False)
 window.show()
 print("after show:", [m for m in HEAVY if m in sys.modules])
-window.models.state_changed.connect(lambda state, detail: state != "loading" and app.quit())
+window.models.state_changed.connect(lambda state, detail: state.value != "loading" and app.quit())
 app.exec()
 print("model loaded:", window.loaded is not None, [m for m in HEAVY if m in sys.modules])
 print("imported on the GUI thread:", on_gui_thread)

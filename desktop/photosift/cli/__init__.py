@@ -50,6 +50,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.self_test:
+        from photosift.cli.self_test import run_self_test  # headless: no Qt, no display
+
+        return run_self_test(args.model)
     if args.command is None:
         return run_command(_run_gui, args)
     return run_command(args.func, args)

@@ -24,10 +24,6 @@ log = logging.getLogger(__name__)
 
 
 def run_app(args: argparse.Namespace) -> int:
-    if getattr(args, "self_test", False):
-        from photosift.gui.self_test import run_self_test
-
-        return run_self_test(getattr(args, "model", None))
     app = create_application()
     settings = Settings.load()
     db = getattr(args, "db", None)

@@ -16,21 +16,11 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 
 from photosift.gui.library import LibraryController
+from photosift.gui.model_state import ModelState
 from photosift.gui.panels.results_view import ResultsView
 from photosift.gui.results_model import Mode, PhotoItem, ResultsModel, SortedItems, SortKey
 from photosift.gui.search_controller import SearchController
 from photosift.gui.search_request import SearchRequest
-
-
-def matches_filters(item: PhotoItem, request: SearchRequest) -> bool:
-    """Whether a photo just indexed belongs in a browse view with these filters."""
-    if request.root_id is not None and item.root_id != request.root_id:
-        return False
-    if request.tag is not None:
-        return False  # a photo indexed a moment ago has no tags yet
-    if request.date_from is not None and item.date < request.date_from:
-        return False
-    return request.date_to is None or item.date < request.date_to
 
 
 class GridController(QObject):
@@ -49,7 +39,7 @@ class GridController(QObject):
         super().__init__(parent)
         self.model, self.view, self.library, self.searcher = model, view, library, search
         self.request = SearchRequest()
-        self.model_state = "loading"
+        self.model_state = ModelState.LOADING
         self.model_detail = ""
         self.has_folders: bool | None = None
         self.indexing = False
@@ -76,14 +66,14 @@ class GridController(QObject):
         request = self.request
         if not request.is_search:
             self.library.load_photos(request, self._browse_order())
-        elif self.model_state == "ready":
+        elif self.model_state is ModelState.READY:
             self.searcher.search(request)
         self._update_overlay()
 
-    def set_model_state(self, state: str, detail: str = "") -> None:
+    def set_model_state(self, state: ModelState, detail: str = "") -> None:
         """`loading`, `ready`, `unavailable` or `mismatch` (library indexed with another model)."""
         self.model_state, self.model_detail = state, detail
-        if state == "ready" and self.request.is_search:
+        if state is ModelState.READY and self.request.is_search:
             self.searcher.search(self.request)
         self._update_overlay()
 
@@ -102,7 +92,9 @@ class GridController(QObject):
     def add_indexed(self, items: list[PhotoItem]) -> None:
         """Photos one indexing batch committed: they join a browse view at once."""
         if self.model.mode is Mode.BROWSE and not self.request.is_search:
-            fitting = [item for item in items if matches_filters(item, self.request)]
+            # A photo indexed a moment ago has no tags yet: the core's in-memory filter decides.
+            filters = self.request.filters
+            fitting = [item for item in items if filters.matches(item)]
             if fitting:
                 self.model.add_items(fitting)
                 self._update_overlay()
@@ -143,11 +135,11 @@ class GridController(QObject):
     # -- messages ----------------------------------------------------------------------------
     def _update_overlay(self) -> None:
         request, empty = self.request, self.model.rowCount() == 0
-        if request.is_search and self.model_state == "loading":
+        if request.is_search and self.model_state is ModelState.LOADING:
             self._show(self.tr("Loading the search model…"), self.tr("Your search runs as soon as it is ready."))
-        elif request.is_search and self.model_state == "unavailable":
+        elif request.is_search and self.model_state is ModelState.UNAVAILABLE:
             self._show(self.tr("Search is not available"), self.model_detail, self.tr("Choose Model…"), "choose_model")
-        elif request.is_search and self.model_state == "mismatch":
+        elif request.is_search and self.model_state is ModelState.MISMATCH:
             self._show(
                 self.tr("This library was indexed with another model"),
                 self.model_detail,

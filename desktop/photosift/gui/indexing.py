@@ -13,11 +13,17 @@ Why it looks like this:
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
+from photosift.gui.remedies import describe
 from photosift.gui.results_model import PhotoItem
-from photosift.gui.workers import Job, JobContext, Lane, thread_store
+from photosift.gui.workers import Job, JobContext, Lane, thread_library
+
+if TYPE_CHECKING:
+    from photosift.core.library.indexer import IndexSummary
+    from photosift.core.model.loader import ClipModel
 
 
 class IndexController(QObject):
@@ -36,7 +42,7 @@ class IndexController(QObject):
         self._job: Job | None = None
         self._queued: list[Path] | None = None
         self._queued_all = False
-        self._queued_model: object | None = None
+        self._queued_model: ClipModel | None = None
         self.last_summary: object | None = None
 
     @property
@@ -47,7 +53,7 @@ class IndexController(QObject):
     def paused(self) -> bool:
         return self._job is not None and self._job.token.paused
 
-    def start(self, model: object, roots: list[Path] | None = None) -> None:
+    def start(self, model: ClipModel, roots: list[Path] | None = None) -> None:
         """Index `roots` (None = every folder of the library) with `model`."""
         if self._job is not None:
             if roots is None:
@@ -60,7 +66,7 @@ class IndexController(QObject):
         job.progress.connect(self.progress.emit)
         job.partial.connect(self.photos_added.emit)
         job.succeeded.connect(self._on_succeeded)
-        job.failed.connect(lambda error: self.failed.emit(str(error)))
+        job.failed.connect(lambda error: self.failed.emit(describe(error)))
         job.finished.connect(lambda: self._on_finished(job))
         self._job = job
         self.started.emit()
@@ -84,18 +90,15 @@ class IndexController(QObject):
         self.cancel()
         self._lane.shutdown()
 
-    def _work(self, ctx: JobContext, model: object, roots: list[Path] | None) -> object:
-        from photosift.core.library.indexer import index_library
-
-        store = thread_store(ctx, self.db_path)
+    def _work(self, ctx: JobContext, model: ClipModel, roots: list[Path] | None) -> IndexSummary:
+        library = thread_library(ctx, self.db_path)
 
         def on_batch(photo_ids: list[int]) -> None:
-            ctx.partial([PhotoItem.from_record(r) for r in store.photos(photo_ids)])
+            ctx.partial([PhotoItem.from_record(r) for r in library.store.photos(photo_ids)])
 
-        return index_library(
-            store,
-            model,  # type: ignore[arg-type]
-            roots,
+        return library.index(
+            model,
+            roots or (),
             batch_size=self.batch_size,
             progress=ctx.progress,
             on_batch=on_batch,

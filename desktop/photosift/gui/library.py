@@ -14,12 +14,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
+from photosift.gui.remedies import describe
 from photosift.gui.results_model import PhotoItem, SortedItems, SortKey, sort_items
 from photosift.gui.search_request import SearchRequest
-from photosift.gui.workers import Job, JobContext, Lane, thread_store
+from photosift.gui.workers import Job, JobContext, Lane, thread_library
+
+if TYPE_CHECKING:
+    from photosift.service.library import PhotoLibrary
 
 
 def create_library_if_missing(db_path: Path) -> str | None:
@@ -64,40 +69,34 @@ class LibraryController(QObject):
 
     def refresh(self) -> None:
         spec = self.model_spec
-        self._run(lambda ctx: _root_stats(thread_store(ctx, self.db_path), spec), self.roots_changed.emit)
+        self._run(lambda ctx: self._library(ctx).root_stats(spec), self.roots_changed.emit)
 
     def add_folders(self, folders: Sequence[Path]) -> None:
-        def work(ctx: JobContext) -> list[Path]:
-            store = thread_store(ctx, self.db_path)
-            added = []
-            for folder in folders:
-                folder = Path(folder).expanduser().resolve()
-                if folder.is_dir() and store.root_by_path(folder) is None:
-                    store.add_root(folder)
-                    added.append(folder)
-            return added
-
-        self._run(work, self._on_folders_added)
+        """Add folders (the service resolves them; one that does not exist fails clearly)."""
+        self._run(lambda ctx: self._library(ctx).add_folders(folders), self._on_folders_added)
 
     def remove_folder(self, root_id: int) -> None:
         def work(ctx: JobContext) -> int:
-            thread_store(ctx, self.db_path).remove_root(root_id)
+            self._library(ctx).remove_folder(root_id)
             return root_id
 
         self._run(work, self._on_folder_removed)
 
     def load_photos(self, request: SearchRequest, order: SortKey = SortKey.DATE) -> None:
         """Browse mode: every photo matching the request's filters (its text is ignored)."""
-        job = Job(lambda ctx: (request, _browse(thread_store(ctx, self.db_path), request, order)), "browse")
+        job = Job(lambda ctx: (request, _browse(self._library(ctx), request, order)), "browse")
         job.succeeded.connect(lambda result: job.cancelled or self.photos_loaded.emit(*result))
         job.failed.connect(self._on_failed)
         self._browse_lane.submit(job, supersede=True)
 
     def load_skipped(self, root_id: int | None = None) -> None:
-        self._run(lambda ctx: thread_store(ctx, self.db_path).skipped_files(root_id), self.skipped_loaded.emit)
+        self._run(lambda ctx: self._library(ctx).store.skipped_files(root_id), self.skipped_loaded.emit)
 
     def load_tags(self) -> None:
-        self._run(lambda ctx: _tag_names(thread_store(ctx, self.db_path)), self.tags_loaded.emit)
+        self._run(lambda ctx: _tag_names(self._library(ctx)), self.tags_loaded.emit)
+
+    def _library(self, ctx: JobContext) -> PhotoLibrary:
+        return thread_library(ctx, self.db_path)
 
     def shutdown(self) -> None:
         self._lane.shutdown()
@@ -119,25 +118,13 @@ class LibraryController(QObject):
         self.folder_removed.emit(root_id)
 
     def _on_failed(self, error: Exception) -> None:
-        self.failed.emit(str(error))
+        self.failed.emit(describe(error))
 
 
-def _root_stats(store, spec: str | None) -> list:
-    record = store.model_by_spec(spec) if spec else None
-    return store.root_stats(record.id if record else None)
-
-
-def _browse(store, request: SearchRequest, order: SortKey) -> SortedItems:
+def _browse(library: PhotoLibrary, request: SearchRequest, order: SortKey) -> SortedItems:
     """Every photo passing the request's filters, already in display order."""
-    from photosift.core.search.engine import Filters, filtered_ids
-
-    filters = Filters(root_id=request.root_id, tag=request.tag, after=request.date_from, before=request.date_to)
-    ids = filtered_ids(store, filters).tolist()
-    return sort_items((PhotoItem.from_record(record) for record in store.photos(ids)), order)
+    return sort_items((PhotoItem.from_record(record) for record in library.browse(request.filters)), order)
 
 
-def _tag_names(store) -> list[str]:
-    from photosift.core.library.tag_records import TagStore
-
-    return sorted({label.name for label in TagStore(store).labels()}, key=str.casefold)
-
+def _tag_names(library: PhotoLibrary) -> list[str]:
+    return sorted({label.name for label in library.labels()}, key=str.casefold)

@@ -29,8 +29,8 @@ from photosift.gui.grid_controller import GridController
 from photosift.gui.indexing import IndexController
 from photosift.gui.library import LibraryController, create_library_if_missing
 from photosift.gui.menus import MainAction, build_menus
-from photosift.gui.model_loader import LoadedModel
 from photosift.gui.model_presenter import ModelPresenter
+from photosift.gui.model_state import ModelState
 from photosift.gui.panels.index_status import IndexStatus
 from photosift.gui.panels.library_panel import LibraryPanel
 from photosift.gui.panels.results_view import ResultsView
@@ -43,6 +43,7 @@ from photosift.gui.search_request import SearchRequest
 from photosift.gui.settings import Settings, UiState
 from photosift.gui.thumbnails import ThumbnailLoader
 from photosift.gui.window_drops import dropped_paths, split_drop
+from photosift.service.library import LoadedModel
 
 
 class MainWindow(QMainWindow):
@@ -248,10 +249,10 @@ class MainWindow(QMainWindow):
         self.indexer.cancel()
 
     # -- model -------------------------------------------------------------------------------
-    def _on_model_state(self, state: str, detail: str) -> None:
-        self.search_bar.set_model_state({"mismatch": "ready"}.get(state, state))
+    def _on_model_state(self, state: ModelState, detail: str) -> None:
+        self.search_bar.set_model_state(state)
         self.grid_control.set_model_state(state, detail)
-        if state == "ready":
+        if state is ModelState.READY:
             self.tag_panel.set_model(self.loaded.model if self.loaded else None)
 
     def _on_model_changed(self, loaded: LoadedModel | None) -> None:

@@ -4,57 +4,32 @@ Why: `import torch, open_clip` alone takes 4-5 s and loading weights more; the w
 appear in under a second and stay usable for browsing meanwhile (or for good, when the model
 cannot be had). So the import happens here, inside the worker, never on the GUI thread's path.
 
-Which model: the user's setting if there is one, else the model the library was indexed with,
-else the default. `ready` carries a `LoadedModel` that also lists the models the library has
-vectors for, so the window can say "indexed with another model" and offer to re-index.
+Which model: the service's policy for browsing (core/library/model_choice.py: the user's
+setting, else the model the library was indexed with, else the default). `ready` carries the
+service's `LoadedModel`, which also lists the models the library has vectors for, so the window
+can say "indexed with another model" and offer to re-index.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
 from photosift.gui.workers import Job, Lane
 
-
-@dataclass(frozen=True)
-class LoadedModel:
-    model: object  # core.models.ClipModel
-    spec: str
-    library_specs: tuple[str, ...]
-
-    @property
-    def matches_library(self) -> bool:
-        """False when the library has vectors, but none from this model."""
-        return not self.library_specs or self.spec in self.library_specs
-
-
-def _library_models(db_path: Path) -> tuple[str | None, list[str]]:
-    """(the model to search this library with, every model it has vectors of)."""
-    from photosift.core.errors import PhotoSiftError
-    from photosift.core.search.engine import library_model_spec
-    from photosift.core.library.store import Store
-
-    if not db_path.exists():
-        return None, []
-    with Store(db_path) as store:
-        specs = store.library_model_specs()
-        try:
-            return library_model_spec(store), specs
-        except PhotoSiftError:  # empty, or several models and none active: let the user pick
-            return (specs[-1] if specs else None), specs
+if TYPE_CHECKING:
+    from photosift.service.library import LoadedModel
 
 
 def load_for_library(requested: str | None, device: str, db_path: Path) -> LoadedModel:
-    """Runs on the worker: resolve the spec against the library, then load the weights."""
-    from photosift.core.model.catalog import DEFAULT_MODEL_SPEC
-    from photosift.core.model.loader import load_model
+    """Runs on the worker: choose the model for this library (service policy), then load it."""
+    from photosift.core.library.model_choice import ModelUse
+    from photosift.service.library import PhotoLibrary
 
-    library_spec, library_specs = _library_models(db_path)
-    model = load_model(requested or library_spec or DEFAULT_MODEL_SPEC, device=device)
-    return LoadedModel(model, model.spec, tuple(library_specs))
+    with PhotoLibrary.open(db_path) as library:
+        return library.load_model(requested, ModelUse.BROWSE, device)
 
 
 class ModelLoader(QObject):
@@ -95,11 +70,12 @@ class ModelLoader(QObject):
         if job is not self._job:
             return
         from photosift.core.errors import ModelUnavailableError, PhotoSiftError
+        from photosift.gui.remedies import describe
 
         if isinstance(error, ModelUnavailableError):
-            self.unavailable.emit(str(error))
+            self.unavailable.emit(str(error))  # the dialog itself offers the model folder
         elif isinstance(error, PhotoSiftError):
-            self.failed.emit(str(error))
+            self.failed.emit(describe(error))
         else:
             self.failed.emit(self.tr("The model could not be loaded: {error}").format(error=error))
 

@@ -18,10 +18,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Slot
 
 from photosift.core.paths import display_path
+
+if TYPE_CHECKING:
+    from photosift.core.library.photo_records import PhotoRecord
 
 
 class SortKey(str, Enum):
@@ -48,6 +52,8 @@ class PhotoItem:
     width: int | None = None
     height: int | None = None
     offline: bool = False
+    camera: str | None = None
+    file_type: str = ""
     name: str = field(default="", compare=False)
     """Printable file name, computed once: sorting 100k photos by name must not redo it."""
 
@@ -60,19 +66,26 @@ class PhotoItem:
         """When the photo was taken, else when the file was last written."""
         return self.taken_at if self.taken_at is not None else self.mtime_ns / 1e9
 
+    @property
+    def abspath(self) -> Path:
+        """The file's path, by the name core filters read (`Filters.matches`)."""
+        return self.path
+
     @classmethod
-    def from_record(cls, record: object, score: float | None = None) -> PhotoItem:
+    def from_record(cls, record: PhotoRecord, score: float | None = None) -> PhotoItem:
         """From a core `PhotoRecord` (store.photo/photos)."""
         return cls(
-            id=record.id,  # type: ignore[attr-defined]
-            path=Path(record.abspath),  # type: ignore[attr-defined]
-            mtime_ns=record.mtime_ns,  # type: ignore[attr-defined]
-            root_id=record.root_id,  # type: ignore[attr-defined]
-            taken_at=record.taken_at,  # type: ignore[attr-defined]
+            id=record.id,
+            path=Path(record.abspath),
+            mtime_ns=record.mtime_ns,
+            root_id=record.root_id,
+            taken_at=record.taken_at,
             score=score,
-            width=getattr(record, "width", None),
-            height=getattr(record, "height", None),
-            offline=bool(getattr(record, "offline", False)),
+            width=record.width,
+            height=record.height,
+            offline=record.offline,
+            camera=record.camera,
+            file_type=record.file_type,
         )
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from PySide6.QtCore import QEventLoop, QTimer, SignalInstance
 from PySide6.QtWidgets import QApplication
 
+from photosift.gui.model_state import ModelState
 from photosift.gui.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -71,7 +72,7 @@ def settle(window, query: str | None) -> bool:
     window.grid_control.shown.connect(lambda request: state.update(shown=request))
     signals = [window.library.roots_changed, window.models.state_changed, window.indexer.idle]
     if not wait_for(
-        lambda: state["roots"] and window.models.state != "loading" and not window.indexer.running, signals
+        lambda: state["roots"] and window.models.state is not ModelState.LOADING and not window.indexer.running, signals
     ):
         return False
     if query and window.loaded is not None:

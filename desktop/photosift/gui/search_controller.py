@@ -20,6 +20,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
+from photosift.gui.remedies import describe
 from photosift.gui.results_model import PhotoItem, SortedItems, SortKey, sort_items
 from photosift.gui.search_request import SearchRequest
 from photosift.gui.workers import Job, JobContext, Lane
@@ -64,7 +65,7 @@ class SearchController(QObject):
             return
         job = Job(lambda ctx: self._run(ctx, model, generation, request), "search")
         job.succeeded.connect(lambda items: job.cancelled or self.results.emit(request, items))
-        job.failed.connect(lambda error: job.cancelled or self.failed.emit(request, str(error)))
+        job.failed.connect(lambda error: job.cancelled or self.failed.emit(request, describe(error)))
         self._lane.submit(job, supersede=True)
 
     def shutdown(self) -> None:
@@ -91,7 +92,7 @@ class SearchController(QObject):
         return engine
 
     def _run(self, ctx: JobContext, model: object, generation: int, request: SearchRequest) -> SortedItems:
-        from photosift.core.search.engine import EmptyLibraryError, Filters
+        from photosift.core.errors import EmptyLibraryError
 
         try:
             engine = self._engine(ctx, model, generation)
@@ -99,8 +100,7 @@ class SearchController(QObject):
             return sort_items([], SortKey.SCORE)
         if ctx.cancelled:
             return sort_items([], SortKey.SCORE)
-        filters = Filters(root_id=request.root_id, tag=request.tag, after=request.date_from, before=request.date_to)
-        options = {"top_k": TOP_K, "cutoff": request.relevance, "filters": filters}
+        options = {"top_k": TOP_K, "cutoff": request.relevance, "filters": request.filters}
         if request.similar_to is not None:
             found = engine.similar(request.similar_to, **options)
         else:

@@ -7,6 +7,10 @@ the browse view (which applies its filters without a model), so none of them imp
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from photosift.core.library.filters import Filters
 
 
 @dataclass(frozen=True)
@@ -22,6 +26,13 @@ class SearchRequest:
     @property
     def is_search(self) -> bool:
         return bool(self.text.strip()) or self.similar_to is not None
+
+    @property
+    def filters(self) -> Filters:
+        """The request's filters as the core applies them (in SQL, and in memory for the grid)."""
+        from photosift.core.library.filters import Filters
+
+        return Filters(root_id=self.root_id, tag=self.tag, after=self.date_from, before=self.date_to)
 
     @property
     def has_filters(self) -> bool:

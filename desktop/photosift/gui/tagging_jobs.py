@@ -14,8 +14,8 @@ from photosift.core.errors import PhotoSiftError
 from photosift.gui.workers import JobContext, thread_store
 
 if TYPE_CHECKING:
-    from photosift.core.model.loader import ClipModel
     from photosift.core.library.tag_records import PhotoTag, TagStore
+    from photosift.core.model.loader import ClipModel
     from photosift.core.tagging.tagger import LabelScore, Tagger, TagSummary
     from photosift.core.tagging.vocabulary import Label, LabelEmbedder
     from photosift.gui.widgets.vocabulary_editor import LabelEdit

@@ -36,11 +36,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from photosift.core.cancel import CancelToken
+
+if TYPE_CHECKING:
+    from photosift.core.library.store import Store
+    from photosift.service.library import PhotoLibrary
 
 log = logging.getLogger(__name__)
 
@@ -234,7 +238,7 @@ class Lane(QObject):
             self.idle.emit()
 
 
-def thread_store(ctx: JobContext, db_path: Path):
+def thread_store(ctx: JobContext, db_path: Path) -> Store:
     """The lane thread's own Store for `db_path`, opened on first use and kept open.
 
     sqlite3 connections belong to the thread that opened them, so each lane has its own; the
@@ -247,3 +251,10 @@ def thread_store(ctx: JobContext, db_path: Path):
     if store is None:
         store = ctx.state[key] = Store(db_path)
     return store
+
+
+def thread_library(ctx: JobContext, db_path: Path) -> PhotoLibrary:
+    """The library service on the lane thread's own Store (see `thread_store`)."""
+    from photosift.service.library import PhotoLibrary
+
+    return PhotoLibrary(thread_store(ctx, db_path))

@@ -6,6 +6,7 @@ a photo is named on the command line — must be the same in the terminal and in
 They are decided here (or in the core modules called from here) once; the CLI parses
 arguments and prints, the GUI runs these calls on its worker lanes and turns the answers into
 signals (Dangerzone's ``logic.py`` and beets' ``Library`` play the same part).
+The service imports nothing heavy at module level, so the window may import it at start-up.
 
 A `PhotoLibrary` wraps one SQLite connection, so it belongs to the thread that opened it:
 the CLI opens one; each GUI lane opens its own. Everything heavy (torch, open_clip, numpy) is
@@ -24,7 +25,6 @@ from photosift.core.errors import QueryError
 from photosift.core.library.filters import Filters
 from photosift.core.library.folders import add_folders, resolve_folders
 from photosift.core.library.model_choice import ModelChoice, ModelUse, choose_model
-from photosift.core.library.store import Store
 
 if TYPE_CHECKING:
     import numpy as np
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from photosift.core.library.indexer import IndexProgress, IndexSummary
     from photosift.core.library.photo_records import PhotoRecord, RootStats
     from photosift.core.library.records import Root
+    from photosift.core.library.store import Store
     from photosift.core.library.tag_records import TagStore
     from photosift.core.model.loader import ClipModel
     from photosift.core.search.engine import SearchEngine, SearchResults
@@ -84,6 +85,8 @@ class PhotoLibrary:
     @contextmanager
     def open(cls, path: Path, *, create: bool = True) -> Iterator[PhotoLibrary]:
         """Open (or, with `create`, create) the library file for this thread, closing it after."""
+        from photosift.core.library.store import Store  # numpy and SQLite: not at GUI start-up
+
         with Store(path, create=create) as store:
             yield cls(store)
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from photosift.gui.model_state import ModelState
 from photosift.gui.results_model import SortKey
 from photosift.gui.search_request import SearchRequest
 
@@ -120,19 +121,20 @@ class SearchBar(QWidget):
         layout.setSpacing(6)
         layout.addLayout(top)
         layout.addLayout(filters)
-        self.set_model_state("loading")
+        self.set_model_state(ModelState.LOADING)
 
     # -- state from outside ----------------------------------------------------------------
-    def set_model_state(self, state: str) -> None:
-        """`loading`, `ready` or `unavailable`: only a ready model makes the field live."""
+    def set_model_state(self, state: ModelState) -> None:
+        """Only a model that can answer queries makes the field live."""
         placeholders = {
-            "loading": self.tr("Loading the search model…"),
-            "ready": self.tr("Search your photos: “a dog on the beach”, “red car +night”…"),
-            "unavailable": self.tr("Search needs a model: choose one in Settings"),
+            ModelState.LOADING: self.tr("Loading the search model…"),
+            ModelState.READY: self.tr("Search your photos: “a dog on the beach”, “red car +night”…"),
+            ModelState.MISMATCH: self.tr("Search your photos: “a dog on the beach”, “red car +night”…"),
+            ModelState.UNAVAILABLE: self.tr("Search needs a model: choose one in Settings"),
         }
         self.query.setPlaceholderText(placeholders[state])
-        self.query.setReadOnly(state != "ready")
-        if state == "ready" and self.query.text().strip():
+        self.query.setReadOnly(not state.can_query)
+        if state.can_query and self.query.text().strip():
             self.run_now()
 
     def set_folders(self, folders: list[tuple[int, str]]) -> None:

@@ -42,10 +42,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from photosift.core.model.catalog import CATALOG, CatalogEntry
-from photosift.core.model.fetch import is_entry_cached
 from photosift.core.errors import PhotoSiftError
-from photosift.core.model.catalog import DEFAULT_MODEL_SPEC
+from photosift.core.model.catalog import CATALOG, DEFAULT_MODEL_SPEC, CatalogEntry
+from photosift.core.model.fetch import is_entry_cached
 from photosift.core.model.spec import parse_spec
 from photosift.core.paths import default_db_path
 from photosift.gui.settings import DEVICES, Settings

@@ -10,6 +10,7 @@ with every step printed, so a packaging pipeline can both gate on it and show wh
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 import tempfile
 import time
 from pathlib import Path
@@ -64,36 +65,31 @@ def run_self_test(model_spec: str | None, out=sys.stdout) -> int:
         return 1
 
 
-def _run(tmp: Path, model_spec: str | None, say) -> int:
-    from photosift.core.library.indexer import index_library
-    from photosift.core.model.catalog import DEFAULT_MODEL_SPEC
-    from photosift.core.model.loader import load_model
-    from photosift.core.search.engine import SearchEngine
-    from photosift.core.library.store import Store
+def _run(tmp: Path, model_spec: str | None, say: Callable[[str], None]) -> int:
+    from photosift.core.library.model_choice import ModelUse
+    from photosift.service.library import PhotoLibrary
 
     photos = tmp / "photos"
     photos.mkdir()
     drawn = draw_shapes(photos)
     say(f"self-test: drew {len(drawn)} photos in {photos}")
     started = time.monotonic()
-    model = load_model(model_spec or DEFAULT_MODEL_SPEC, device="auto")
-    say(f"self-test: loaded {model.spec} on {model.device} in {time.monotonic() - started:.1f} s")
-    db_path = tmp / "library.sqlite3"
-    with Store(db_path) as store:
-        summary = index_library(store, model, [photos], workers=1)
+    with PhotoLibrary.open(tmp / "library.sqlite3") as library:
+        model = library.load_model(model_spec, ModelUse.INDEX, "auto").model
+        say(f"self-test: loaded {model.spec} on {model.device} in {time.monotonic() - started:.1f} s")
+        summary = library.index(model, [photos], workers=1)
         say(f"self-test: indexed {summary.indexed} photos in {summary.seconds:.1f} s")
         if summary.indexed != len(drawn):
             say(f"self-test: FAILED: expected {len(drawn)} photos indexed, skipped: {summary.skipped}")
             return 1
-        engine = SearchEngine(db_path, model)
-        engine.load()
-        hits = engine.search(QUERY, top_k=len(drawn), cutoff="off").hits
-        names = {record.id: record.abspath.stem for record in store.photos([h.photo_id for h in hits])}
+        engine = library.search_engine(model)
+        found = library.fill(engine.search(QUERY, top_k=len(drawn), cutoff="off"))
         engine.close()
+    hits = [(f.score, f.record.abspath.stem) for f in found.photos]
     say(f"self-test: search {QUERY!r}:")
-    for hit in hits:
-        say(f"  {hit.score:.3f}  {names[hit.photo_id]}")
-    ranked = [names[hit.photo_id] for hit in hits]
+    for score, name in hits:
+        say(f"  {score:.3f}  {name}")
+    ranked = [name for _score, name in hits]
     if not ranked or not ranked[0].startswith("red-") or EXPECTED not in ranked[:2]:
         say(f"self-test: FAILED: a red shape should rank first and {EXPECTED} in the top two")
         return 1
