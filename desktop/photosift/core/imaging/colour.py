@@ -35,9 +35,10 @@ def to_srgb(image: Image.Image, icc_profile: bytes | None) -> Image.Image:
     from PIL import ImageCms
 
     try:
-        return ImageCms.applyTransform(image, transform)
+        converted = ImageCms.applyTransform(image, transform)
     except (ImageCms.PyCMSError, OSError, ValueError):
         return image
+    return converted if converted is not None else image
 
 
 def _transform_for(icc_profile: bytes) -> Any:

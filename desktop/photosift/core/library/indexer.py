@@ -113,14 +113,12 @@ def index_library(
     model_id = store.register_model(model.spec, model.dim, model.preprocess_cfg).id
     listings = []
     for root in store.roots() if roots is None else add_folders(store, roots):
+
+        def found(n: int, where: str = root.path) -> None:
+            report(IndexProgress(n, 0, 0.0, None, where, "scanning"))
+
         listing = walk_root(
-            root.path,
-            IMAGE_EXTENSIONS,
-            include_hidden=include_hidden,
-            cancel=cancel,
-            on_found=lambda n, where=root.path: report(
-                IndexProgress(n, 0, 0.0, None, where, "scanning")
-            ),
+            root.path, IMAGE_EXTENSIONS, include_hidden=include_hidden, cancel=cancel, on_found=found
         )
         listings.append((root, listing))
     if cancel.cancelled:

@@ -168,7 +168,7 @@ class ClipModel:
 
         self.spec = spec
         self.device = device
-        self._model = model.eval()
+        self._model: Any = model.eval()  # open_clip CLIP/CustomTextCLIP: duck-typed encode_*
         self._tokenizer = tokenizer
         self._dtype = torch.float16 if precision_for(device) == "fp16" else torch.float32
         cfg = dict(open_clip.get_model_preprocess_cfg(model))

@@ -125,6 +125,7 @@ def _tokens(text: str) -> list[_Token]:
             i += 1
             continue
         marker = _MARKER.match(text, i)
+        assert marker is not None  # every part of the pattern is optional: it always matches
         sign, weight_text = marker.group("sign"), marker.group("weight")
         j = marker.end()
         weight = _weight(weight_text, text) if weight_text is not None else None

@@ -245,7 +245,7 @@ class VectorIndex:
                 mask[excluded[excluded >= 0]] = False
             considered = n if mask is None else int(np.count_nonzero(mask))
             rows, error = None, None  # rows: what scores[i] refers to (None = row i)
-            if considered * 8 < n:  # few rows pass the filter: gather them and score exactly
+            if mask is not None and considered * 8 < n:  # few rows pass: gather, score exactly
                 rows = np.flatnonzero(mask)
                 scores = _dot(self._matrix[rows], query)
             else:
