@@ -114,7 +114,9 @@ class IndexController(QObject):
             return
         self._job = None
         model = self._queued_model
-        if self._queued_all:
+        if model is None:
+            self.idle.emit()
+        elif self._queued_all:
             self._queued, self._queued_all = None, False
             self.start(model)
         elif self._queued:

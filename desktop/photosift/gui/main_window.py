@@ -74,7 +74,7 @@ class MainWindow(QMainWindow):
         self.tag_panel = TagPanel(self.db_path, parent=self, write_xmp=settings.write_xmp_sidecars)
 
         self._build_layout()
-        self.actions = build_menus(self, self.grid.list, self.tag_dock)
+        self.menu_actions = build_menus(self, self.grid.list, self.tag_dock)  # not `actions`: QWidget has one
         self.search_bar.set_relevance(settings.relevance)
         self._connect()
         self._restore_state()
@@ -302,7 +302,7 @@ class MainWindow(QMainWindow):
 
     def _show_sort(self, key: SortKey) -> None:
         self.search_bar.set_sort(key)
-        self.actions[MainAction.sort(key)].setChecked(True)
+        self.menu_actions[MainAction.sort(key)].setChecked(True)
 
     def search(self, text: str) -> None:
         self.search_bar.set_query(text)

@@ -12,7 +12,7 @@ from enum import Enum
 from typing import Protocol
 
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QListView, QMenuBar
+from PySide6.QtWidgets import QDockWidget, QListView, QMenu, QMenuBar
 
 from photosift.gui.results_model import SortKey
 
@@ -59,7 +59,7 @@ def build_menus(host: MenuHost, grid_list: QListView, tag_dock: QDockWidget) -> 
     bar = host.menuBar()
     actions: dict[MainAction, QAction] = {}
 
-    def add(menu, key: MainAction, text: str, slot: Callable[..., object], shortcut=None) -> QAction:  # type: ignore[no-untyped-def]
+    def add(menu: QMenu, key: MainAction, text: str, slot: Callable[..., object], shortcut: object = None) -> QAction:
         action = menu.addAction(text)
         action.triggered.connect(slot)
         if shortcut is not None:

@@ -25,7 +25,10 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistent
 from photosift.core.paths import display_path
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QImage
+
     from photosift.core.library.photo_records import PhotoRecord
+    from photosift.gui.thumbnails import ThumbnailLoader
 
 
 class SortKey(str, Enum):
@@ -124,7 +127,7 @@ def _sort_function(key: SortKey) -> Callable[[PhotoItem], tuple]:
 
 
 class ResultsModel(QAbstractListModel):
-    def __init__(self, thumbnails: object | None = None, parent: QObject | None = None) -> None:
+    def __init__(self, thumbnails: ThumbnailLoader | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._items: list[PhotoItem] = []
         self._keys: list[tuple] = []
@@ -133,7 +136,7 @@ class ResultsModel(QAbstractListModel):
         self._sort_key = SortKey.DATE
         self._thumbnails = thumbnails
         if thumbnails is not None:
-            thumbnails.ready.connect(self._thumbnail_ready)  # type: ignore[attr-defined]
+            thumbnails.ready.connect(self._thumbnail_ready)
 
     # -- Qt model interface ----------------------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
@@ -183,14 +186,14 @@ class ResultsModel(QAbstractListModel):
     def row_of(self, photo_id: int) -> int | None:
         return self._rows.get(photo_id)
 
-    def thumbnail(self, row: int) -> object | None:
+    def thumbnail(self, row: int) -> QImage | None:
         """The row's thumbnail QImage, or None while it loads (for the delegate: a direct call,
         because PySide6 6.12 mis-counts references when a QVariant-less `data()` answer comes
         back to Python as None)."""
         if self._thumbnails is None or not 0 <= row < len(self._items):
             return None
         item = self._items[row]
-        return self._thumbnails.thumbnail(item.id, item.path, item.mtime_ns)  # type: ignore[attr-defined]
+        return self._thumbnails.thumbnail(item.id, item.path, item.mtime_ns)
 
     def item_by_id(self, photo_id: int) -> PhotoItem | None:
         row = self._rows.get(photo_id)

@@ -36,7 +36,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-JobFunction = Callable[["JobContext"], Any]
+R = TypeVar("R")
 
 
 class JobContext:
@@ -72,8 +72,12 @@ class JobContext:
         self._job.partial.emit(value)
 
 
-class Job(QObject):
-    """One piece of work for a lane. `finished` always comes last, whatever happened."""
+class Job(QObject, Generic[R]):
+    """One piece of work for a lane, returning an R. `finished` always comes last, whatever happened.
+
+    Qt signals carry `object`; `on_success`/`on_failure` are the typed way to connect (as
+    superqt's typed workers do), so a receiver's parameter type is checked against R.
+    """
 
     progress = Signal(object)
     partial = Signal(object)
@@ -81,12 +85,22 @@ class Job(QObject):
     failed = Signal(object)
     finished = Signal()
 
-    def __init__(self, function: JobFunction, name: str = "job") -> None:
+    def __init__(self, function: Callable[[JobContext], R], name: str = "job") -> None:
         super().__init__()
         self.setObjectName(name)
         self._function = function
         self.token = CancelToken()
         self.done = False
+
+    def on_success(self, slot: Callable[[R], object]) -> Job[R]:
+        """Connect `slot` to the job's result (queued to the GUI thread); returns the job."""
+        self.succeeded.connect(slot)
+        return self
+
+    def on_failure(self, slot: Callable[[Exception], object]) -> Job[R]:
+        """Connect `slot` to the job's exception (queued to the GUI thread); returns the job."""
+        self.failed.connect(slot)
+        return self
 
     def cancel(self) -> None:
         """Ask the job to stop at its next check. Safe from any thread; does not wait."""
@@ -199,7 +213,7 @@ class Lane(QObject):
         self._dispatch.emit(job)
         return job
 
-    def run(self, function: JobFunction, name: str = "job", **handlers: Callable[..., Any]) -> Job:
+    def run(self, function: Callable[[JobContext], R], name: str = "job", **handlers: Callable[..., Any]) -> Job[R]:
         """Shortcut: build a Job, connect `succeeded=`, `failed=`, `progress=`... handlers, submit."""
         job = Job(function, name)
         for signal_name, handler in handlers.items():
