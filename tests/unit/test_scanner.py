@@ -183,5 +183,6 @@ def test_plan_keeps_photos_under_unreadable_folders(tmp_path: Path) -> None:
     listing = walk_root(folder, IMAGE_EXTENSIONS)
     listing.files = [f for f in listing.files if not f.relpath.startswith("locked/")]
     listing.unreadable = ["locked"]  # what a folder we may not list looks like
+    del listing.folders["locked"]
     plan = plan_changes(store, model_id, [(store.roots()[0], listing)])
-    assert plan.removed_photo_ids == [gone] and locked not in plan.removed_photo_ids
+    assert plan.removed_photo_ids == [gone] and plan.offline_photo_ids == [locked]

@@ -80,8 +80,11 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
         help="file type, e.g. jpg (repeat or comma-separate for several)",
     )
     parser.add_argument(
-        "--online-only", action="store_true", help="leave out photos on offline drives"
+        "--include-offline",
+        action="store_true",
+        help="also show photos whose folder or drive is offline (left out by default)",
     )
+    parser.add_argument("--online-only", action="store_true", help=argparse.SUPPRESS)
     add_json_option(parser)
     add_db_option(parser)
     add_model_option(parser)
@@ -106,7 +109,7 @@ def filters_from(args: argparse.Namespace) -> Filters:
         camera=args.camera,
         tag=args.tag,
         file_types=types,
-        exclude_offline=args.online_only,
+        exclude_offline=not args.include_offline,
     )
 
 

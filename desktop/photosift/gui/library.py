@@ -131,7 +131,9 @@ def _browse(store, request: SearchRequest, order: SortKey) -> SortedItems:
     """Every photo passing the request's filters, already in display order."""
     from photosift.core.search.engine import Filters, filtered_ids
 
-    filters = Filters(root_id=request.root_id, tag=request.tag, after=request.date_from, before=request.date_to)
+    # Browsing shows offline photos too (greyed by the delegate): they are kept, not lost.
+    filters = Filters(root_id=request.root_id, tag=request.tag, after=request.date_from,
+                      before=request.date_to, exclude_offline=False)
     ids = filtered_ids(store, filters).tolist()
     return sort_items((PhotoItem.from_record(record) for record in store.photos(ids)), order)
 

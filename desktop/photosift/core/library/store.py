@@ -60,7 +60,7 @@ __all__ = [
     "vector_blob",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # 16 KiB pages keep a 512..1024-d float32 vector on its row's own page (4 KiB pages spill each
 # one into an overflow page), which halves the file and makes load_vectors one sequential read.
 PAGE_SIZE = 16384
@@ -156,7 +156,22 @@ def _migrate_to_1(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {1: _migrate_to_1}
+def _migrate_to_2(db: sqlite_utils.Database) -> None:
+    """Offline and soft-deleted photos (issue 16), and models known by their content."""
+    _run_script(
+        db,
+        """
+        ALTER TABLE photos ADD COLUMN device INTEGER;    -- st_dev of its folder when last seen
+        ALTER TABLE photos ADD COLUMN removed_at REAL;   -- file known gone: purged after a grace
+        ALTER TABLE models ADD COLUMN content_hash TEXT; -- hash of weights + config, NULL unknown
+        """,
+    )
+
+
+MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
+    1: _migrate_to_1,
+    2: _migrate_to_2,
+}
 
 
 @dataclass(frozen=True)

@@ -61,7 +61,7 @@ class Filters:
     camera: str | None = None  # case-insensitive part of "Make Model"
     tag: str | None = None  # an assigned tag's label name
     file_types: tuple[str, ...] = ()  # extensions: "jpg", "heic" ("jpeg" counts as "jpg")
-    exclude_offline: bool = False
+    exclude_offline: bool = True  # photos whose folder is offline are shown only when asked
 
     @property
     def active(self) -> bool:
@@ -299,6 +299,10 @@ class SearchEngine:
         only = (
             filtered_ids(self.store(), filters) if filters is not None and filters.active else None
         )
+        # Soft-removed photos never show; offline ones only when asked (issue 16).
+        offline = (filters or Filters()).exclude_offline
+        hidden = self.store().hidden_photo_ids(include_offline=not offline)
+        exclude = [*exclude, *hidden.tolist()] if len(hidden) else exclude
         return rank(self.index, vector, top_k=top_k, strength=strength, only=only, exclude=exclude)
 
 
@@ -328,7 +332,7 @@ def filtered_ids(store: Store, filters: Filters) -> np.ndarray:
     """Ids of the photos that pass `filters`, by one SQL query."""
     from photosift.core.paths import encode_relpath
 
-    where, params = ["1"], []
+    where, params = ["p.removed_at IS NULL"], []  # soft-removed photos pass no filter
     if filters.folder is not None:
         folder = Path(filters.folder).expanduser().resolve()
         parts = []
