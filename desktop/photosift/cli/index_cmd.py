@@ -53,6 +53,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     index.add_argument("--reindex", action="store_true",
                        help="forget this model's vectors and skipped files, then embed "
                        "everything again")
+    index.add_argument("--forget-missing", action="store_true",
+                       help="after the scan, forget for good (with their tags) the photos whose "
+                       "files are gone or whose folder is offline, instead of keeping them for "
+                       "the grace period or until the folder returns")
     add_json_option(index)
     index.set_defaults(func=run_index)
 
@@ -112,6 +116,8 @@ def run_index(args: argparse.Namespace) -> int:
             )  # fmt: skip
         if bar:
             bar.clear()
+        if args.forget_missing and not summary.cancelled:
+            summary.purged += len(store.purge_removed()) + len(store.forget_offline_photos())
     if args.json:
         print_json({**summary.to_dict(), "model": model.spec, "db": str(db_path(args))})
     else:
@@ -155,6 +161,7 @@ def _description(reasons: type, value: str) -> str:
 
 def describe_summary(s: IndexSummary) -> str:
     from photosift.core.imaging.decode import SkipReason
+    from photosift.core.paths import display_path
 
     head = "Cancelled after indexing" if s.cancelled else "Indexed"
     lines = [
@@ -167,6 +174,24 @@ def describe_summary(s: IndexSummary) -> str:
         lines += [f"  {n:>6}  {_description(SkipReason, r)}" for r, n in skipped.items()]
     for root in s.offline_roots:
         lines.append(f"Offline (missing, photos kept): {root}")
+    if s.offline:
+        lines.append(
+            f"{s.offline} photos offline, kept with their tags (folder missing, unmounted or "
+            "unreadable); they come back when it does:"
+        )
+        lines += [f"  {display_path(folder)}" for folder in s.offline_folders]
+    if s.restored:
+        lines.append(f"{s.restored} offline or removed photos are back, with their tags.")
+    if s.removed:
+        lines.append(
+            f"The {s.removed} removed photos are hidden but kept with their tags for the grace "
+            "period, in case the files come back; 'photosift index --forget-missing' forgets "
+            "them now."
+        )
+    if s.purged:
+        lines.append(f"Forgot {s.purged} photos whose files are gone.")
+    for folder in s.unreadable_folders:
+        lines.append(f"Could not read the folder (photos in it kept): {display_path(folder)}")
     if s.cancelled:
         lines.append("Run the same command again to continue where it stopped.")
     return "\n".join(lines)
