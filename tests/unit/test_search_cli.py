@@ -172,3 +172,25 @@ def test_tag_writes_sidecars_only_when_asked(
     assert "Wrote 1 XMP sidecars." in out
     assert [p.name for p in library.folder.rglob("*.xmp")] == [photo.name + ".xmp"]
     (library.folder / "b" / (photo.name + ".xmp")).unlink()
+
+
+def test_a_control_character_label_is_one_line_and_the_users_sidecar_is_untouched(
+    library: ToyLibrary, capsys: pytest.CaptureFixture[str]
+) -> None:
+    photo = next(p for p in (library.folder / "a").glob("*.jpg"))
+    sidecar = photo.with_name(photo.name + ".xmp")
+    sidecar.write_text(
+        "<x:xmpmeta xmlns:x='adobe:ns:meta/'><rdf:RDF "
+        "xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'><rdf:Description rdf:about='' "
+        "xmlns:xmp='http://ns.adobe.com/xap/1.0/' xmp:Rating='4'/></rdf:RDF></x:xmpmeta>",
+        encoding="utf-8",
+    )
+    before = sidecar.read_bytes()
+    try:
+        code, out, err = run(
+            capsys, "tag", photo, "--write-xmp", "--labels", "bell\x07ctrl", "--db", library.db
+        )
+        assert code == 1 and len(err.strip().splitlines()) == 1 and "U+0007" in err, err
+        assert sidecar.read_bytes() == before
+    finally:
+        sidecar.unlink()
