@@ -57,6 +57,20 @@ def test_walk_reports_symlinked_folder_once(tmp_path: Path) -> None:
     assert relpaths(library) == ["linked/x.jpg"]
 
 
+def test_walk_never_follows_links_into_system_folders_or_an_ancestor(tmp_path: Path) -> None:
+    library = tmp_path / "home" / "me" / "Pictures"
+    write(library / "mine.jpg")
+    nas = tmp_path / "mnt" / "nas"
+    write(nas / "shared.jpg")
+    os.symlink("/", library / "everything")
+    os.symlink("/usr/share", library / "system")
+    os.symlink(tmp_path / "home", library / "home-again")  # an ancestor of the library
+    os.symlink(nas, library / "nas")  # a share elsewhere: followed
+    listing = walk_root(library, IMAGE_EXTENSIONS)
+    assert [f.relpath for f in listing.files] == ["mine.jpg", "nas/shared.jpg"]
+    assert sorted(listing.refused_links) == ["everything", "home-again", "system"]
+
+
 def test_walk_handles_non_utf8_names(tmp_path: Path) -> None:
     name = os.fsdecode(b"f\xe9te.jpg")
     write(tmp_path / name)

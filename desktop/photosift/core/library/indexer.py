@@ -134,7 +134,9 @@ def index_library(
     workers = workers or default_workers()
     report = progress or (lambda _p: None)
     summary = IndexSummary()
-    model_id = store.register_model(model.spec, model.dim, model.preprocess_cfg).id
+    model_id = store.register_model(
+        model.spec, model.dim, model.preprocess_cfg, getattr(model, "content_hash", None)
+    ).id
     listings = []
     for root in _resolve_roots(store, roots):
         listing = walk_root(

@@ -188,6 +188,7 @@ class ModelRecord:
     spec: str
     dim: int
     preprocess_cfg: dict
+    content_hash: str | None = None  # of a local model folder's files; None = by spec only
 
 
 
@@ -316,13 +317,22 @@ class Store(PhotoRecordsMixin, ScanRecordsMixin, VectorRecordsMixin):
             )
 
     # -- models ----------------------------------------------------------------------------
-    def register_model(self, spec: str, dim: int, preprocess_cfg: dict) -> ModelRecord:
+    def register_model(
+        self, spec: str, dim: int, preprocess_cfg: dict, content_hash: str | None = None
+    ) -> ModelRecord:
         """Return the model row for `spec`, creating it on first use.
 
-        A spec already registered with another dimension or preprocessing means the weights
-        behind the name changed; its old vectors would be meaningless, so that is an error.
+        `content_hash` (identity.content_hash of a local model folder) makes the files, not
+        the name, the model: when it differs from the recorded one, new weights were put in
+        the same folder, so the old row and its vectors (meaningless now) are dropped and a
+        new model starts; tags stay. Without hashes, a spec registered with another dimension
+        or preprocessing is an error, as the vectors would be meaningless.
         """
         existing = self.model_by_spec(spec)
+        if existing is not None and content_hash and existing.content_hash not in (None, content_hash):
+            with self.transaction():
+                self.db.execute("DELETE FROM models WHERE id = ?", [existing.id])
+            existing = None
         if existing is not None:
             if existing.dim != dim or existing.preprocess_cfg != preprocess_cfg:
                 raise StoreError(
@@ -330,23 +340,31 @@ class Store(PhotoRecordsMixin, ScanRecordsMixin, VectorRecordsMixin):
                     "this library was indexed. Remove its vectors with "
                     f"'photosift index --reindex --model {spec}' to index again."
                 )
-            return existing
+            if content_hash and existing.content_hash is None:
+                with self.transaction():
+                    self.db.execute(
+                        "UPDATE models SET content_hash = ? WHERE id = ?", [content_hash, existing.id]
+                    )
+            return self.model_by_spec(spec)  # type: ignore[return-value]
         with self.transaction():
             self.db.execute(
-                "INSERT INTO models (spec, dim, preprocess_cfg, created_at) VALUES (?, ?, ?, ?)",
-                [spec, dim, json.dumps(preprocess_cfg, sort_keys=True), time.time()],
+                "INSERT INTO models (spec, dim, preprocess_cfg, content_hash, created_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [spec, dim, json.dumps(preprocess_cfg, sort_keys=True), content_hash, time.time()],
             )
         return self.model_by_spec(spec)  # type: ignore[return-value]
 
     def model_by_spec(self, spec: str) -> ModelRecord | None:
         row = self.db.execute(
-            "SELECT id, spec, dim, preprocess_cfg FROM models WHERE spec = ?", [spec]
+            "SELECT id, spec, dim, preprocess_cfg, content_hash FROM models WHERE spec = ?", [spec]
         ).fetchone()
-        return ModelRecord(row[0], row[1], row[2], json.loads(row[3])) if row else None
+        return ModelRecord(row[0], row[1], row[2], json.loads(row[3]), row[4]) if row else None
 
     def models(self) -> list[ModelRecord]:
-        rows = self.db.execute("SELECT id, spec, dim, preprocess_cfg FROM models ORDER BY id")
-        return [ModelRecord(r[0], r[1], r[2], json.loads(r[3])) for r in rows]
+        rows = self.db.execute(
+            "SELECT id, spec, dim, preprocess_cfg, content_hash FROM models ORDER BY id"
+        )
+        return [ModelRecord(r[0], r[1], r[2], json.loads(r[3]), r[4]) for r in rows]
 
     # -- settings --------------------------------------------------------------------------
     def get_setting(self, key: str, default: object = None) -> object:

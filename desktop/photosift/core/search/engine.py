@@ -137,6 +137,13 @@ def require_model(store: Store, model: ClipModel) -> int:
         )
     if record.dim != model.dim:
         raise ModelMismatchError(mismatch_message(f"{record.spec} ({record.dim}-d)", model.spec))
+    loaded_hash = getattr(model, "content_hash", None)
+    if record.content_hash and loaded_hash and record.content_hash != loaded_hash:
+        raise ModelMismatchError(
+            f"The files of the model {model.spec} changed since this library was indexed "
+            "(new weights in the same folder), so its vectors no longer fit. Index again with "
+            f"`photosift index --model {model.spec}`."
+        )
     return record.id
 
 
