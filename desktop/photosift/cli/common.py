@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -75,3 +76,13 @@ def run_command(func: Callable[[argparse.Namespace], int], args: argparse.Namesp
         # Point stdout at devnull so the interpreter's final flush does not fail again.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except (sqlite3.DatabaseError, OSError, OverflowError) as exc:
+        # A full disk, a damaged or read-only library, a number SQLite cannot hold: one line
+        # that says so (and that the data committed so far is safe), not a traceback.
+        from photosift.core.library.store_failures import explain_failure
+
+        explained = explain_failure(exc, db_path(args))
+        if explained is None:
+            raise
+        print(f"photosift: error: {explained}", file=sys.stderr)
+        return 1

@@ -94,16 +94,24 @@ def run_index(args: argparse.Namespace) -> int:
     # Pillow warns about odd metadata on stderr; the summary and `photosift skipped` already
     # say everything a user needs, and the warnings would break the progress line.
     warnings.filterwarnings("ignore", module=r"PIL\.")
+    model = None
     if not db_path(args).exists():
-        check_folders(None, args.folders)  # fail before creating a library for nothing
+        # Fail before creating a library for nothing: bad folders, a model that cannot load.
+        check_folders(None, args.folders)
+        if not args.folders:
+            raise NoFoldersError(
+                "The library has no folders yet. Name one to index: photosift index FOLDER"
+            )
+        model = load_model(args.model or DEFAULT_MODEL_SPEC, device=args.device)
     with Store(db_path(args)) as store:
         folders = check_folders(store, args.folders)
         if not folders and not store.roots():
             raise NoFoldersError(
                 "The library has no folders yet. Name one to index: photosift index FOLDER"
             )
-        spec = args.model or newest_library_spec(store) or DEFAULT_MODEL_SPEC
-        model = load_model(spec, device=args.device)
+        if model is None:
+            spec = args.model or newest_library_spec(store) or DEFAULT_MODEL_SPEC
+            model = load_model(spec, device=args.device)
         if args.reindex:
             store.remove_model_vectors(model.spec)
             store.forget_skipped()

@@ -12,6 +12,7 @@ Why it looks like this:
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -192,6 +193,22 @@ class ModelRecord:
 
 
 
+def _writable(path: Path) -> bool:
+    """Whether SQLite could write the file and create its -wal/-shm files beside it."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """Read-only; a WAL library in a folder we cannot write needs ``immutable`` to open."""
+    uri = path.resolve().as_uri()
+    try:
+        conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=30.0)
+        conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError:
+        return sqlite3.connect(f"{uri}?immutable=1", uri=True)
+
+
 class Store(PhotoRecordsMixin, ScanRecordsMixin, VectorRecordsMixin):
     """One connection to the library database. Create one per thread.
 
@@ -203,19 +220,39 @@ class Store(PhotoRecordsMixin, ScanRecordsMixin, VectorRecordsMixin):
         self.path = Path(path)
         if not create and not self.path.exists():
             raise StoreError(f"No library database at {self.path}. Index a folder first.")
+        #: Opened read-only because the file or its folder cannot be written (a read-only
+        #: mount, a backup on a locked share): searching and listing work, writes fail
+        #: with a clear ReadOnlyLibraryError.
+        self.read_only = self.path.exists() and not _writable(self.path)
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(str(self.path), timeout=30.0)
+            if self.read_only:
+                conn = _connect_read_only(self.path)
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                conn = sqlite3.connect(str(self.path), timeout=30.0)
             self.db = sqlite_utils.Database(conn)
             self.db.execute("PRAGMA foreign_keys=ON")
+            if self.read_only:
+                self._check_current()
+                return
             self._migrate()
             self._use_wal()
             self.db.execute("PRAGMA synchronous=NORMAL")
         except sqlite3.DatabaseError as exc:
-            raise StoreError(
+            from photosift.core.library.store_failures import explain_failure
+
+            raise explain_failure(exc, self.path) or StoreError(
                 f"Cannot use the library database {self.path}: {exc}. "
                 "Choose another file with --db, or move this one aside."
             ) from exc
+
+    def _check_current(self) -> None:
+        if self.schema_version() != SCHEMA_VERSION:
+            raise StoreError(
+                f"The library {self.path} is read-only and was written by another PhotoSift "
+                f"version (schema {self.schema_version()}, this one uses {SCHEMA_VERSION}); "
+                "make it writable once so it can be upgraded."
+            )
 
     # -- lifecycle -------------------------------------------------------------------------
     def close(self) -> None:

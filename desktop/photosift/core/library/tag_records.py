@@ -57,8 +57,8 @@ class TagStore:
     # -- vocabulary ------------------------------------------------------------------------
     def ensure_vocabulary(self) -> None:
         """Seed the default labels once per library (deleting them later is respected)."""
-        if self.store.get_setting(SEEDED_KEY):
-            return
+        if self.store.get_setting(SEEDED_KEY) or self.store.read_only:
+            return  # a read-only library is listed as it is
         now = time.time()
         with self.store.transaction() as conn:
             conn.executemany(
