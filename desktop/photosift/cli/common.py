@@ -46,6 +46,26 @@ def add_device_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def positive_int(text: str) -> int:
+    """argparse type: a whole number of at least 1 (0 or -3 is a mistake, not "none")."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got '{text}'")
+    return value
+
+
+def plain_path(path: str | os.PathLike[str]) -> str:
+    """A path for one line of plain output: backslash, newline, tab and carriage return are
+    written as backslash escapes, so a file name holding a newline cannot split the line."""
+    from photosift.core.paths import display_path
+
+    text = display_path(path)
+    return text.translate({ord("\\"): "\\\\", ord("\n"): "\\n", ord("\t"): "\\t", ord("\r"): "\\r"})
+
+
 def db_path(args: argparse.Namespace) -> Path:
     """The --db given anywhere on the command line, else the default library."""
     given = getattr(args, "db", None)

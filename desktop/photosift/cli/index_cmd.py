@@ -23,6 +23,7 @@ from photosift.cli.common import (
     add_json_option,
     add_model_option,
     db_path,
+    positive_int,
     print_json,
 )
 from photosift.core.errors import PhotoSiftError
@@ -46,9 +47,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_model_option(index)
     add_device_option(index)
     add_db_option(index)
-    index.add_argument("--batch-size", type=_positive, default=32, metavar="N",
+    index.add_argument("--batch-size", type=positive_int, default=32, metavar="N",
                        help="photos per model forward pass and per commit (default: 32)")
-    index.add_argument("--workers", type=_positive, default=None, metavar="N",
+    index.add_argument("--workers", type=positive_int, default=None, metavar="N",
                        help="decoding threads (default: number of CPUs, at most 8)")
     index.add_argument("--reindex", action="store_true",
                        help="forget this model's vectors and skipped files, then embed "
@@ -68,16 +69,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_db_option(skipped)
     add_json_option(skipped)
     skipped.set_defaults(func=run_skipped)
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got '{text}'")
-    return value
 
 
 class NoFoldersError(PhotoSiftError):

@@ -18,6 +18,7 @@ from photosift.cli.common import (
     add_json_option,
     add_model_option,
     db_path,
+    plain_path,
     print_json,
 )
 
@@ -199,7 +200,7 @@ def _print(engine: SearchEngine, results: SearchResults, args: argparse.Namespac
         )
         return 0
     for hit, record in rows:
-        print(f"{hit.score:.3f}\t{display_path(record.abspath)}")
+        print(f"{hit.score:.3f}\t{plain_path(record.abspath)}")
     if not rows:
         hint = " (try --cutoff loose or off)" if results.cut else ""
         print(f"No photo matches well enough among {results.considered}{hint}.", file=sys.stderr)
