@@ -8,10 +8,14 @@ import time
 from pathlib import Path
 
 import pytest
-from PIL import Image, features
-
-from photosift.core.imaging.decode import IMAGE_EXTENSIONS, ImageSkip, SkipReason, decode_image
+from photosift.core.imaging.decode import (
+    IMAGE_EXTENSIONS,
+    ImageSkip,
+    SkipReason,
+    decode_image,
+)
 from photosift.core.library.scanner import walk_root
+from PIL import Image, features
 
 
 def test_a_20_gb_sparse_jpeg_is_too_large_at_once(tmp_path: Path) -> None:

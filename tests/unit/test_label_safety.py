@@ -8,7 +8,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from photosift.core.library.store import PhotoWrite, Store
 from photosift.core.library.tag_records import MAX_LABEL_LENGTH, LabelError, TagStore
 

@@ -9,13 +9,13 @@ import threading
 from pathlib import Path
 
 import pytest
-
 from photosift.core.errors import ModelUnavailableError
 from photosift.core.library.indexer import index_library
 from photosift.core.library.store import Store
 from photosift.core.model import identity
 from photosift.core.model.loader import load_model
 from photosift.core.search.engine import ModelMismatchError, SearchEngine
+
 from tests.toyworld import generate_photos
 
 

@@ -14,10 +14,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from photosift.cli import main
 from photosift.core.library.store import Store
 from photosift.core.library.tag_records import TagStore
+
 from tests.toyworld import generate_photos
 
 
@@ -34,11 +34,11 @@ def mount_point(tmp_path: Path) -> Iterator[Path]:
     point = tmp_path / "mnt"
     point.mkdir()
     yield point
-    subprocess.run(["umount", "-l", str(point)], capture_output=True)
+    subprocess.run(["umount", "-l", str(point)], capture_output=True, check=False)
 
 
 def _mount(*args: str) -> None:
-    done = subprocess.run(["mount", *args], capture_output=True, text=True)
+    done = subprocess.run(["mount", *args], capture_output=True, text=True, check=False)
     if done.returncode != 0:
         pytest.skip(f"cannot mount here ({done.stderr.strip() or 'not permitted'})")
 
@@ -85,7 +85,7 @@ def test_disk_full_is_one_line_and_nothing_is_lost(
     with Store(db) as store:
         assert len(TagStore(store).labels()) == labels_before
     assert run(capsys, "vocabulary", "add", "receipt", "--db", db)[0] == 0
-    code, out, err = run(capsys, "index", photos, "--model", toy_model_spec, "--db", db)
+    code, _, err = run(capsys, "index", photos, "--model", toy_model_spec, "--db", db)
     assert code == 0, err
     with Store(db) as store:
         assert store.photo_count() == 40

@@ -133,6 +133,9 @@ class ResultsModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return item.name
         if role == Qt.ItemDataRole.ToolTipRole:
+            if item.offline:
+                return self.tr("{path}\nOffline: its folder or drive is missing. The photo and "
+                               "its tags are kept until it is back.").format(path=display_path(item.path))
             return display_path(item.path)
         if role == PhotoIdRole:
             return item.id
