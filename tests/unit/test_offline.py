@@ -206,3 +206,44 @@ def test_search_leaves_out_offline_photos_unless_asked(
     engine.close()
     assert shown and not shown & offline
     assert offline <= {h.photo_id for h in everything.hits}
+
+
+def test_forget_missing_confirms_removals_at_once(
+    tmp_path: Path, store: Store, toy_model, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from photosift.cli import main
+
+    lib = tmp_path / "lib"
+    photos = generate_photos(lib, 3, size=(96, 72), seed=17)
+    index_library(store, toy_model, [lib], batch_size=8, workers=1)
+    tag_everything(store)
+    photos[0].path.unlink()
+    assert main(["index", "--db", str(store.path)]) == 0
+    assert "1 removed" in capsys.readouterr().out and tag_count(store) == 3
+    assert main(["index", "--forget-missing", "--db", str(store.path)]) == 0
+    assert "Forgot 1 photos" in capsys.readouterr().out
+    assert tag_count(store) == 2 and len(presence(store)) == 2
+
+
+def test_an_unreadable_subfolder_is_reported_and_its_photos_kept(
+    tmp_path: Path, store: Store, toy_model, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from photosift.core.library import scanner
+
+    lib = tmp_path / "lib"
+    generate_photos(lib / "open", 2, size=(96, 72), seed=18)
+    generate_photos(lib / "locked", 2, size=(96, 72), seed=19)
+    index_library(store, toy_model, [lib], batch_size=8, workers=1)
+    tags = tag_everything(store)
+    real_scandir = os.scandir
+
+    def scandir(path):  # what a folder we may not list does (root reads any, so simulated)
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(scanner.os, "scandir", scandir)
+    summary = index_library(store, toy_model, None, batch_size=8, workers=1)
+    assert summary.unreadable_folders == [str(lib / "locked")]
+    assert (summary.removed, summary.offline) == (0, 2) and tag_count(store) == tags
+    assert f"Could not read the folder (photos in it kept): {lib / 'locked'}" in describe_summary(summary)

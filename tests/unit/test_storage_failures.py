@@ -108,12 +108,17 @@ def test_read_only_library_can_be_listed_and_refuses_changes_in_one_line(
     assert code == 1 and "read-only" in one_line(err)
 
 
+@pytest.mark.parametrize("command", [("vocabulary", "add", "receipt"), ("index", "--reindex")])
 def test_damaged_library_says_so_and_how_to_recover(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], toy_model, command: tuple[str, ...]
 ) -> None:
+    from photosift.core.library.indexer import index_library
+
     db = tmp_path / "library.sqlite3"
+    generate_photos(tmp_path / "photos", 30, size=(96, 72), seed=23)
     with Store(db) as store:
         TagStore(store).ensure_vocabulary()
+        index_library(store, toy_model, [tmp_path / "photos"], batch_size=8, workers=1)
         store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     data = bytearray(db.read_bytes())
     page = 16384
@@ -121,7 +126,7 @@ def test_damaged_library_says_so_and_how_to_recover(
         data[start : start + 200] = os.urandom(200)
     db.write_bytes(bytes(data))
 
-    code, _, err = run(capsys, "vocabulary", "add", "receipt", "--db", db)
+    code, _, err = run(capsys, *command, "--db", db)
     line = one_line(err)
     assert code == 1 and "damaged" in line and ".recover" in line and "integrity check" in line
 
