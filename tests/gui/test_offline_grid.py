@@ -26,7 +26,9 @@ class SameThumbnail(QObject):
         return image
 
 
-def brightness_of_cell(delegate: PhotoDelegate, model: ResultsModel, row: int, view: QListView) -> float:
+def brightness_of_cell(
+    delegate: PhotoDelegate, model: ResultsModel, row: int, view: QListView
+) -> float:
     canvas = QImage(200, 220, QImage.Format.Format_RGB32)
     canvas.fill(QColor("white"))
     option = QStyleOptionViewItem()
@@ -35,7 +37,11 @@ def brightness_of_cell(delegate: PhotoDelegate, model: ResultsModel, row: int, v
     painter = QPainter(canvas)
     delegate.paint(painter, option, model.index(row))
     painter.end()
-    centre = [QColor(canvas.pixel(x, y)).lightness() for x in range(70, 130) for y in range(60, 120)]
+    centre = [
+        QColor(canvas.pixel(x, y)).lightness()
+        for x in range(70, 130)
+        for y in range(60, 120)
+    ]
     return sum(centre) / len(centre)
 
 
@@ -52,7 +58,10 @@ def test_offline_photos_are_painted_greyed(qtbot) -> None:
     qtbot.addWidget(view)
     delegate = PhotoDelegate(thumbnail_size=160)
     online, offline = model.row_of(1), model.row_of(2)
-    assert brightness_of_cell(delegate, model, offline, view) < brightness_of_cell(delegate, model, online, view) - 40
+    assert (
+        brightness_of_cell(delegate, model, offline, view)
+        < brightness_of_cell(delegate, model, online, view) - 40
+    )
     assert "Offline" in model.index(offline).data(Qt.ItemDataRole.ToolTipRole)
 
 
@@ -85,7 +94,9 @@ def test_a_vanished_linked_folder_is_greyed_in_browse_said_in_status_and_not_sea
     assert window.results.rowCount() == 7
     offline = offline_shown()
 
-    window.search_bar.relevance.setCurrentIndex(window.search_bar.relevance.findData("off"))
+    window.search_bar.relevance.setCurrentIndex(
+        window.search_bar.relevance.findData("off")
+    )
     window.search("a shape")
     wait_shown(qtbot, window, lambda request: request.text == "a shape")
     shown = {item.id for item in window.results.items()}

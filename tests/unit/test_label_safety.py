@@ -43,7 +43,9 @@ def test_label_names_are_trimmed_and_groups_checked_too(tags: TagStore) -> None:
         tags.rename_label("sunny day", "sunny\x07")
 
 
-def test_sidecars_are_never_written_outside_the_library_folders(tmp_path: Path, tags: TagStore) -> None:
+def test_sidecars_are_never_written_outside_the_library_folders(
+    tmp_path: Path, tags: TagStore
+) -> None:
     lib, outside = tmp_path / "lib", tmp_path / "outside"
     lib.mkdir()
     outside.mkdir()
@@ -54,12 +56,18 @@ def test_sidecars_are_never_written_outside_the_library_folders(tmp_path: Path, 
     root = store.add_root(lib)
     model = store.register_model("m", 4, {})
     writes = [
-        PhotoWrite(root.id, rel, 4, 1, rel, "jpg", 1, 1, None, None, np.ones(4, np.float32))
+        PhotoWrite(
+            root.id, rel, 4, 1, rel, "jpg", 1, 1, None, None, np.ones(4, np.float32)
+        )
         for rel in ("near.jpg", "link/far.jpg")
     ]
     ids = store.commit_batch(model.id, writes, [])
     tags.add_manual(ids, "dog")  # writes sidecars as it goes
     written, errors = tags.sync_sidecars(ids)
-    assert written == 1 and len(errors) == 1 and "outside the folders you added" in errors[0]
+    assert (
+        written == 1
+        and len(errors) == 1
+        and "outside the folders you added" in errors[0]
+    )
     assert (lib / "near.jpg.xmp").is_file()
     assert not (outside / "far.jpg.xmp").exists()

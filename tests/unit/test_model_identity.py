@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ from photosift.core.model import identity
 from photosift.core.model.loader import load_model
 from photosift.core.search.engine import ModelMismatchError, SearchEngine
 
+from tests.deadline import raised_within
 from tests.toyworld import generate_photos
 
 
@@ -28,13 +28,17 @@ def swap_weights(folder: Path) -> None:
     tensors = load_file(str(path))
     generator = torch.Generator().manual_seed(3)
     swapped = {
-        name: t + 0.5 * torch.randn(t.shape, generator=generator, dtype=t.dtype) if t.is_floating_point() else t
+        name: t + 0.5 * torch.randn(t.shape, generator=generator, dtype=t.dtype)
+        if t.is_floating_point()
+        else t
         for name, t in tensors.items()
     }
     save_file(swapped, str(path))
 
 
-def test_weights_swapped_in_place_are_a_new_model(tmp_path: Path, toy_model_dir: Path) -> None:
+def test_weights_swapped_in_place_are_a_new_model(
+    tmp_path: Path, toy_model_dir: Path
+) -> None:
     folder = tmp_path / "model"
     shutil.copytree(toy_model_dir, folder)
     spec = f"local-dir:{folder}"
@@ -42,8 +46,15 @@ def test_weights_swapped_in_place_are_a_new_model(tmp_path: Path, toy_model_dir:
     db = tmp_path / "lib.sqlite3"
     first = load_model(spec, device="cpu")
     with Store(db) as store:
-        assert index_library(store, first, [tmp_path / "lib"], batch_size=8, workers=1).indexed == 4
-        with store.transaction() as conn:  # the user's work, which must survive the swap
+        assert (
+            index_library(
+                store, first, [tmp_path / "lib"], batch_size=8, workers=1
+            ).indexed
+            == 4
+        )
+        with (
+            store.transaction() as conn
+        ):  # the user's work, which must survive the swap
             conn.execute("INSERT INTO labels (name, created_at) VALUES ('mine', 0)")
             conn.execute(
                 "INSERT INTO photo_tags (photo_id, label_id, source, state, updated_at) "
@@ -55,7 +66,9 @@ def test_weights_swapped_in_place_are_a_new_model(tmp_path: Path, toy_model_dir:
     assert second.content_hash != first.content_hash and second.spec == first.spec
 
     engine = SearchEngine(db, second)
-    with pytest.raises(ModelMismatchError, match="changed since this library was indexed"):
+    with pytest.raises(
+        ModelMismatchError, match="changed since this library was indexed"
+    ):
         engine.load()  # the old vectors do not fit the new weights
     engine.close()
     with Store(db) as store:
@@ -68,7 +81,10 @@ def test_weights_swapped_in_place_are_a_new_model(tmp_path: Path, toy_model_dir:
     query = engine.encode_image(photos[0].path)  # the query photo finds itself again
     hits = engine.search_vector(query, top_k=1, cutoff="off").hits
     with Store(db) as store:
-        assert hits[0].photo_id == store.photo_id_at(photos[0].path) and hits[0].score > 0.99
+        assert (
+            hits[0].photo_id == store.photo_id_at(photos[0].path)
+            and hits[0].score > 0.99
+        )
     engine.close()
 
 
@@ -88,7 +104,9 @@ def test_content_hash_is_cached_by_size_and_mtime(
 
 
 @pytest.mark.parametrize("kind", ["fifo", "huge"])
-def test_a_special_or_huge_config_file_is_refused_at_once(tmp_path: Path, toy_model_dir: Path, kind: str) -> None:
+def test_a_special_or_huge_config_file_is_refused_at_once(
+    tmp_path: Path, toy_model_dir: Path, kind: str
+) -> None:
     folder = tmp_path / "model"
     shutil.copytree(toy_model_dir, folder)
     config = folder / "open_clip_config.json"
@@ -98,19 +116,13 @@ def test_a_special_or_huge_config_file_is_refused_at_once(tmp_path: Path, toy_mo
     else:
         with open(config, "wb") as handle:
             handle.truncate(64 * 1024 * 1024)
-    outcome: list[BaseException] = []
-
-    def attempt() -> None:
-        try:
-            load_model(f"local-dir:{folder}", device="cpu")
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            outcome.append(exc)
-
-    worker = threading.Thread(target=attempt, daemon=True)
-    worker.start()
-    worker.join(20)
-    if worker.is_alive() and kind == "fifo":  # unblock the hung reader before failing
-        os.close(os.open(config, os.O_WRONLY | os.O_NONBLOCK))
-    assert not worker.is_alive(), "loading hung on a special config file"
-    assert len(outcome) == 1 and isinstance(outcome[0], ModelUnavailableError), outcome
-    assert str(config) in str(outcome[0])
+    unblock = (
+        (lambda: os.close(os.open(config, os.O_WRONLY | os.O_NONBLOCK)))
+        if kind == "fifo"
+        else None
+    )
+    error = raised_within(
+        20, lambda: load_model(f"local-dir:{folder}", device="cpu"), unblock
+    )
+    assert isinstance(error, ModelUnavailableError), error
+    assert str(config) in str(error)
