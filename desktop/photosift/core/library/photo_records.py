@@ -165,8 +165,8 @@ class PhotoRecordsMixin:
         """Ids (int64, sorted) search leaves out: soft-removed photos, and offline ones unless
         `include_offline`."""
         rows = self.db.execute(
-            "SELECT id FROM photos WHERE removed_at IS NOT NULL OR (offline = 1 AND NOT ?) "
-            "ORDER BY id",
+            "SELECT id FROM photos WHERE (offline = 1 OR removed_at IS NOT NULL) "
+            "AND (removed_at IS NOT NULL OR NOT ?) ORDER BY id",
             [include_offline],
         ).fetchall()
         return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
@@ -200,12 +200,13 @@ class PhotoRecordsMixin:
         rows = self.db.execute(
             """
             SELECT r.id,
-                (SELECT COUNT(*) FROM photos p WHERE p.root_id = r.id AND EXISTS (
-                    SELECT 1 FROM embeddings e WHERE e.photo_id = p.id
+                (SELECT COUNT(*) FROM photos p WHERE p.root_id = r.id AND p.removed_at IS NULL
+                    AND EXISTS (SELECT 1 FROM embeddings e WHERE e.photo_id = p.id
                     AND (:model IS NULL OR e.model_id = :model))),
                 (SELECT COUNT(*) FROM skipped s WHERE s.root_id = r.id),
-                (SELECT COUNT(*) FROM photos p WHERE p.root_id = r.id AND p.offline = 1),
-                (SELECT COUNT(*) FROM photos p WHERE p.root_id = r.id)
+                (SELECT COUNT(*) FROM photos p WHERE p.root_id = r.id AND p.offline = 1
+                    AND p.removed_at IS NULL),
+                (SELECT COUNT(*) FROM photos p WHERE p.root_id = r.id AND p.removed_at IS NULL)
             FROM roots r
             """,
             {"model": model_id},

@@ -165,6 +165,8 @@ def _migrate_to_2(db: sqlite_utils.Database) -> None:
         ALTER TABLE photos ADD COLUMN device INTEGER;    -- st_dev of its folder when last seen
         ALTER TABLE photos ADD COLUMN removed_at REAL;   -- file known gone: purged after a grace
         ALTER TABLE models ADD COLUMN content_hash TEXT; -- hash of weights + config, NULL unknown
+        CREATE INDEX photos_hidden ON photos(id)         -- what every search leaves out
+            WHERE offline = 1 OR removed_at IS NOT NULL;
         """,
     )
 

@@ -40,9 +40,8 @@ def explain_failure(exc: BaseException, db_path: Path | None) -> StoreError | No
             "before this point is kept. Free some space on it and run the command again; it "
             "continues where it stopped."
         )
-    if isinstance(exc, sqlite3.DatabaseError) and (
-        "malformed" in message or "not a database" in message or "corrupt" in message
-    ):
+    # ("file is not a database" is a wrong --db, not a damaged library: Store says so.)
+    if isinstance(exc, sqlite3.DatabaseError) and ("malformed" in message or "corrupt" in message):
         return DamagedLibraryError(
             f"The library file{where} is damaged ({_integrity(db_path)}). To recover: close "
             "PhotoSift, keep a copy of the file, then restore a backup (a LIBRARY.vN.bak "
