@@ -66,8 +66,8 @@ def phase_index(args: argparse.Namespace) -> dict:
     import torch
 
     from photosift.core.library.indexer import index_library
-    from photosift.core.model.loader import random_model
     from photosift.core.library.store import Store
+    from photosift.core.model.loader import random_model
 
     model = random_model(args.model_arch, device=args.device)
     warm = torch.zeros(2, 3, model.input_size, model.input_size)
@@ -116,8 +116,8 @@ def phase_profile(args: argparse.Namespace) -> dict:
 
 
 def _profile_steps(model, files: list[Path]) -> dict:
-    from photosift.core.imaging.fingerprint import fingerprint_file
     from photosift.core.imaging.decode import decode_image
+    from photosift.core.imaging.fingerprint import fingerprint_file
 
     model.preprocess(decode_image(files[0], min_side=model.input_size).image)  # warm-up
     decode = preprocess = fingerprint = 0.0

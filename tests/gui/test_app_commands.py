@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QImage
 
+from photosift.cli.self_test import draw_shapes
 from photosift.core.library.indexer import index_library
 from photosift.core.library.store import Store
-from photosift.cli.self_test import draw_shapes
 
 pytestmark = pytest.mark.gui
 

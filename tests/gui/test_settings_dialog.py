@@ -9,8 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog
 
-from photosift.core.model.catalog import CATALOG
-from photosift.core.model.catalog import DEFAULT_MODEL_SPEC
+from photosift.core.model.catalog import CATALOG, DEFAULT_MODEL_SPEC
 from photosift.gui.panels.settings_dialog import SettingsDialog
 from photosift.gui.settings import Settings
 

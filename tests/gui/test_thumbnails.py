@@ -7,7 +7,12 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from photosift.gui.thumbnails import ThumbnailLoader, cache_key, prune_disk_cache, thumbnail_cache_dir
+from photosift.gui.thumbnails import (
+    ThumbnailLoader,
+    cache_key,
+    prune_disk_cache,
+    thumbnail_cache_dir,
+)
 
 pytestmark = pytest.mark.gui
 

@@ -9,7 +9,12 @@ from datetime import datetime, timezone
 import pytest
 from PIL import Image
 
-from photosift.core.imaging.exif import PhotoMetadata, parse_exif_datetime, read_metadata, tidy_camera
+from photosift.core.imaging.exif import (
+    PhotoMetadata,
+    parse_exif_datetime,
+    read_metadata,
+    tidy_camera,
+)
 from tests.samples import TAKEN_LOCAL, TAKEN_WITH_OFFSET, camera_exif
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")

@@ -16,14 +16,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from photosift.cli.remedies import cli_remedy
 from PIL import Image
 
-from photosift.core.model.catalog import CATALOG
-from photosift.core.model.devices import DeviceUnavailableError, available_devices, choose_device
+from photosift.cli.remedies import cli_remedy
 from photosift.core.errors import ModelUnavailableError
-from photosift.core.model.catalog import DEFAULT_MODEL_SPEC
+from photosift.core.model.catalog import CATALOG, DEFAULT_MODEL_SPEC
+from photosift.core.model.devices import DeviceUnavailableError, available_devices, choose_device
 from photosift.core.model.fetch import is_cached
 from photosift.core.model.loader import load_model, random_model
 from photosift.core.model.spec import InvalidModelSpecError, ModelSpec, parse_spec

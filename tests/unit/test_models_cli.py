@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from photosift.cli import main
-from photosift.core.model.catalog import CATALOG
-from photosift.core.model.catalog import DEFAULT_MODEL_SPEC
+from photosift.core.model.catalog import CATALOG, DEFAULT_MODEL_SPEC
 from photosift.core.paths import model_cache_dir
 
 COMMIT = "fedcba9876543210fedcba9876543210fedcba98"

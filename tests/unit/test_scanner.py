@@ -8,12 +8,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from photosift.core.imaging.fingerprint import CHUNK, fingerprint_file
 from photosift.core.imaging.decode import IMAGE_EXTENSIONS
-from photosift.core.paths import encode_relpath
-from photosift.core.library.scanner import plan_changes, walk_root
+from photosift.core.imaging.fingerprint import CHUNK, fingerprint_file
 from photosift.core.library.scan_records import PhotoWrite, SkipWrite
+from photosift.core.library.scanner import plan_changes, walk_root
 from photosift.core.library.store import Store
+from photosift.core.paths import encode_relpath
 
 
 def write(path: Path, data: bytes = b"x" * 10) -> Path:
@@ -56,6 +56,20 @@ def test_walk_reports_symlinked_folder_once(tmp_path: Path) -> None:
     library.mkdir()
     os.symlink(outside, library / "linked")
     assert relpaths(library) == ["linked/x.jpg"]
+
+
+def test_walk_never_follows_links_into_system_folders_or_an_ancestor(tmp_path: Path) -> None:
+    library = tmp_path / "home" / "me" / "Pictures"
+    write(library / "mine.jpg")
+    nas = tmp_path / "mnt" / "nas"
+    write(nas / "shared.jpg")
+    os.symlink("/", library / "everything")
+    os.symlink("/usr/share", library / "system")
+    os.symlink(tmp_path / "home", library / "home-again")  # an ancestor of the library
+    os.symlink(nas, library / "nas")  # a share elsewhere: followed
+    listing = walk_root(library, IMAGE_EXTENSIONS)
+    assert [f.relpath for f in listing.files] == ["mine.jpg", "nas/shared.jpg"]
+    assert sorted(listing.refused_links) == ["everything", "home-again", "system"]
 
 
 def test_walk_handles_non_utf8_names(tmp_path: Path) -> None:
@@ -184,5 +198,6 @@ def test_plan_keeps_photos_under_unreadable_folders(tmp_path: Path) -> None:
     listing = walk_root(folder, IMAGE_EXTENSIONS)
     listing.files = [f for f in listing.files if not f.relpath.startswith("locked/")]
     listing.unreadable = ["locked"]  # what a folder we may not list looks like
+    del listing.folders["locked"]
     plan = plan_changes(store, model_id, [(store.roots()[0], listing)])
-    assert plan.removed_photo_ids == [gone] and locked not in plan.removed_photo_ids
+    assert plan.removed_photo_ids == [gone] and plan.offline_photo_ids == [locked]

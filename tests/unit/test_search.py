@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 
 from photosift.cli.remedies import cli_remedy
-
 from photosift.core.errors import ModelMismatchError, QueryError
+from photosift.core.library.filters import Filters
 from photosift.core.library.indexer import index_library
-from photosift.core.search.engine import Filters, SearchEngine
 from photosift.core.library.store import Store
 from photosift.core.library.tag_records import TagStore
+from photosift.core.search.engine import SearchEngine
 from tests.toyworld import COLORS, SHAPES, generate_photos
 
 PER_FOLDER = 144  # 6 of each of the 24 shape x colour kinds per folder, 12 in the library

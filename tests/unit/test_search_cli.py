@@ -172,3 +172,64 @@ def test_tag_writes_sidecars_only_when_asked(
     assert "Wrote 1 XMP sidecars." in out
     assert [p.name for p in library.folder.rglob("*.xmp")] == [photo.name + ".xmp"]
     (library.folder / "b" / (photo.name + ".xmp")).unlink()
+
+
+def test_a_control_character_label_is_one_line_and_the_users_sidecar_is_untouched(
+    library: ToyLibrary, capsys: pytest.CaptureFixture[str]
+) -> None:
+    photo = next(p for p in (library.folder / "a").glob("*.jpg"))
+    sidecar = photo.with_name(photo.name + ".xmp")
+    sidecar.write_text(
+        "<x:xmpmeta xmlns:x='adobe:ns:meta/'><rdf:RDF "
+        "xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'><rdf:Description rdf:about='' "
+        "xmlns:xmp='http://ns.adobe.com/xap/1.0/' xmp:Rating='4'/></rdf:RDF></x:xmpmeta>",
+        encoding="utf-8",
+    )
+    before = sidecar.read_bytes()
+    try:
+        code, out, err = run(
+            capsys, "tag", photo, "--write-xmp", "--labels", "bell\x07ctrl", "--db", library.db
+        )
+        assert code == 1 and len(err.strip().splitlines()) == 1 and "U+0007" in err, err
+        assert sidecar.read_bytes() == before
+    finally:
+        sidecar.unlink()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("search", "#99999999999999999999999"),
+        ("similar", "#99999999999999999999999"),
+        ("tags", "#99999999999999999999999"),
+    ],
+)
+def test_an_overflowing_photo_id_is_one_line(
+    library: ToyLibrary, capsys: pytest.CaptureFixture[str], argv: tuple[str, ...]
+) -> None:
+    code, _, err = run(capsys, *argv, "--db", library.db)
+    assert code == 1 and len(err.strip().splitlines()) == 1 and "Traceback" not in err, err
+
+
+def test_an_overflowing_weight_still_finds_photos(
+    library: ToyLibrary, capsys: pytest.CaptureFixture[str]
+) -> None:
+    huge = "1" + "0" * 300  # 1e300: its square overflows a float
+    code, out, err = run(capsys, "search", f"{huge}:red", "--top", 5, "--db", library.db)
+    plain = run(capsys, "search", "red", "--top", 5, "--db", library.db)[1]
+    assert code == 0 and out == plain and len(out.splitlines()) == 5, err
+
+
+def test_tags_top_zero_is_refused_as_a_usage_error(
+    library: ToyLibrary, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        run(capsys, "tags", "#1", "--top", 0, "--db", library.db)
+    assert exit_.value.code == 2 and "at least 1" in capsys.readouterr().err
+
+
+def test_a_newline_in_a_file_name_does_not_split_a_search_line() -> None:
+    from photosift.cli.common import plain_path
+
+    assert plain_path("/p/two\nlines\t.jpg") == "/p/two\\nlines\\t.jpg"
+    assert "\n" not in plain_path("/p/a\rb\nc.jpg")

@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from photosift.core.paths import encode_relpath
 from photosift.core.library.scan_records import PhotoMove, PhotoWrite, SkipWrite
 from photosift.core.library.store import PAGE_SIZE, SCHEMA_VERSION, Store
+from photosift.core.paths import encode_relpath
 
 DIM = 8
 
@@ -131,7 +131,12 @@ def test_move_keeps_id_vector_and_tags(store: Store, root) -> None:
     assert record is not None and record.relpath == "sub/b.jpg" and record.mtime_ns == 77
     np.testing.assert_array_equal(store.load_vectors(model.id)[1], before)
     assert store.db.execute("SELECT COUNT(*) FROM photo_tags WHERE photo_id = ?", [pid]).fetchone()[0] == 1
-    store.apply_scan([], [pid], [])
+    store.apply_scan([], [pid], [])  # a removal is soft: hidden, tags kept for the grace period
+    removed = store.photo(pid)
+    assert removed is not None and removed.removed_at is not None and store.photo_count() == 0
+    assert store.db.execute("SELECT COUNT(*) FROM photo_tags").fetchone()[0] == 1
+    assert store.purge_removed(older_than=removed.removed_at - 1) == []
+    assert store.purge_removed() == [pid]
     assert store.photo(pid) is None
     assert store.db.execute("SELECT COUNT(*) FROM photo_tags").fetchone()[0] == 0
 

@@ -20,7 +20,12 @@ from photosift.core.cancel import CancelToken
 from photosift.core.library.store import Store
 from photosift.core.library.tag_records import LabelError, TagStore
 from photosift.core.tagging.tagger import Calibration, Tagger
-from photosift.core.tagging.vocabulary import DEFAULT_THRESHOLD, LabelEmbedder, default_labels, ensemble
+from photosift.core.tagging.vocabulary import (
+    DEFAULT_THRESHOLD,
+    LabelEmbedder,
+    default_labels,
+    ensemble,
+)
 from tests.toyworld import COLORS, SHAPES
 from tests.unit.test_search import ToyLibrary, build_toy_library
 

@@ -45,6 +45,26 @@ def add_device_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def positive_int(text: str) -> int:
+    """argparse type: a whole number of at least 1 (0 or -3 is a mistake, not "none")."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got '{text}'")
+    return value
+
+
+def plain_path(path: str | os.PathLike[str]) -> str:
+    """A path for one line of plain output: backslash, newline, tab and carriage return are
+    written as backslash escapes, so a file name holding a newline cannot split the line."""
+    from photosift.core.paths import display_path
+
+    text = display_path(path)
+    return text.translate({ord("\\"): "\\\\", ord("\n"): "\\n", ord("\t"): "\\t", ord("\r"): "\\r"})
+
+
 def db_path(args: argparse.Namespace) -> Path:
     """The --db given anywhere on the command line, else the default library."""
     given = getattr(args, "db", None)
@@ -77,3 +97,13 @@ def run_command(func: Callable[[argparse.Namespace], int], args: argparse.Namesp
         # Point stdout at devnull so the interpreter's final flush does not fail again.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except Exception as exc:
+        # A full disk, a damaged or read-only library, a number SQLite cannot hold: one line
+        # that says so (and that the data committed so far is safe), not a traceback.
+        from photosift.core.library.store_failures import explain_failure
+
+        explained = explain_failure(exc, db_path(args))
+        if explained is None:
+            raise
+        print(f"photosift: error: {explained}", file=sys.stderr)
+        return 1

@@ -23,6 +23,7 @@ from photosift.cli.common import (
     add_json_option,
     add_model_option,
     db_path,
+    positive_int,
     print_json,
 )
 from photosift.core.errors import PhotoSiftError
@@ -46,13 +47,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_model_option(index)
     add_device_option(index)
     add_db_option(index)
-    index.add_argument("--batch-size", type=_positive, default=32, metavar="N",
+    index.add_argument("--batch-size", type=positive_int, default=32, metavar="N",
                        help="photos per model forward pass and per commit (default: 32)")
-    index.add_argument("--workers", type=_positive, default=None, metavar="N",
+    index.add_argument("--workers", type=positive_int, default=None, metavar="N",
                        help="decoding threads (default: number of CPUs, at most 8)")
     index.add_argument("--reindex", action="store_true",
                        help="forget this model's vectors and skipped files, then embed "
                        "everything again")
+    index.add_argument("--forget-missing", action="store_true",
+                       help="after the scan, forget for good (with their tags) the photos whose "
+                       "files are gone or whose folder is offline, instead of keeping them for "
+                       "the grace period or until the folder returns")
     add_json_option(index)
     index.set_defaults(func=run_index)
 
@@ -66,16 +71,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     skipped.set_defaults(func=run_skipped)
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got '{text}'")
-    return value
-
-
 class NoFoldersError(PhotoSiftError):
     """`photosift index` with no folder on a library that has none."""
 
@@ -84,20 +79,28 @@ def run_index(args: argparse.Namespace) -> int:
     from photosift.core.cancel import CancelToken
     from photosift.core.library.folders import resolve_folders
     from photosift.core.library.model_choice import ModelUse
-    from photosift.service.library import PhotoLibrary
+    from photosift.service.library import PhotoLibrary, load_chosen_model
 
     # Pillow warns about odd metadata on stderr; the summary and `photosift skipped` already
     # say everything a user needs, and the warnings would break the progress line.
     warnings.filterwarnings("ignore", module=r"PIL\.")
+    model = None
     if not db_path(args).exists():
-        resolve_folders(None, args.folders)  # fail before creating a library for nothing
+        # Fail before creating a library for nothing: bad folders, a model that cannot load.
+        resolve_folders(None, args.folders)
+        if not args.folders:
+            raise NoFoldersError(
+                "The library has no folders yet. Name one to index: photosift index FOLDER"
+            )
+        model = load_chosen_model(None, args.model, ModelUse.INDEX, args.device).model
     with PhotoLibrary.open(db_path(args)) as library:
         folders = resolve_folders(library.store, args.folders)
         if not folders and not library.roots():
             raise NoFoldersError(
                 "The library has no folders yet. Name one to index: photosift index FOLDER"
             )
-        model = library.load_model(args.model, ModelUse.INDEX, args.device).model
+        if model is None:
+            model = library.load_model(args.model, ModelUse.INDEX, args.device).model
         token = CancelToken()
         bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
         with _ctrl_c_cancels(token):
@@ -107,6 +110,8 @@ def run_index(args: argparse.Namespace) -> int:
             )  # fmt: skip
         if bar:
             bar.clear()
+        if args.forget_missing and not summary.cancelled:
+            summary.purged += library.forget_missing()
     if args.json:
         print_json({**summary.to_dict(), "model": model.spec, "db": str(db_path(args))})
     else:
@@ -150,6 +155,7 @@ def _description(reasons: type, value: str) -> str:
 
 def describe_summary(s: IndexSummary) -> str:
     from photosift.core.imaging.decode import SkipReason
+    from photosift.core.paths import display_path
 
     head = "Cancelled after indexing" if s.cancelled else "Indexed"
     lines = [
@@ -162,6 +168,24 @@ def describe_summary(s: IndexSummary) -> str:
         lines += [f"  {n:>6}  {_description(SkipReason, r)}" for r, n in skipped.items()]
     for root in s.offline_roots:
         lines.append(f"Offline (missing, photos kept): {root}")
+    if s.offline:
+        lines.append(
+            f"{s.offline} photos offline, kept with their tags (folder missing, unmounted or "
+            "unreadable); they come back when it does:"
+        )
+        lines += [f"  {display_path(folder)}" for folder in s.offline_folders]
+    if s.restored:
+        lines.append(f"{s.restored} offline or removed photos are back, with their tags.")
+    if s.removed:
+        lines.append(
+            f"The {s.removed} removed photos are hidden but kept with their tags for the grace "
+            "period, in case the files come back; 'photosift index --forget-missing' forgets "
+            "them now."
+        )
+    if s.purged:
+        lines.append(f"Forgot {s.purged} photos whose files are gone.")
+    for folder in s.unreadable_folders:
+        lines.append(f"Could not read the folder (photos in it kept): {display_path(folder)}")
     if s.cancelled:
         lines.append("Run the same command again to continue where it stopped.")
     return "\n".join(lines)

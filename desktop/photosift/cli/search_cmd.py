@@ -20,6 +20,7 @@ from photosift.cli.common import (
     add_json_option,
     add_model_option,
     db_path,
+    plain_path,
     print_json,
 )
 
@@ -84,8 +85,11 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
         help="file type, e.g. jpg (repeat or comma-separate for several)",
     )
     parser.add_argument(
-        "--online-only", action="store_true", help="leave out photos on offline drives"
+        "--include-offline",
+        action="store_true",
+        help="also show photos whose folder or drive is offline (left out by default)",
     )
+    parser.add_argument("--online-only", action="store_true", help=argparse.SUPPRESS)
     add_json_option(parser)
     add_db_option(parser)
     add_model_option(parser)
@@ -110,7 +114,7 @@ def filters_from(args: argparse.Namespace) -> Filters:
         camera=args.camera,
         tag=args.tag,
         file_types=types,
-        exclude_offline=args.online_only,
+        exclude_offline=not args.include_offline,
     )
 
 
@@ -180,7 +184,7 @@ def _print(model_spec: str, found: Found, args: argparse.Namespace) -> int:
         )
         return 0
     for f in found.photos:
-        print(f"{f.score:.3f}\t{display_path(f.record.abspath)}")
+        print(f"{f.score:.3f}\t{plain_path(f.record.abspath)}")
     if not found.photos:
         hint = " (try --cutoff loose or off)" if found.cut else ""
         print(f"No photo matches well enough among {found.considered}{hint}.", file=sys.stderr)

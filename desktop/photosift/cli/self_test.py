@@ -10,9 +10,9 @@ with every step printed, so a packaging pipeline can both gate on it and show wh
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 QUERY = "a red circle"

@@ -17,6 +17,7 @@ from photosift.cli.common import (
     add_json_option,
     add_model_option,
     db_path,
+    positive_int,
     print_json,
 )
 from photosift.core.errors import Remedy
@@ -65,7 +66,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     tags.add_argument("photo", metavar="PHOTO")
     tags.add_argument(
-        "--top", type=int, default=None, metavar="N", help="show only the N best labels"
+        "--top", type=positive_int, default=None, metavar="N",
+        help="show only the N best labels"
     )
     _common(tags)
     tags.set_defaults(func=run_tags)

@@ -62,6 +62,21 @@ class ModelMismatchError(PhotoSiftError):
         self.library_spec, self.loaded_spec = library_spec, loaded_spec
 
 
+class ModelChangedError(ModelMismatchError):
+    """The files behind a model spec changed (new weights in the same folder) since indexing."""
+
+    remedy = Remedy.REINDEX_MODEL
+
+    def __init__(self, spec: str) -> None:
+        PhotoSiftError.__init__(
+            self,
+            f"The files of the model {spec} changed since this library was indexed (new weights "
+            "in the same folder), so its vectors no longer fit.",
+            spec=spec,
+        )
+        self.library_spec = self.loaded_spec = spec
+
+
 class EmptyLibraryError(PhotoSiftError):
     """The library has no analysed photos yet (for this model, when one is named)."""
 

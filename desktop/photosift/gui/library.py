@@ -13,6 +13,7 @@ A newer browse request supersedes an older one that has not finished.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -123,7 +124,9 @@ class LibraryController(QObject):
 
 def _browse(library: PhotoLibrary, request: SearchRequest, order: SortKey) -> SortedItems:
     """Every photo passing the request's filters, already in display order."""
-    return sort_items((PhotoItem.from_record(record) for record in library.browse(request.filters)), order)
+    # Browsing shows offline photos too (greyed by the delegate): they are kept, not lost.
+    filters = replace(request.filters, exclude_offline=False)
+    return sort_items((PhotoItem.from_record(record) for record in library.browse(filters)), order)
 
 
 def _tag_names(library: PhotoLibrary) -> list[str]:

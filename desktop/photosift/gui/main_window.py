@@ -232,7 +232,14 @@ class MainWindow(QMainWindow):
             text = self.tr("The library is up to date.")
         else:
             text = self.tr("Indexing finished: {n} new photos, {skipped} skipped.")
-        self.statusBar().showMessage(text.format(n=summary.indexed, skipped=skipped), 10_000)
+        text = text.format(n=summary.indexed, skipped=skipped)
+        offline = getattr(summary, "offline", 0)
+        if offline:
+            text += " " + self.tr(
+                "{n} photos are offline (their folder or drive is missing): kept with their "
+                "tags, greyed, and left out of search until it is back."
+            ).format(n=offline)
+        self.statusBar().showMessage(text, 0 if offline else 10_000)
         if not summary.cancelled:
             self.models.library_indexed()
         self.library.refresh()

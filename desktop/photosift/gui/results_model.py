@@ -57,6 +57,7 @@ class PhotoItem:
     offline: bool = False
     camera: str | None = None
     file_type: str = ""
+    removed_at: float | None = None
     name: str = field(default="", compare=False)
     """Printable file name, computed once: sorting 100k photos by name must not redo it."""
 
@@ -89,6 +90,7 @@ class PhotoItem:
             offline=record.offline,
             camera=record.camera,
             file_type=record.file_type,
+            removed_at=record.removed_at,
         )
 
 
@@ -149,6 +151,9 @@ class ResultsModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return item.name
         if role == Qt.ItemDataRole.ToolTipRole:
+            if item.offline:
+                return self.tr("{path}\nOffline: its folder or drive is missing. The photo and "
+                               "its tags are kept until it is back.").format(path=display_path(item.path))
             return display_path(item.path)
         if role == PhotoIdRole:
             return item.id

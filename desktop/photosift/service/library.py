@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from photosift.core.errors import QueryError
 from photosift.core.library.filters import Filters
-from photosift.core.library.folders import add_folders, resolve_folders
+from photosift.core.library.folders import add_folders
 from photosift.core.library.model_choice import ModelChoice, ModelUse, choose_model
 
 if TYPE_CHECKING:
@@ -75,6 +75,16 @@ class Found:
     cut: int
 
 
+def load_chosen_model(
+    store: Store | None, requested: str | None, use: ModelUse, device: str = "auto"
+) -> LoadedModel:
+    """The model policy's choice for `use`, loaded; `store` None = no library file yet."""
+    from photosift.core.model.loader import load_model
+
+    choice = choose_model(store, requested, use)
+    return LoadedModel(load_model(choice.spec, device=device), choice)
+
+
 class PhotoLibrary:
     """The library service. Open with `PhotoLibrary.open(path)` or wrap a thread's `Store`."""
 
@@ -101,10 +111,7 @@ class PhotoLibrary:
 
     def load_model(self, requested: str | None, use: ModelUse, device: str = "auto") -> LoadedModel:
         """Choose, then load (may import torch and download weights: never on a GUI thread)."""
-        from photosift.core.model.loader import load_model
-
-        choice = self.choose_model(requested, use)
-        return LoadedModel(load_model(choice.spec, device=device), choice)
+        return load_chosen_model(self.store, requested, use, device)
 
     # -- folders ---------------------------------------------------------------------------
     def roots(self) -> list[Root]:
@@ -146,6 +153,10 @@ class PhotoLibrary:
             self.store, model, list(folders) or None, batch_size=batch_size, workers=workers,
             progress=progress, on_batch=on_batch, cancel=cancel,
         )  # fmt: skip
+
+    def forget_missing(self) -> int:
+        """Purge photos known to be gone and forget offline ones (the user asked); returns how many."""
+        return len(self.store.purge_removed()) + len(self.store.forget_offline_photos())
 
     # -- photos ----------------------------------------------------------------------------
     def photo_id(self, reference: str | Path) -> int:

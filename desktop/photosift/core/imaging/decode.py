@@ -109,11 +109,18 @@ class DecodedImage:
     file_type: str | None = None  # Pillow format name: "JPEG", "PNG", "HEIF", "MPO", ...
 
 
-RAW_EXTENSIONS = frozenset("dng cr2 cr3 nef nrw arw orf rw2 raf pef srw".split())
+RAW_EXTENSIONS = frozenset("dng crw cr2 cr3 nef nrw arw orf rw2 raf pef srw".split())
 IMAGE_EXTENSIONS = (
-    frozenset("jpg jpeg jpe jfif png apng gif webp tif tiff bmp heic heif hif avif mpo".split())
+    frozenset(
+        "jpg jpeg jpe jfif png apng gif webp tif tiff bmp heic heif hif avif avifs mpo".split()
+    )
     | RAW_EXTENSIONS
 )
+#: A JPEG never needs more bytes than this per pixel of its header size, plus the slack for
+#: metadata; a file far larger (a 20 GB sparse file with a JPEG header) is refused before its
+#: decoder spends the whole timeout on it.
+JPEG_MAX_BYTES_PER_PIXEL = 8
+FILE_SIZE_SLACK = 64 * 1024 * 1024
 DEFAULT_MAX_PIXELS = 178_956_970
 MAX_ASPECT_RATIO = 100
 DECODED_FORMATS = ("JPEG", "MPO", "PNG", "GIF", "WEBP", "TIFF", "BMP", "HEIF", "AVIF")
@@ -223,6 +230,7 @@ def _decode(
             stream.seek(0)
             raise _unidentified(stream.read(64)) from None
         full_width, full_height = image.size
+        _check_file_size(info.st_size, image.format, full_width, full_height)
         for box in draft_boxes(image.size):  # first one the format accepts
             if image.draft("RGB", box) is not None:  # JPEG: DCT scaling; HEIF: thumbnail
                 break
@@ -249,6 +257,18 @@ def _decode(
         camera=meta.camera,
         file_type=image.format,
     )
+
+
+def _check_file_size(size: int, file_format: str | None, width: int, height: int) -> None:
+    """Single-frame JPEGs only: other formats may hold many frames or pages."""
+    if file_format != "JPEG":
+        return
+    needed = width * height * JPEG_MAX_BYTES_PER_PIXEL + FILE_SIZE_SLACK
+    if size > needed:
+        raise ImageSkip(
+            SkipReason.TOO_LARGE,
+            f"the file is {size:,} bytes, far more than a {width}x{height} JPEG can need",
+        )
 
 
 def _to_rgb(image: Image.Image) -> Image.Image:

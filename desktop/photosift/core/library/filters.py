@@ -43,6 +43,8 @@ class FilterablePhoto(Protocol):
     def file_type(self) -> str: ...
     @property
     def offline(self) -> bool: ...
+    @property
+    def removed_at(self) -> float | None: ...
 
 
 def normalise_file_types(types: Collection[str]) -> frozenset[str]:
@@ -62,15 +64,18 @@ class Filters:
     camera: str | None = None  # case-insensitive part of "Make Model"
     tag: str | None = None  # an assigned tag's label name, case-insensitive
     file_types: tuple[str, ...] = ()  # extensions: "jpg", "heic" ("jpeg" counts as "jpg")
-    exclude_offline: bool = False
+    exclude_offline: bool = True  # photos whose folder is offline are shown only when asked
 
     @property
     def active(self) -> bool:
+        """Whether any filter narrows the library beyond the default (online photos)."""
         return self != Filters()
 
     # -- in memory -------------------------------------------------------------------------
     def matches(self, photo: FilterablePhoto, tags: Collection[str] = ()) -> bool:
         """Whether `photo` passes, given the names of its assigned tags."""
+        if photo.removed_at is not None:
+            return False  # soft-removed photos pass no filter
         if self.root_id is not None and photo.root_id != self.root_id:
             return False
         if self.folder is not None:
@@ -93,7 +98,7 @@ class Filters:
     # -- in SQL ----------------------------------------------------------------------------
     def where(self, store: Store) -> tuple[str, list[object]]:
         """A WHERE clause over `photos p`, and its parameters."""
-        where, params = ["1"], []
+        where, params = ["p.removed_at IS NULL"], []  # soft-removed photos pass no filter
         if self.folder is not None:
             clause, folder_params = _folder_clause(store, Path(self.folder))
             where.append(clause)

@@ -1,8 +1,10 @@
 """Index a library: scan, then decode on a thread pool while the model embeds on this thread.
 
 Shape of a run, and why:
-- Scan first (stat only), apply moves and removals in one transaction, then embed what is new
-  or changed. Each batch (photo rows + vectors + skips) is one transaction, so a kill loses
+- Scan first (stat only), apply moves, removals and offline verdicts in one transaction, then
+  embed what is new or changed. A removal is soft: the photo is hidden, and forgotten (with
+  its tags) only after REMOVAL_GRACE_DAYS or when the user confirms (`Store.purge_removed`);
+  a photo whose folder is unavailable is offline, never removed (see scanner). Each batch (photo rows + vectors + skips) is one transaction, so a kill loses
   at most the batch in flight and the next run picks up exactly the files not yet stored.
 - Decoding (Pillow releases the GIL) and preprocessing run on worker threads; the forward pass
   runs on the calling thread. Only a window of a few batches is submitted at a time, so memory
@@ -41,6 +43,9 @@ if TYPE_CHECKING:
     from photosift.core.model.loader import ClipModel
 
 DEFAULT_DECODE_TIMEOUT = 30.0
+#: Soft-removed photos are forgotten after this many days (setting "removal_grace_days").
+REMOVAL_GRACE_DAYS = 30.0
+GRACE_SETTING = "removal_grace_days"
 WINDOW_BATCHES = 2  # batches decoded ahead of the one being embedded
 
 
@@ -59,12 +64,17 @@ class IndexSummary:
     indexed: int = 0
     unchanged: int = 0  # includes previously skipped files that were not retried
     moved: int = 0
-    removed: int = 0
+    removed: int = 0  # files known gone this run: hidden, kept for the grace period
+    offline: int = 0  # photos that went offline this run (their folder is unavailable)
+    restored: int = 0  # offline or removed photos found again
+    purged: int = 0  # removed photos whose grace period ended: forgotten
     skipped: dict[str, int] = field(default_factory=dict)  # SkipReason value -> files this run
     offline_roots: list[str] = field(default_factory=list)
+    offline_folders: list[str] = field(default_factory=list)  # sub-folders missing photos
+    unreadable_folders: list[str] = field(default_factory=list)
     cancelled: bool = False
     seconds: float = 0.0
-    removed_ids: list[int] = field(default_factory=list)  # photo rows deleted by this run
+    removed_ids: list[int] = field(default_factory=list)  # photos no longer searchable
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able counts (without the id list)."""
@@ -110,7 +120,9 @@ def index_library(
     workers = workers or default_workers()
     report = progress or (lambda _p: None)
     summary = IndexSummary()
-    model_id = store.register_model(model.spec, model.dim, model.preprocess_cfg).id
+    model_id = store.register_model(
+        model.spec, model.dim, model.preprocess_cfg, getattr(model, "content_hash", None)
+    ).id
     listings = []
     for root in store.roots() if roots is None else add_folders(store, roots):
 
@@ -129,12 +141,24 @@ def index_library(
     for root in plan.online_roots:
         if not root.online:
             store.set_root_online(root.id, True)
-    store.apply_scan(plan.moves, plan.removed_photo_ids, plan.removed_skip_ids)
+    store.apply_scan(
+        plan.moves, plan.removed_photo_ids, plan.removed_skip_ids,
+        offline_photo_ids=plan.offline_photo_ids, restored_photo_ids=plan.restored_photo_ids,
+        devices=plan.devices,
+    )  # fmt: skip
+    grace_days = float(store.get_setting(GRACE_SETTING, REMOVAL_GRACE_DAYS))  # type: ignore[arg-type]
+    purged = store.purge_removed(older_than=time.time() - grace_days * 86400)
     summary.unchanged = plan.unchanged + plan.skipped_unchanged
     summary.moved = len(plan.moves)
     summary.removed = len(plan.removed_photo_ids)
-    summary.removed_ids = list(plan.removed_photo_ids)
+    summary.offline = len(plan.offline_photo_ids)
+    summary.restored = len(plan.restored_photo_ids)
+    summary.purged = len(purged)
+    hidden = plan.removed_photo_ids + plan.offline_photo_ids + purged
+    summary.removed_ids = sorted(hidden)
     summary.offline_roots = [r.path for r in plan.offline_roots]
+    summary.offline_folders = [str(p) for p in plan.offline_folders]
+    summary.unreadable_folders = [str(p) for p in plan.unreadable_folders]
     embedder = _Embedder(store, model, model_id, batch_size, report, on_batch, cancel)
     embedder.run(plan.work, workers, decode_timeout, summary)
     if cancel.cancelled:
@@ -241,7 +265,7 @@ class _Embedder:
                 mtime_ns=w.found.mtime_ns, fingerprint=p.fingerprint,
                 file_type=w.found.file_type, width=p.width, height=p.height,
                 taken_at=p.taken_at, camera=p.camera, vector=vector, photo_id=w.photo_id,
-                keep_other_vectors=w.keep_other_vectors,
+                keep_other_vectors=w.keep_other_vectors, device=w.found.device,
             )
             for (w, p), vector in zip(ready, vectors)
         ]  # fmt: skip

@@ -19,7 +19,13 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING
 
-from photosift.core.errors import EmptyLibraryError, ModelMismatchError, PhotoSiftError, Remedy
+from photosift.core.errors import (
+    EmptyLibraryError,
+    ModelChangedError,
+    ModelMismatchError,
+    PhotoSiftError,
+    Remedy,
+)
 from photosift.core.library.records import ACTIVE_MODEL_SETTING
 from photosift.core.model.catalog import DEFAULT_MODEL_SPEC
 from photosift.core.model.spec import parse_spec
@@ -93,8 +99,9 @@ def newest_library_spec(store: Store) -> str | None:
     return str(active) if active in specs else (specs[-1] if specs else None)
 
 
-def require_model(store: Store, spec: str, dim: int) -> int:
-    """The library's id for the model `spec`; ModelMismatchError if it has other vectors only."""
+def require_model(store: Store, spec: str, dim: int, content_hash: str | None = None) -> int:
+    """The library's id for the model `spec`; ModelMismatchError if it has other vectors only,
+    or if the files behind the spec changed since the library was indexed (`content_hash`)."""
     record = store.model_by_spec(spec)
     if spec not in store.library_model_specs():
         library_spec = newest_library_spec(store)
@@ -104,4 +111,6 @@ def require_model(store: Store, spec: str, dim: int) -> int:
         raise EmptyLibraryError(store.path, model=spec)
     if record.dim != dim:
         raise ModelMismatchError(f"{record.spec} ({record.dim}-d)", spec)
+    if record.content_hash and content_hash and record.content_hash != content_hash:
+        raise ModelChangedError(spec)
     return record.id

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,7 +40,22 @@ class PhotoRecord:
     taken_at: float | None
     camera: str | None
     file_type: str
-    offline: bool
+    offline: bool  # its folder is unavailable (unplugged drive, unmounted share): kept
+    removed_at: float | None = None  # the file is known gone: hidden, forgotten after a grace
+
+    @property
+    def presence(self) -> Presence:
+        if self.removed_at is not None:
+            return Presence.REMOVED
+        return Presence.OFFLINE if self.offline else Presence.ONLINE
+
+
+class Presence(Enum):
+    """Where a photo's file stands; only ONLINE photos are shown by search unless asked."""
+
+    ONLINE = "online"
+    OFFLINE = "offline"  # its folder or drive is missing: kept with its tags
+    REMOVED = "removed"  # the file is known gone: kept for the grace period, then forgotten
 
 
 @dataclass(frozen=True)
@@ -86,7 +102,7 @@ class PhotoRecordsMixin:
     # -- photos ----------------------------------------------------------------------------
     _PHOTO_COLUMNS = (
         "p.id, p.root_id, p.relpath, r.path, p.size, p.mtime_ns, p.width, p.height, "
-        "p.taken_at, p.camera, p.file_type, p.offline"
+        "p.taken_at, p.camera, p.file_type, p.offline, p.removed_at"
     )
 
     @staticmethod
@@ -104,6 +120,7 @@ class PhotoRecordsMixin:
             camera=row[9],
             file_type=row[10],
             offline=bool(row[11]),
+            removed_at=row[12],
         )
 
     def photo(self, photo_id: int) -> PhotoRecord | None:
@@ -137,11 +154,22 @@ class PhotoRecordsMixin:
         return None
 
     def photo_count(self) -> int:
-        return self.db.execute("SELECT COUNT(*) FROM photos").fetchone()[0]
+        """Photos in the library, not counting soft-removed ones."""
+        return self.db.execute("SELECT COUNT(*) FROM photos WHERE removed_at IS NULL").fetchone()[0]
 
     def offline_photo_ids(self) -> np.ndarray:
         """Ids (int64, sorted) of photos whose folder is currently missing."""
         rows = self.db.execute("SELECT id FROM photos WHERE offline = 1 ORDER BY id").fetchall()
+        return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+
+    def hidden_photo_ids(self, *, include_offline: bool = False) -> np.ndarray:
+        """Ids (int64, sorted) search leaves out: soft-removed photos, and offline ones unless
+        `include_offline`."""
+        rows = self.db.execute(
+            "SELECT id FROM photos WHERE (offline = 1 OR removed_at IS NOT NULL) "
+            "AND (removed_at IS NOT NULL OR NOT ?) ORDER BY id",
+            [include_offline],
+        ).fetchall()
         return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
 
     def skipped_files(self, root_id: int | None = None) -> list[SkippedRecord]:
@@ -173,12 +201,13 @@ class PhotoRecordsMixin:
         rows = self.db.execute(
             """
             SELECT r.id,
-                (SELECT COUNT(*) FROM photos p WHERE p.root_id = r.id AND EXISTS (
-                    SELECT 1 FROM embeddings e WHERE e.photo_id = p.id
+                (SELECT COUNT(*) FROM photos p WHERE p.root_id = r.id AND p.removed_at IS NULL
+                    AND EXISTS (SELECT 1 FROM embeddings e WHERE e.photo_id = p.id
                     AND (:model IS NULL OR e.model_id = :model))),
                 (SELECT COUNT(*) FROM skipped s WHERE s.root_id = r.id),
-                (SELECT COUNT(*) FROM photos p WHERE p.root_id = r.id AND p.offline = 1),
-                (SELECT COUNT(*) FROM photos p WHERE p.root_id = r.id)
+                (SELECT COUNT(*) FROM photos p WHERE p.root_id = r.id AND p.offline = 1
+                    AND p.removed_at IS NULL),
+                (SELECT COUNT(*) FROM photos p WHERE p.root_id = r.id AND p.removed_at IS NULL)
             FROM roots r
             """,
             {"model": model_id},

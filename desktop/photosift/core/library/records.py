@@ -26,3 +26,4 @@ class ModelRecord:
     spec: str
     dim: int
     preprocess_cfg: dict
+    content_hash: str | None = None  # of a local model folder's files; None = by spec only

@@ -25,6 +25,11 @@ if TYPE_CHECKING:
     import sqlite_utils
 
 
+#: Skips that say nothing about the file itself: retried on every run, and the photo row (if
+#: any) is kept as it is.
+TRANSIENT_REASONS = frozenset({"permission_denied", "vanished"})
+
+
 @dataclass(frozen=True)
 class KnownPhoto:
     """What the scanner compares a file on disk with."""
@@ -34,6 +39,13 @@ class KnownPhoto:
     mtime_ns: int
     fingerprint: str
     has_vector: bool
+    device: int | None = None  # st_dev of its folder when last seen (None: before schema 2)
+    offline: bool = False
+    removed_at: float | None = None  # soft-removed: the file is known gone
+
+    @property
+    def removed(self) -> bool:
+        return self.removed_at is not None
 
 
 @dataclass(frozen=True)
@@ -50,6 +62,7 @@ class PhotoMove:
     root_id: int
     relpath: str  # stored form (paths.encode_relpath)
     mtime_ns: int
+    device: int | None = None
 
 
 @dataclass
@@ -69,6 +82,7 @@ class PhotoWrite:
     vector: np.ndarray
     photo_id: int | None = None
     keep_other_vectors: bool = False  # True when only this model's vector was missing
+    device: int | None = None  # st_dev of the folder it was found in
 
 
 @dataclass
@@ -95,15 +109,27 @@ class ScanRecordsMixin:
 
         def transaction(self) -> AbstractContextManager[sqlite3.Connection]: ...
 
+    _KNOWN = (
+        "SELECT p.id, p.relpath, p.size, p.mtime_ns, p.fingerprint, EXISTS (SELECT 1 "
+        "FROM embeddings e WHERE e.photo_id = p.id AND e.model_id = ?), p.device, p.offline, "
+        "p.removed_at FROM photos p "
+    )
+
+    @staticmethod
+    def _known(r: tuple) -> KnownPhoto:
+        return KnownPhoto(r[0], r[2], r[3], r[4], bool(r[5]), r[6], bool(r[7]), r[8])
+
     def known_photos(self, root_id: int, model_id: int) -> dict[str, KnownPhoto]:
         """Photos under a root by stored relpath, with whether `model_id` has their vector."""
+        rows = self.db.execute(self._KNOWN + "WHERE p.root_id = ?", [model_id, root_id])
+        return {r[1]: self._known(r) for r in rows}
+
+    def lost_photos(self, model_id: int) -> list[KnownPhoto]:
+        """Photos not where they were (offline, or soft-removed): candidates for a move."""
         rows = self.db.execute(
-            "SELECT p.id, p.relpath, p.size, p.mtime_ns, p.fingerprint, EXISTS (SELECT 1 "
-            "FROM embeddings e WHERE e.photo_id = p.id AND e.model_id = ?) "
-            "FROM photos p WHERE p.root_id = ?",
-            [model_id, root_id],
+            self._KNOWN + "WHERE p.offline = 1 OR p.removed_at IS NOT NULL", [model_id]
         )
-        return {r[1]: KnownPhoto(r[0], r[2], r[3], r[4], bool(r[5])) for r in rows}
+        return [self._known(r) for r in rows]
 
     def known_skips(self, root_id: int) -> dict[str, KnownSkip]:
         rows = self.db.execute(
@@ -116,8 +142,15 @@ class ScanRecordsMixin:
         moves: Sequence[PhotoMove],
         removed_photo_ids: Sequence[int],
         removed_skip_ids: Sequence[int],
+        *,
+        offline_photo_ids: Sequence[int] = (),
+        restored_photo_ids: Sequence[int] = (),
+        devices: Sequence[tuple[int, int]] = (),
     ) -> None:
-        """Record renamed/moved files (same id, vectors and tags) and forget vanished ones."""
+        """Record one scan's verdicts in one transaction: moved files (same id, vectors and
+        tags), files known gone (soft-removed: `removed_at`, purged after a grace period),
+        photos whose folder is unavailable (offline) and photos found again."""
+        now = time.time()
         with self.transaction() as conn:
             for move in moves:
                 conn.execute(
@@ -125,18 +158,46 @@ class ScanRecordsMixin:
                     [move.root_id, move.relpath],
                 )
                 conn.execute(
-                    "UPDATE photos SET root_id = ?, relpath = ?, mtime_ns = ?, offline = 0 "
-                    "WHERE id = ?",
-                    [move.root_id, move.relpath, move.mtime_ns, move.photo_id],
+                    "UPDATE photos SET root_id = ?, relpath = ?, mtime_ns = ?, "
+                    "device = COALESCE(?, device), offline = 0, removed_at = NULL WHERE id = ?",
+                    [move.root_id, move.relpath, move.mtime_ns, move.device, move.photo_id],
                 )
+            ids = "(SELECT value FROM json_each(?))"
             conn.execute(
-                "DELETE FROM photos WHERE id IN (SELECT value FROM json_each(?))",
-                [json.dumps(list(removed_photo_ids))],
+                f"UPDATE photos SET removed_at = ? WHERE removed_at IS NULL AND id IN {ids}",
+                [now, json.dumps(list(removed_photo_ids))],
             )
             conn.execute(
-                "DELETE FROM skipped WHERE id IN (SELECT value FROM json_each(?))",
-                [json.dumps(list(removed_skip_ids))],
+                f"UPDATE photos SET offline = 1 WHERE id IN {ids}",
+                [json.dumps(list(offline_photo_ids))],
             )
+            conn.execute(
+                f"UPDATE photos SET offline = 0, removed_at = NULL WHERE id IN {ids}",
+                [json.dumps(list(restored_photo_ids))],
+            )
+            conn.executemany(
+                "UPDATE photos SET device = ? WHERE id = ?", [(d, i) for i, d in devices]
+            )
+            conn.execute(
+                f"DELETE FROM skipped WHERE id IN {ids}", [json.dumps(list(removed_skip_ids))]
+            )
+
+    def purge_removed(self, older_than: float | None = None) -> list[int]:
+        """Forget soft-removed photos (all, or those removed before `older_than`) for good,
+        with their vectors and tags; returns their ids. The files are not touched."""
+        with self.transaction() as conn:
+            rows = conn.execute(
+                "DELETE FROM photos WHERE removed_at IS NOT NULL AND (? IS NULL OR removed_at < ?) "
+                "RETURNING id",
+                [older_than, older_than],
+            ).fetchall()
+        return sorted(r[0] for r in rows)
+
+    def forget_offline_photos(self) -> list[int]:
+        """Forget photos whose folder is offline (the user confirmed they are gone)."""
+        with self.transaction() as conn:
+            rows = conn.execute("DELETE FROM photos WHERE offline = 1 RETURNING id").fetchall()
+        return sorted(r[0] for r in rows)
 
     def mark_root_scanned(self, root_id: int) -> None:
         with self.transaction():
@@ -165,8 +226,13 @@ class ScanRecordsMixin:
                 ids.append(photo_id)
             for skip in skips:
                 key = [skip.root_id, skip.relpath]
-                conn.execute("DELETE FROM photos WHERE root_id = ? AND relpath = ?", key)
-                if not skip.remember:
+                if skip.reason not in TRANSIENT_REASONS:  # soft-removed: its tags survive a while
+                    conn.execute(
+                        "UPDATE photos SET removed_at = COALESCE(removed_at, ?) "
+                        "WHERE root_id = ? AND relpath = ?",
+                        [now, *key],
+                    )
+                if not skip.remember:  # it vanished while being read: the next scan decides
                     conn.execute("DELETE FROM skipped WHERE root_id = ? AND relpath = ?", key)
                     continue
                 conn.execute(
@@ -182,24 +248,26 @@ class ScanRecordsMixin:
     def _write_photo(conn: sqlite3.Connection, item: PhotoWrite, now: float) -> int:
         values = [
             item.size, item.mtime_ns, item.fingerprint, item.file_type,
-            item.width, item.height, item.taken_at, item.camera,
+            item.width, item.height, item.taken_at, item.camera, item.device,
         ]  # fmt: skip
         if item.photo_id is not None:
             updated = conn.execute(
                 "UPDATE photos SET size = ?, mtime_ns = ?, fingerprint = ?, file_type = ?, "
-                "width = ?, height = ?, taken_at = ?, camera = ?, offline = 0 WHERE id = ?",
+                "width = ?, height = ?, taken_at = ?, camera = ?, device = ?, offline = 0, "
+                "removed_at = NULL WHERE id = ?",
                 [*values, item.photo_id],
             )
             if updated.rowcount:
                 return item.photo_id
         row = conn.execute(
             "INSERT INTO photos (root_id, relpath, size, mtime_ns, fingerprint, file_type, "
-            "width, height, taken_at, camera, offline, added_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?) ON CONFLICT (root_id, relpath) DO UPDATE "
-            "SET size = excluded.size, mtime_ns = excluded.mtime_ns, "
+            "width, height, taken_at, camera, device, offline, added_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?) ON CONFLICT (root_id, relpath) "
+            "DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns, "
             "fingerprint = excluded.fingerprint, file_type = excluded.file_type, "
             "width = excluded.width, height = excluded.height, taken_at = excluded.taken_at, "
-            "camera = excluded.camera, offline = 0 RETURNING id",
+            "camera = excluded.camera, device = excluded.device, offline = 0, removed_at = NULL "
+            "RETURNING id",
             [item.root_id, item.relpath, *values, now],
         ).fetchone()
         return row[0]

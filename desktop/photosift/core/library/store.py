@@ -12,6 +12,7 @@ Why it looks like this:
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -30,7 +31,7 @@ from photosift.core.library.scan_records import (
 )
 from photosift.core.library.vector_records import VectorRecordsMixin
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # 16 KiB pages keep a 512..1024-d float32 vector on its row's own page (4 KiB pages spill each
 # one into an overflow page), which halves the file and makes load_vectors one sequential read.
 PAGE_SIZE = 16384
@@ -126,8 +127,41 @@ def _migrate_to_1(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {1: _migrate_to_1}
+def _migrate_to_2(db: sqlite_utils.Database) -> None:
+    """Offline and soft-deleted photos (issue 16), and models known by their content."""
+    _run_script(
+        db,
+        """
+        ALTER TABLE photos ADD COLUMN device INTEGER;    -- st_dev of its folder when last seen
+        ALTER TABLE photos ADD COLUMN removed_at REAL;   -- file known gone: purged after a grace
+        ALTER TABLE models ADD COLUMN content_hash TEXT; -- hash of weights + config, NULL unknown
+        CREATE INDEX photos_hidden ON photos(id)         -- what every search leaves out
+            WHERE offline = 1 OR removed_at IS NOT NULL;
+        """,
+    )
 
+
+MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
+    1: _migrate_to_1,
+    2: _migrate_to_2,
+}
+
+
+
+def _writable(path: Path) -> bool:
+    """Whether SQLite could write the file and create its -wal/-shm files beside it."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """Read-only; a WAL library in a folder we cannot write needs ``immutable`` to open."""
+    uri = path.resolve().as_uri()
+    try:
+        conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=30.0)
+        conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError:
+        return sqlite3.connect(f"{uri}?immutable=1", uri=True)
 
 
 class Store(PhotoRecordsMixin, ScanRecordsMixin, VectorRecordsMixin):
@@ -143,20 +177,40 @@ class Store(PhotoRecordsMixin, ScanRecordsMixin, VectorRecordsMixin):
             raise StoreError(
                 f"No library database at {self.path}.", remedy=Remedy.INDEX_FOLDER, path=self.path
             )
+        #: Opened read-only because the file or its folder cannot be written (a read-only
+        #: mount, a backup on a locked share): searching and listing work, writes fail
+        #: with a clear ReadOnlyLibraryError.
+        self.read_only = self.path.exists() and not _writable(self.path)
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(str(self.path), timeout=30.0)
+            if self.read_only:
+                conn = _connect_read_only(self.path)
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                conn = sqlite3.connect(str(self.path), timeout=30.0)
             self.db = sqlite_utils.Database(conn)
             self.db.execute("PRAGMA foreign_keys=ON")
+            if self.read_only:
+                self._check_current()
+                return
             self._migrate()
             self._use_wal()
             self.db.execute("PRAGMA synchronous=NORMAL")
         except sqlite3.DatabaseError as exc:
-            raise StoreError(
+            from photosift.core.library.store_failures import explain_failure
+
+            raise explain_failure(exc, self.path) or StoreError(
                 f"Cannot use the library database {self.path}: {exc}.",
                 remedy=Remedy.CHOOSE_OTHER_LIBRARY,
                 path=self.path,
             ) from exc
+
+    def _check_current(self) -> None:
+        if self.schema_version() != SCHEMA_VERSION:
+            raise StoreError(
+                f"The library {self.path} is read-only and was written by another PhotoSift "
+                f"version (schema {self.schema_version()}, this one uses {SCHEMA_VERSION}); "
+                "make it writable once so it can be upgraded."
+            )
 
     # -- lifecycle -------------------------------------------------------------------------
     def close(self) -> None:
@@ -258,13 +312,22 @@ class Store(PhotoRecordsMixin, ScanRecordsMixin, VectorRecordsMixin):
             )
 
     # -- models ----------------------------------------------------------------------------
-    def register_model(self, spec: str, dim: int, preprocess_cfg: dict) -> ModelRecord:
+    def register_model(
+        self, spec: str, dim: int, preprocess_cfg: dict, content_hash: str | None = None
+    ) -> ModelRecord:
         """Return the model row for `spec`, creating it on first use.
 
-        A spec already registered with another dimension or preprocessing means the weights
-        behind the name changed; its old vectors would be meaningless, so that is an error.
+        `content_hash` (identity.content_hash of a local model folder) makes the files, not
+        the name, the model: when it differs from the recorded one, new weights were put in
+        the same folder, so the old row and its vectors (meaningless now) are dropped and a
+        new model starts; tags stay. Without hashes, a spec registered with another dimension
+        or preprocessing is an error, as the vectors would be meaningless.
         """
         existing = self.model_by_spec(spec)
+        if existing is not None and content_hash and existing.content_hash not in (None, content_hash):
+            with self.transaction():
+                self.db.execute("DELETE FROM models WHERE id = ?", [existing.id])
+            existing = None
         if existing is not None:
             if existing.dim != dim or existing.preprocess_cfg != preprocess_cfg:
                 raise StoreError(
@@ -273,23 +336,31 @@ class Store(PhotoRecordsMixin, ScanRecordsMixin, VectorRecordsMixin):
                     remedy=Remedy.REINDEX_MODEL,
                     spec=spec,
                 )
-            return existing
+            if content_hash and existing.content_hash is None:
+                with self.transaction():
+                    self.db.execute(
+                        "UPDATE models SET content_hash = ? WHERE id = ?", [content_hash, existing.id]
+                    )
+            return self.model_by_spec(spec)  # type: ignore[return-value]
         with self.transaction():
             self.db.execute(
-                "INSERT INTO models (spec, dim, preprocess_cfg, created_at) VALUES (?, ?, ?, ?)",
-                [spec, dim, json.dumps(preprocess_cfg, sort_keys=True), time.time()],
+                "INSERT INTO models (spec, dim, preprocess_cfg, content_hash, created_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [spec, dim, json.dumps(preprocess_cfg, sort_keys=True), content_hash, time.time()],
             )
         return self.model_by_spec(spec)  # type: ignore[return-value]
 
     def model_by_spec(self, spec: str) -> ModelRecord | None:
         row = self.db.execute(
-            "SELECT id, spec, dim, preprocess_cfg FROM models WHERE spec = ?", [spec]
+            "SELECT id, spec, dim, preprocess_cfg, content_hash FROM models WHERE spec = ?", [spec]
         ).fetchone()
-        return ModelRecord(row[0], row[1], row[2], json.loads(row[3])) if row else None
+        return ModelRecord(row[0], row[1], row[2], json.loads(row[3]), row[4]) if row else None
 
     def models(self) -> list[ModelRecord]:
-        rows = self.db.execute("SELECT id, spec, dim, preprocess_cfg FROM models ORDER BY id")
-        return [ModelRecord(r[0], r[1], r[2], json.loads(r[3])) for r in rows]
+        rows = self.db.execute(
+            "SELECT id, spec, dim, preprocess_cfg, content_hash FROM models ORDER BY id"
+        )
+        return [ModelRecord(r[0], r[1], r[2], json.loads(r[3]), r[4]) for r in rows]
 
     # -- settings --------------------------------------------------------------------------
     def get_setting(self, key: str, default: object = None) -> object:

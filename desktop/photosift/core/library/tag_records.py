@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import time
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -56,8 +57,8 @@ class TagStore:
     # -- vocabulary ------------------------------------------------------------------------
     def ensure_vocabulary(self) -> None:
         """Seed the default labels once per library (deleting them later is respected)."""
-        if self.store.get_setting(SEEDED_KEY):
-            return
+        if self.store.get_setting(SEEDED_KEY) or self.store.read_only:
+            return  # a read-only library is listed as it is
         now = time.time()
         with self.store.transaction() as conn:
             conn.executemany(
@@ -101,7 +102,7 @@ class TagStore:
         prompts: Sequence[str] | None = None,
         threshold: float | None = None,
     ) -> Label:
-        name = _clean_name(name)
+        name, group = _clean_name(name), _clean_group(group)
         if self.label(name) is not None:
             raise LabelError(f"There is already a label named '{name}'; rename or remove it first.")
         with self.store.transaction():
@@ -124,6 +125,7 @@ class TagStore:
         """Change what is given. `clear_threshold` returns the label to the default threshold,
         `clear_prompts` to the default prompt templates (an empty `prompts` changes nothing)."""
         label = self._require(name)
+        group = _clean_group(group)
         with self.store.transaction():
             self.store.db.execute(
                 "UPDATE labels SET group_name = ?, prompts = ?, threshold = ? WHERE id = ?",
@@ -260,11 +262,19 @@ class TagStore:
     # -- sidecars --------------------------------------------------------------------------
     def sync_sidecars(self, photo_ids: Iterable[int]) -> tuple[int, list[str]]:
         """Rewrite the sidecars of these photos (offline ones are skipped): (written, errors)."""
+        from photosift.core.library.link_policy import inside_any
         from photosift.core.tagging.xmp import XmpError, write_tags
 
         written, errors = 0, []
+        folders = [root.path for root in self.store.roots()]
         for record in self.store.photos(list(photo_ids)):
-            if record.offline:
+            if record.offline or record.removed_at is not None:
+                continue
+            if not inside_any(record.abspath.parent, folders):
+                errors.append(
+                    f"Not writing a sidecar for {record.abspath}: through a link it lies outside "
+                    "the folders you added, and PhotoSift writes only inside those."
+                )
                 continue
             tags = [
                 (t.group, t.label) for t in self.tags_for_photo(record.id) if t.state == "assigned"
@@ -286,15 +296,36 @@ def _label(row: tuple) -> Label:
     return Label(row[0], row[1], row[2], prompts, row[4])
 
 
-def _clean_name(name: str) -> str:
+#: Longest label (and group) name: a label is a keyword, not a caption.
+MAX_LABEL_LENGTH = 100
+
+
+def _clean_name(name: str, what: str = "label") -> str:
+    """Trimmed (inner runs of white space become one space) and checked: a label becomes an
+    XML keyword in sidecars, so control characters (which XML cannot hold) are refused."""
     cleaned = " ".join(name.split())
     if not cleaned:
-        raise LabelError("A label needs a name.")
+        raise LabelError(f"A {what} needs a name.")
+    bad = next((ch for ch in cleaned if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn")), None)
+    if bad is not None:
+        raise LabelError(
+            f"A {what} name cannot contain the control or invisible character U+{ord(bad):04X} "
+            f"({cleaned!r}); type the name again without it."
+        )
+    if len(cleaned) > MAX_LABEL_LENGTH:
+        raise LabelError(
+            f"A {what} name is at most {MAX_LABEL_LENGTH} characters; '{cleaned[:40]}...' has "
+            f"{len(cleaned)}."
+        )
     if "|" in cleaned or "/" in cleaned:
         raise LabelError(
-            f"A label name cannot contain '|' or '/' ('{cleaned}'): they separate levels in XMP."
+            f"A {what} name cannot contain '|' or '/' ('{cleaned}'): they separate levels in XMP."
         )
     return cleaned
+
+
+def _clean_group(group: str | None) -> str | None:
+    return _clean_name(group, "group") if group else None
 
 
 def _prompts_json(prompts: Sequence[str] | None) -> str | None:

@@ -33,6 +33,7 @@ from photosift.core.model.fetch import (
     is_cached,
     load_failure,
 )
+from photosift.core.model.identity import check_model_folder, content_hash
 from photosift.core.model.spec import (
     ModelSpec,
     parse_spec,
@@ -55,9 +56,21 @@ def load_model(spec: str | ModelSpec, device: str = "auto") -> ClipModel:
         return random_model(spec.name, device)
     device = choose_device(device)
     if spec.kind == "local-dir":
-        _check_text_tower(spec, check_local_dir(Path(spec.name)))
-    elif spec.kind == "pretrained":
+        model = _load_local(spec, device)
+        model.content_hash = content_hash(Path(spec.name))  # a changed folder is a new model
+        return model
+    if spec.kind == "pretrained":
         _check_text_tower(spec, _builtin_config(spec.name))
+    return _load_named(spec, device)
+
+
+def _load_local(spec: ModelSpec, device: str) -> ClipModel:
+    check_model_folder(Path(spec.name))  # before anything opens a file there
+    _check_text_tower(spec, check_local_dir(Path(spec.name)))
+    return _load_named(spec, device)
+
+
+def _load_named(spec: ModelSpec, device: str) -> ClipModel:
     if is_cached(spec):
         try:
             return _create(spec, device, online=False)
@@ -168,6 +181,9 @@ class ClipModel:
 
         self.spec = spec
         self.device = device
+        #: SHA-256 of a local model folder's files (identity.content_hash); None = the spec
+        #: names published weights, and the spec alone identifies them.
+        self.content_hash: str | None = None
         self._model: Any = model.eval()  # open_clip CLIP/CustomTextCLIP: duck-typed encode_*
         self._tokenizer = tokenizer
         self._dtype = torch.float16 if precision_for(device) == "fp16" else torch.float32

@@ -107,7 +107,9 @@ class SearchEngine:
         """
         with self._update_lock:
             try:
-                self.model_id = require_model(self.store(), self.model.spec, self.model.dim)
+                self.model_id = require_model(
+                    self.store(), self.model.spec, self.model.dim, getattr(self.model, "content_hash", None)
+                )
             except EmptyLibraryError:
                 self.model_id, self.index = None, VectorIndex(self.model.dim)
                 return 0
@@ -228,6 +230,10 @@ class SearchEngine:
         only = (
             filtered_ids(self.store(), filters) if filters is not None and filters.active else None
         )
+        # Soft-removed photos never show; offline ones only when asked (issue 16).
+        offline = (filters or Filters()).exclude_offline
+        hidden = self.store().hidden_photo_ids(include_offline=not offline)
+        exclude = [*exclude, *hidden.tolist()] if len(hidden) else exclude
         return rank(self.index, vector, top_k=top_k, strength=strength, only=only, exclude=exclude)
 
 

@@ -182,9 +182,12 @@ def _looks_like_image(body: str) -> bool:
 def combine(vectors: Sequence[np.ndarray], weights: Sequence[float]) -> np.ndarray:
     """Weighted sum of unit vectors, renormalised; QueryError when the terms cancel out."""
     total = np.zeros_like(np.asarray(vectors[0], dtype=np.float64))
+    # Only the weights' ratios matter; dividing by the largest keeps 1e300:dog from
+    # overflowing into a NaN vector that silently matches nothing.
+    scale = max((abs(w) for w in weights), default=1.0) or 1.0
     for vector, weight in zip(vectors, weights, strict=True):
         v = np.asarray(vector, dtype=np.float64)
-        total += weight * v / max(float(np.linalg.norm(v)), 1e-12)
+        total += (weight / scale) * v / max(float(np.linalg.norm(v)), 1e-12)
     norm = float(np.linalg.norm(total))
     if norm < 1e-6:
         raise QueryError("The query's terms cancel each other out; change a term or a weight.")

@@ -145,7 +145,7 @@ class Tagger:
         self.store = store
         self.model = model
         self.tags = TagStore(store, write_xmp=write_xmp)
-        self.model_id = require_model(store, model.spec, model.dim)
+        self.model_id = require_model(store, model.spec, model.dim, getattr(model, "content_hash", None))
         if labels is None:
             self.tags.ensure_vocabulary()
             labels = self.tags.labels()

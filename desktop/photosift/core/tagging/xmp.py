@@ -6,18 +6,29 @@ Why it looks like this:
   ``dc:subject`` (flat keywords), ``lr:hierarchicalSubject`` ("PhotoSift|animals|dog") and
   ``digiKam:TagsList`` ("PhotoSift/animals/dog").
 - A sidecar may already hold the user's ratings, captions and keywords from other apps, so it
-  is merged, not rewritten: every element, attribute and namespace prefix survives; PhotoSift
-  only replaces the keywords it wrote itself, recognised by their "PhotoSift|" hierarchy.
-- Written atomically (a temp file in the same folder, then os.replace) so a crash never
-  leaves half a sidecar. A sidecar that is not valid XML is left alone (XmpError).
+  is merged, not rewritten: every element, attribute and namespace prefix survives. PhotoSift
+  only removes keywords it wrote itself: the flat ``dc:subject`` keywords it added are listed
+  in its own ``photosift:AddedSubjects`` bag (a keyword the user already had is never listed,
+  so it is never removed, even when it is also a PhotoSift label); the hierarchy entries are
+  recognised by their "PhotoSift|" root. A sidecar without that bag (written before it
+  existed) loses no flat keyword at all.
+- Everything written is XML-escaped, and text XML cannot hold (control characters) is refused.
+- Written atomically (a temp file in the same folder, flushed to disk, checked to parse, then
+  os.replace) so a crash never leaves half a sidecar; temp files a killed run left behind are
+  removed on the next write. A new sidecar gets the permissions the user's umask gives.
+- Only regular files are read, up to MAX_SIDECAR_BYTES: a FIFO or a link to /dev/zero named
+  like a sidecar is refused at once. A sidecar that is not valid XML is left alone (XmpError).
 """
 
 from __future__ import annotations
 
+import io
 import os
 import re
+import stat
 import tempfile
 import threading
+import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -32,7 +43,14 @@ NS = {
     "dc": "http://purl.org/dc/elements/1.1/",
     "lr": "http://ns.adobe.com/lightroom/1.0/",
     "digiKam": "http://www.digikam.org/ns/1.0/",
+    "photosift": "https://photosift.app/ns/xmp/1.0/",
 }
+#: PhotoSift's record of the dc:subject keywords it added (and so may remove again).
+ADDED_SUBJECTS = "AddedSubjects"
+MAX_SIDECAR_BYTES = 16 * 1024 * 1024
+STALE_TEMP_SECONDS = 600.0  # a temp file of ours this old belongs to a run that was killed
+# Characters XML 1.0 cannot hold at all, even escaped.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _RDF = f"{{{NS['rdf']}}}"
 _XMPMETA = f"{{{NS['x']}}}xmpmeta"
 _PACKET_BEGIN = '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
@@ -52,13 +70,25 @@ def sidecar_path(photo: str | os.PathLike[str]) -> Path:
 def write_tags(photo: str | os.PathLike[str], tags: Sequence[tuple[str | None, str]]) -> Path:
     """Make the sidecar's PhotoSift keywords exactly `tags` ((group, name) pairs)."""
     target = sidecar_path(photo)
+    for group, name in tags:
+        _check_text(name, target)
+        if group:
+            _check_text(group, target)
     with _REGISTER_LOCK:
-        root = _read(target) if target.exists() else _empty()
+        root = _read(target) if os.path.lexists(target) else _empty()
         description = _description(root)
-        old = _owned_names(root)
         names = [name for _, name in tags]
+        subjects = _values(root, "dc", "subject")
+        # A keyword another app also files under its own hierarchy is its keyword too.
+        added = set(_values(root, "photosift", ADDED_SUBJECTS)) - _foreign_leaves(root)
+        # Ours to remove: what we added before. Ours from now on: what we add now, and what we
+        # added before and still want; a keyword already there without our record is the user's.
+        now_added = [n for n in names if n in added or n not in subjects]
+        _merge(root, description, "dc", "subject", "Bag", added, names)
+        _merge(
+            root, description, "photosift", ADDED_SUBJECTS, "Bag", added, now_added
+        )
         hierarchy = [_hierarchy(group, name) for group, name in tags]
-        _merge(root, description, "dc", "subject", "Bag", old, names)
         _merge(
             root,
             description,
@@ -83,6 +113,15 @@ def write_tags(photo: str | os.PathLike[str], tags: Sequence[tuple[str | None, s
     return target
 
 
+def _check_text(value: str, target: Path) -> None:
+    bad = _NOT_XML.search(value)
+    if bad:
+        raise XmpError(
+            f"Cannot write the tag {value!r} to {target}: XML cannot hold the character "
+            f"U+{ord(bad.group()):04X}. Rename the label."
+        )
+
+
 def read_keywords(photo: str | os.PathLike[str]) -> list[str]:
     """dc:subject of the sidecar (empty when there is none)."""
     target = sidecar_path(photo)
@@ -94,8 +133,8 @@ def read_keywords(photo: str | os.PathLike[str]) -> list[str]:
 
 def _read(path: Path) -> ET.Element:
     try:
-        data = path.read_bytes()
-        for _, (prefix, uri) in ET.iterparse(path, events=("start-ns",)):
+        data = _read_regular(path)
+        for _, (prefix, uri) in ET.iterparse(io.BytesIO(data), events=("start-ns",)):
             if prefix and not re.fullmatch(r"ns\d+", prefix):
                 ET.register_namespace(prefix, uri)
         parser = ET.XMLParser(target=ET.TreeBuilder(insert_comments=True, insert_pis=True))
@@ -140,11 +179,10 @@ def _values(root: ET.Element, prefix: str, name: str) -> list[str]:
     return [] if prop is None else [li.text or "" for li in prop.iter(_RDF + "li")]
 
 
-def _owned_names(root: ET.Element) -> set[str]:
-    """Flat keywords PhotoSift wrote, minus any another app also files under its own tree."""
+def _foreign_leaves(root: ET.Element) -> set[str]:
+    """Last levels of the hierarchy entries other apps wrote ("Pets|dog" -> "dog")."""
     hierarchy = _values(root, "lr", "hierarchicalSubject")
-    foreign = {v.split("|")[-1] for v in hierarchy if not _is_owned(v)}
-    return {v.split("|")[-1] for v in hierarchy if _is_owned(v)} - foreign
+    return {v.split("|")[-1] for v in hierarchy if not _is_owned(v)}
 
 
 def _is_owned(value: str) -> bool:
@@ -190,18 +228,75 @@ def _merge(
                 parent.remove(prop)
 
 
+def _read_regular(path: Path) -> bytes:
+    """The bytes of a regular file of sane size; anything else is refused without blocking
+    (a FIFO would hang a plain open, a link to /dev/zero would be read until memory runs out)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise XmpError(f"The sidecar {path} is not a regular file; move it aside, then tag again.")
+        if info.st_size > MAX_SIDECAR_BYTES:
+            raise XmpError(
+                f"The sidecar {path} is {info.st_size:,} bytes, too large for XMP "
+                f"(limit {MAX_SIDECAR_BYTES:,}); move it aside, then tag again."
+            )
+        return handle.read(MAX_SIDECAR_BYTES + 1)
+
+
 def _atomic_write(target: Path, text: str) -> None:
     try:
-        mode = target.stat().st_mode & 0o777 if target.exists() else None
+        ET.fromstring(text.encode("utf-8"))  # never replace a good sidecar with a broken one
+    except ET.ParseError as exc:
+        raise XmpError(f"Refused to write the sidecar {target}: the result would not parse ({exc}).") from exc
+    _remove_stale_temps(target)
+    try:
+        mode = target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~_umask()
         fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 handle.write(text)
-            if mode is not None:
-                os.chmod(temp, mode)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(temp, mode)
             os.replace(temp, target)
         except BaseException:
             Path(temp).unlink(missing_ok=True)
             raise
     except OSError as exc:
         raise XmpError(f"Cannot write the sidecar {target}: {exc.strerror or exc}.") from exc
+
+
+_cleaned_folders: set[str] = set()
+_cleaned_lock = threading.Lock()
+_OUR_TEMP = re.compile(r"\..+\.xmp\.[^.]+\.tmp", re.DOTALL)
+
+
+def _remove_stale_temps(target: Path) -> None:
+    """Temp sidecars of ours (``.NAME.xmp.XXXX.tmp``) that a killed run left in this folder;
+    each folder is looked at once per process, so tagging 10k photos lists it once."""
+    folder = str(target.parent)
+    with _cleaned_lock:
+        if folder in _cleaned_folders:
+            return
+        _cleaned_folders.add(folder)
+    try:
+        with os.scandir(folder) as entries:
+            leftovers = [e for e in entries if _OUR_TEMP.fullmatch(e.name)]
+        for entry in leftovers:
+            if time.time() - entry.stat(follow_symlinks=False).st_mtime > STALE_TEMP_SECONDS:
+                os.unlink(entry.path)
+    except OSError:
+        pass
+
+
+def _umask() -> int:
+    """The process umask, read without changing it (os.umask would, for every thread)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    return 0o022

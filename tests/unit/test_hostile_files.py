@@ -1,0 +1,56 @@
+"""Hostile files get one clear outcome, fast (issue 16, Low): a huge sparse JPEG is too
+large before its decoder runs; .crw and .avifs files are seen, not silently ignored."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from PIL import Image, features
+
+from photosift.core.imaging.decode import (
+    IMAGE_EXTENSIONS,
+    ImageSkip,
+    SkipReason,
+    decode_image,
+)
+from photosift.core.library.scanner import walk_root
+from tests.deadline import raised_within
+
+
+def test_a_20_gb_sparse_jpeg_is_too_large_at_once(tmp_path: Path) -> None:
+    path = tmp_path / "huge.jpg"
+    Image.new("RGB", (64, 48), "red").save(path, "JPEG")
+    with open(path, "r+b") as handle:
+        handle.truncate(20 * 1024**3)  # sparse: no disk used
+    started = time.monotonic()
+    skip = raised_within(10, lambda: decode_image(path, min_side=32))
+    print(f"sparse 20 GB JPEG refused in {time.monotonic() - started:.3f} s")
+    assert isinstance(skip, ImageSkip) and skip.reason is SkipReason.TOO_LARGE
+    assert "64x48" in skip.detail
+
+
+def test_a_normal_jpeg_passes_the_size_check(tmp_path: Path) -> None:
+    path = tmp_path / "ok.jpg"
+    Image.new("RGB", (64, 48), "red").save(path, "JPEG", quality=100)
+    assert decode_image(path).width == 64
+
+
+def test_crw_and_avifs_files_are_listed_not_ignored(tmp_path: Path) -> None:
+    (tmp_path / "IMG_0001.CRW").write_bytes(b"II\x1a\x00\x00\x00HEAPCCDR" + b"\0" * 64)
+    (tmp_path / "burst.avifs").write_bytes(b"\0" * 16)
+    listed = [f.relpath for f in walk_root(tmp_path, IMAGE_EXTENSIONS).files]
+    assert listed == ["IMG_0001.CRW", "burst.avifs"]
+    with pytest.raises(ImageSkip) as raw:
+        decode_image(tmp_path / "IMG_0001.CRW")
+    assert raw.value.reason is SkipReason.UNSUPPORTED and ".crw" in raw.value.detail
+
+
+@pytest.mark.skipif(not features.check("avif"), reason="Pillow without AVIF")
+def test_an_avif_sequence_file_decodes(tmp_path: Path) -> None:
+    path = tmp_path / "burst.avifs"
+    frames = [Image.new("RGB", (40, 30), colour) for colour in ("red", "blue")]
+    frames[0].save(path, "AVIF", save_all=True, append_images=frames[1:])
+    decoded = decode_image(path)
+    assert (decoded.width, decoded.height) == (40, 30)
