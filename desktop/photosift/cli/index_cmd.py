@@ -37,8 +37,9 @@ EXIT_CANCELLED = 130
 def register(subparsers: argparse._SubParsersAction) -> None:
     index = subparsers.add_parser(
         "index",
-        help="add folders to the library and embed their photos",
-        description="Add folders to the library and embed every photo in them. Only new and "
+        help="add folders, catalog their photos and analyse them for search",
+        description="Add folders to the library, catalog every photo in them (as "
+        "'photosift add' does), then analyse (embed) what is not analysed yet. Only new and "
         "changed files are decoded; moved files keep their vectors and tags. With no FOLDER, "
         "every folder of the library is scanned again.",
     )
@@ -86,6 +87,7 @@ def run_index(args: argparse.Namespace) -> int:
     from photosift.core.model.loader import DEFAULT_MODEL_SPEC, load_model
     from photosift.core.search.engine import newest_library_spec
     from photosift.core.library.store import Store
+    from photosift.core.wording import ready_for_search
 
     # Pillow warns about odd metadata on stderr; the summary and `photosift skipped` already
     # say everything a user needs, and the warnings would break the progress line.
@@ -105,17 +107,21 @@ def run_index(args: argparse.Namespace) -> int:
             store.forget_skipped()
         token = CancelToken()
         bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
-        with _ctrl_c_cancels(token):
+        with ctrl_c_cancels(token):
             summary = index_library(
                 store, model, folders or None, batch_size=args.batch_size,
                 workers=args.workers, progress=bar.update if bar else None, cancel=token,
             )  # fmt: skip
         if bar:
             bar.clear()
+        record = store.model_by_spec(model.spec)
+        counts = store.analysis_counts(record.id if record else None)
     if args.json:
-        print_json({**summary.to_dict(), "model": model.spec, "db": str(db_path(args))})
+        print_json({**summary.to_dict(), "model": model.spec, "db": str(db_path(args)),
+                    "ready": counts.ready, "total": counts.total})
     else:
         print(describe_summary(summary))
+        print(f"{ready_for_search(counts.ready, counts.total)}.")
     return EXIT_CANCELLED if summary.cancelled else 0
 
 
@@ -154,17 +160,12 @@ def _description(reasons: type, value: str) -> str:
 
 
 def describe_summary(s: IndexSummary) -> str:
-    from photosift.core.imaging.decode import SkipReason
-
     head = "Cancelled after indexing" if s.cancelled else "Indexed"
     lines = [
         f"{head} {s.indexed} photos in {s.seconds:.1f} s: {s.unchanged} unchanged, "
         f"{s.moved} moved, {s.removed} removed."
     ]
-    skipped = s.skipped
-    if skipped:
-        lines.append(f"Skipped {sum(skipped.values())} files (see 'photosift skipped'):")
-        lines += [f"  {n:>6}  {_description(SkipReason, r)}" for r, n in skipped.items()]
+    lines += skipped_lines(s.skipped)
     for root in s.offline_roots:
         lines.append(f"Offline (missing, photos kept): {root}")
     if s.cancelled:
@@ -172,8 +173,20 @@ def describe_summary(s: IndexSummary) -> str:
     return "\n".join(lines)
 
 
+def skipped_lines(skipped: dict[str, int]) -> list[str]:
+    """'Skipped N files' and one line per reason; nothing when none were skipped."""
+    from photosift.core.imaging.decode import SkipReason
+    from photosift.core.wording import count_noun
+
+    if not skipped:
+        return []
+    return [f"Skipped {count_noun(sum(skipped.values()), 'file')} (see 'photosift skipped'):"] + [
+        f"  {n:>6}  {_description(SkipReason, r)}" for r, n in skipped.items()
+    ]
+
+
 @contextmanager
-def _ctrl_c_cancels(token: CancelToken) -> Iterator[None]:
+def ctrl_c_cancels(token: CancelToken) -> Iterator[None]:
     """First Ctrl-C cancels cleanly, a second one interrupts (KeyboardInterrupt)."""
     def handler(signum: int, frame: object) -> None:
         if token.cancelled:
@@ -213,12 +226,11 @@ class ProgressBar:
         done, total = p.done, p.total
         if p.phase == "scanning":
             return f"Scanning... {done} image files found"
+        verb = "Cataloguing" if p.phase == "cataloguing" else "Analysing"
         filled = int(self.width * done / total) if total else self.width
         eta = _clock(p.eta_s) if p.eta_s is not None else "--:--"
-        return (
-            f"[{'#' * filled}{'.' * (self.width - filled)}] {done}/{total} "
-            f"{p.rate:.1f} photos/s ETA {eta}"
-        )
+        rate = f"{p.rate:.1f} photos/s" if p.rate > 0 else "-- photos/s"
+        return f"{verb} [{'#' * filled}{'.' * (self.width - filled)}] {done}/{total} {rate} ETA {eta}"
 
     def _write(self, line: str) -> None:
         padding = " " * max(0, self._shown - len(line))

@@ -64,6 +64,15 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
         default="normal",
         help="drop results that do not stand out from the library for this query (default normal)",
     )
+    add_filter_options(parser)
+    add_json_option(parser)
+    add_db_option(parser)
+    add_model_option(parser)
+    add_device_option(parser)
+
+
+def add_filter_options(parser: argparse.ArgumentParser) -> None:
+    """--folder, --after, --before, --camera, --tag, --type, --online-only (see filters_from)."""
     parser.add_argument("--folder", type=Path, metavar="P", help="only photos in this folder")
     parser.add_argument(
         "--after", type=_date, metavar="YYYY-MM-DD", help="taken on or after this day"
@@ -82,10 +91,6 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--online-only", action="store_true", help="leave out photos on offline drives"
     )
-    add_json_option(parser)
-    add_db_option(parser)
-    add_model_option(parser)
-    add_device_option(parser)
 
 
 def _date(text: str) -> float:
@@ -176,10 +181,12 @@ def _print(engine: SearchEngine, results: SearchResults, args: argparse.Namespac
 
     records = {r.id: r for r in engine.store().photos([h.photo_id for h in results.hits])}
     rows = [(hit, records[hit.photo_id]) for hit in results.hits if hit.photo_id in records]
+    counts = engine.store().analysis_counts(engine.model_id)
     if args.json:
         print_json(
             {
                 "model": engine.model.spec,
+                "pending": counts.pending,
                 "considered": results.considered,
                 "cut": results.cut,
                 "results": [
@@ -200,4 +207,9 @@ def _print(engine: SearchEngine, results: SearchResults, args: argparse.Namespac
     if not rows:
         hint = " (try --cutoff loose or off)" if results.cut else ""
         print(f"No photo matches well enough among {results.considered}{hint}.", file=sys.stderr)
+    if counts.pending:
+        from photosift.core.wording import count_noun
+
+        print(f"Searched {counts.ready:,} of {count_noun(counts.total, 'photo')}; "
+              f"{counts.pending:,} not analysed yet (run 'photosift index').", file=sys.stderr)
     return 0

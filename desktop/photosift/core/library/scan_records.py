@@ -54,7 +54,10 @@ class PhotoMove:
 
 @dataclass
 class PhotoWrite:
-    """One decoded and embedded file; `photo_id` None = a photo the library has not seen."""
+    """One catalogued or embedded file; `photo_id` None = a photo the library has not seen.
+
+    `vector` None = catalogued only (header read, no model): the row is written and, unless
+    `keep_other_vectors`, vectors of its previous content are dropped."""
 
     root_id: int
     relpath: str  # stored form
@@ -66,7 +69,7 @@ class PhotoWrite:
     height: int | None
     taken_at: float | None
     camera: str | None
-    vector: np.ndarray
+    vector: np.ndarray | None
     photo_id: int | None = None
     keep_other_vectors: bool = False  # True when only this model's vector was missing
 
@@ -95,13 +98,16 @@ class ScanRecordsMixin:
 
         def transaction(self) -> AbstractContextManager[sqlite3.Connection]: ...
 
-    def known_photos(self, root_id: int, model_id: int) -> dict[str, KnownPhoto]:
-        """Photos under a root by stored relpath, with whether `model_id` has their vector."""
+    def known_photos(self, root_id: int, model_id: int | None) -> dict[str, KnownPhoto]:
+        """Photos under a root by stored relpath, with whether `model_id` has their vector.
+
+        `model_id` None is the catalog's view: a stored row is all a photo needs, so every
+        known photo counts as having what it needs (`has_vector` True)."""
         rows = self.db.execute(
-            "SELECT p.id, p.relpath, p.size, p.mtime_ns, p.fingerprint, EXISTS (SELECT 1 "
-            "FROM embeddings e WHERE e.photo_id = p.id AND e.model_id = ?) "
+            "SELECT p.id, p.relpath, p.size, p.mtime_ns, p.fingerprint, ? IS NULL OR EXISTS "
+            "(SELECT 1 FROM embeddings e WHERE e.photo_id = p.id AND e.model_id = ?) "
             "FROM photos p WHERE p.root_id = ?",
-            [model_id, root_id],
+            [model_id, model_id, root_id],
         )
         return {r[1]: KnownPhoto(r[0], r[2], r[3], r[4], bool(r[5])) for r in rows}
 
@@ -143,9 +149,11 @@ class ScanRecordsMixin:
             self.db.execute("UPDATE roots SET last_scan = ? WHERE id = ?", [time.time(), root_id])
 
     def commit_batch(
-        self, model_id: int, photos: Sequence[PhotoWrite], skips: Sequence[SkipWrite]
+        self, model_id: int | None, photos: Sequence[PhotoWrite], skips: Sequence[SkipWrite]
     ) -> list[int]:
-        """Write one indexed batch atomically; returns the ids of the photos written."""
+        """Write one catalogued or indexed batch atomically; returns the ids written.
+
+        `model_id` may be None when no photo of the batch carries a vector."""
         ids: list[int] = []
         now = time.time()
         with self.transaction() as conn:
@@ -153,11 +161,12 @@ class ScanRecordsMixin:
                 photo_id = self._write_photo(conn, item, now)
                 if not item.keep_other_vectors:
                     conn.execute("DELETE FROM embeddings WHERE photo_id = ?", [photo_id])
-                conn.execute(
-                    "INSERT OR REPLACE INTO embeddings (photo_id, model_id, vector) "
-                    "VALUES (?, ?, ?)",
-                    [photo_id, model_id, vector_blob(item.vector)],
-                )
+                if item.vector is not None:
+                    conn.execute(
+                        "INSERT OR REPLACE INTO embeddings (photo_id, model_id, vector) "
+                        "VALUES (?, ?, ?)",
+                        [photo_id, model_id, vector_blob(item.vector)],
+                    )
                 conn.execute(
                     "DELETE FROM skipped WHERE root_id = ? AND relpath = ?",
                     [item.root_id, item.relpath],

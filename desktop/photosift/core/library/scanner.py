@@ -147,12 +147,14 @@ class ScanPlan:
 
 def plan_changes(
     store: Store,
-    model_id: int,
+    model_id: int | None,
     listings: Sequence[tuple[Root, RootListing]],
     *,
     workers: int = 4,
 ) -> ScanPlan:
-    """Compare listings with the store; nothing is written here."""
+    """Compare listings with the store; nothing is written here.
+
+    `model_id` None plans the catalog phase: only new and changed files are work."""
     plan = ScanPlan()
     new: list[Work] = []
     missing: dict[int, KnownPhoto] = {}

@@ -22,6 +22,7 @@ from pathlib import Path
 import sqlite_utils
 
 from photosift.core.errors import StoreError
+from photosift.core.library.analysis_records import AnalysisRecordsMixin
 from photosift.core.library.photo_records import (
     PhotoRecord,
     PhotoRecordsMixin,
@@ -176,7 +177,7 @@ class ModelRecord:
 
 
 
-class Store(PhotoRecordsMixin, ScanRecordsMixin, VectorRecordsMixin):
+class Store(PhotoRecordsMixin, ScanRecordsMixin, VectorRecordsMixin, AnalysisRecordsMixin):
     """One connection to the library database. Create one per thread.
 
     The photo, scan and vector queries come from the mixins (photo_records, scan_records,
