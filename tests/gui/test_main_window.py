@@ -33,7 +33,7 @@ def ready_window_in_small_batches(qtbot, make_window, model_spec: str):
     window = make_window(model_spec)
     wait_model_ready(qtbot, window)
     wait_indexing_done(qtbot, window)
-    window.indexer.batch_size = 4
+    window.indexer.batch_size = window.indexer.catalog_batch_size = 4
     return window
 
 def test_add_folder_index_and_search_finds_red_circles(qtbot, make_window, photo_dir, toy_model_spec):
@@ -64,7 +64,7 @@ def test_photos_appear_while_indexing_and_the_gui_thread_stays_responsive(
     window = make_window(toy_model_spec)
     wait_model_ready(qtbot, window)
     wait_indexing_done(qtbot, window)
-    window.indexer.batch_size = 8
+    window.indexer.batch_size = window.indexer.catalog_batch_size = 8
     counts_seen: list[int] = []
     window.indexer.photos_added.connect(lambda _items: counts_seen.append(window.results.rowCount()))
 
@@ -144,9 +144,28 @@ def test_closing_the_window_during_indexing_stops_cleanly(qtbot, make_window, ph
     with Store(db_path) as store:
         assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         photos = store.photo_count()
-        with_vectors = store.conn.execute("SELECT COUNT(DISTINCT photo_id) FROM embeddings").fetchone()[0]
-    assert 0 < photos <= len(labels)
-    assert with_vectors == photos  # no photo row was committed without its vector
+        orphans = store.conn.execute(
+            "SELECT COUNT(*) FROM embeddings WHERE photo_id NOT IN (SELECT id FROM photos)"
+        ).fetchone()[0]
+    assert 0 < photos <= len(labels) and orphans == 0  # whole batches, catalogued first
+
+
+def test_a_folder_added_without_a_model_is_browsable_at_once(qtbot, make_window, photo_dir, tmp_path):
+    """No model at all: the photos are catalogued, shown, counted and filterable by folder."""
+    folder, labels = photo_dir
+    window = make_window(f"local-dir:{tmp_path / 'no-model-here'}")
+    qtbot.waitUntil(lambda: window.models.state == "unavailable", timeout=WAIT_MS)
+    with qtbot.waitSignal(window.indexer.idle, timeout=WAIT_MS):
+        window.add_folders([folder])
+    qtbot.waitUntil(lambda: window.results.rowCount() == len(labels), timeout=WAIT_MS)
+    assert {item.path.resolve() for item in window.results.items()} == set(labels)
+    assert all(item.width and item.height for item in window.results.items())
+    qtbot.waitUntil(lambda: window.analysis_label.text() == f"0 of {len(labels)} photos ready for search", timeout=WAIT_MS)
+    assert window.library_panel.summary.text().startswith("1 folder ·")
+    assert window.library_panel.tree.topLevelItem(1).text(1) == str(len(labels))
+    window.library_panel.tree.setCurrentItem(window.library_panel.tree.topLevelItem(1))
+    wait_shown(qtbot, window, lambda request: request.root_id is not None)
+    assert window.results.rowCount() == len(labels)
 
 
 def test_no_file_is_written_beside_the_photos_with_xmp_off(qtbot, make_window, photo_dir, toy_model_spec):

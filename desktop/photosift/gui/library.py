@@ -13,6 +13,7 @@ A newer browse request supersedes an older one that has not finished.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -44,6 +45,7 @@ def create_library_if_missing(db_path: Path) -> str | None:
 
 class LibraryController(QObject):
     roots_changed = Signal(list)  # list[RootStats], in path order
+    counts_changed = Signal(object)  # core AnalysisCounts for the model searches use
     folders_added = Signal(list)  # list[Path] that were new to the library
     folder_removed = Signal(int)  # root id
     photos_loaded = Signal(object, object)  # SearchRequest, SortedItems (browse mode)
@@ -64,10 +66,14 @@ class LibraryController(QObject):
 
     def refresh(self) -> None:
         spec = self.model_spec
-        self._run(lambda ctx: _root_stats(thread_store(ctx, self.db_path), spec), self.roots_changed.emit)
+        self._run(lambda ctx: _library_state(thread_store(ctx, self.db_path), spec), self._on_state)
 
     def add_folders(self, folders: Sequence[Path]) -> None:
-        def work(ctx: JobContext) -> list[Path]:
+        """Add the folders; the panel's new state comes from the same job that added them,
+        so a folder is never reported added while the panel still shows the old list."""
+        spec = self.model_spec
+
+        def work(ctx: JobContext) -> tuple[list[Path], _LibraryState]:
             store = thread_store(ctx, self.db_path)
             added = []
             for folder in folders:
@@ -75,7 +81,7 @@ class LibraryController(QObject):
                 if folder.is_dir() and store.root_by_path(folder) is None:
                     store.add_root(folder)
                     added.append(folder)
-            return added
+            return added, _library_state(store, spec)
 
         self._run(work, self._on_folders_added)
 
@@ -109,8 +115,13 @@ class LibraryController(QObject):
         job.failed.connect(self._on_failed)
         self._lane.submit(job)
 
-    def _on_folders_added(self, added: list[Path]) -> None:
-        self.refresh()
+    def _on_state(self, state: _LibraryState) -> None:
+        self.roots_changed.emit(state.stats)
+        self.counts_changed.emit(state.counts)
+
+    def _on_folders_added(self, result: tuple[list[Path], _LibraryState]) -> None:
+        added, state = result
+        self._on_state(state)
         if added:
             self.folders_added.emit(added)
 
@@ -122,9 +133,20 @@ class LibraryController(QObject):
         self.failed.emit(str(error))
 
 
-def _root_stats(store, spec: str | None) -> list:
+@dataclass(frozen=True)
+class _LibraryState:
+    stats: list  # core RootStats
+    counts: object  # core AnalysisCounts
+
+
+def _library_state(store, spec: str | None) -> _LibraryState:
+    """Per-folder counts and "N of M ready for search" for the model searches use."""
+    if spec is None:
+        active = store.get_setting("active_model")
+        spec = active if isinstance(active, str) else None
     record = store.model_by_spec(spec) if spec else None
-    return store.root_stats(record.id if record else None)
+    model_id = record.id if record else None
+    return _LibraryState(store.root_stats(model_id), store.analysis_counts(model_id))
 
 
 def _browse(store, request: SearchRequest, order: SortKey) -> SortedItems:

@@ -15,6 +15,7 @@ from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
+    QLabel,
     QMainWindow,
     QMessageBox,
     QSplitter,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from photosift import APP_NAME, __version__
 from photosift.core.paths import display_path
+from photosift.core.wording import count_noun, ready_for_search
 from photosift.gui import photo_actions
 from photosift.gui.grid_controller import GridController
 from photosift.gui.indexing import IndexController
@@ -45,6 +47,10 @@ from photosift.gui.thumbnails import ThumbnailLoader
 from photosift.gui.window_drops import dropped_paths, split_drop
 
 
+#: How often folder counts and "N of M ready for search" follow a run in progress.
+COUNTS_REFRESH_MS = 1000
+
+
 class MainWindow(QMainWindow):
     def __init__(self, settings: Settings, *, model_spec: str | None = None, ask_about_model: bool = True) -> None:
         super().__init__()
@@ -63,6 +69,10 @@ class MainWindow(QMainWindow):
         self.search_bar = SearchBar(self)
         self.library_panel = LibraryPanel(self)
         self.index_status = IndexStatus(self)
+        self.analysis_label = QLabel(self)  # "1,204 of 5,310 photos ready for search"
+        self._counts = None  # core AnalysisCounts, once the library lane has counted
+        self._counts_timer = QTimer(self, singleShot=True, interval=COUNTS_REFRESH_MS)
+        self._counts_timer.timeout.connect(lambda: self.library.refresh())
         self.models = ModelPresenter(settings, model_spec or settings.model_spec, self.db_path, self)
         self.models.ask_when_missing = ask_about_model
 
@@ -99,6 +109,7 @@ class MainWindow(QMainWindow):
         self.tag_dock.setWidget(self.tag_panel)
         self.tag_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetClosable)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.tag_dock)
+        self.statusBar().addPermanentWidget(self.analysis_label)
         self.statusBar().addPermanentWidget(self.index_status)
         self.statusBar().addPermanentWidget(self.models.label)
         self.resize(1280, 800)
@@ -113,6 +124,7 @@ class MainWindow(QMainWindow):
         self.library_panel.rescan_requested.connect(self.rescan)
         self.library_panel.skipped_requested.connect(self.show_skipped)
         self.library.roots_changed.connect(self._on_roots_changed)
+        self.library.counts_changed.connect(self._show_counts)
         self.library.folders_added.connect(self._on_folders_added)
         self.library.folder_removed.connect(self._on_folder_removed)
         self.library.skipped_loaded.connect(self._show_skipped_dialog)
@@ -121,6 +133,7 @@ class MainWindow(QMainWindow):
         self.indexer.started.connect(self._on_index_started)
         self.indexer.progress.connect(self.index_status.show_progress)
         self.indexer.photos_added.connect(self._on_photos_added)
+        self.indexer.photos_analysed.connect(self._on_photos_analysed)
         self.indexer.finished.connect(self._on_index_finished)
         self.indexer.failed.connect(lambda message: QMessageBox.warning(self, self.tr("Indexing stopped"), message))
         self.indexer.idle.connect(self._on_index_idle)
@@ -130,6 +143,7 @@ class MainWindow(QMainWindow):
         self.models.model_changed.connect(self._on_model_changed)
         self.grid_control.overlay_action.connect(self._on_overlay_action)
         self.grid_control.sort_shown.connect(self._show_sort)
+        self.grid_control.shown.connect(self._say_what_is_pending)
         self.grid.open_requested.connect(self.open_viewer)
         self.grid.more_like_this.connect(self.search_similar)
         self.grid.reveal_requested.connect(lambda ids: self._for_paths(ids[:1], photo_actions.reveal_in_file_manager))
@@ -184,10 +198,12 @@ class MainWindow(QMainWindow):
             self.library.remove_folder(root_id)
 
     def rescan(self) -> None:
-        if self.loaded is None:
-            self.statusBar().showMessage(self.tr("The library is rescanned as soon as the model is loaded."), 5000)
-            return
-        self.indexer.start(self.loaded.model)
+        """Catalog every folder again now; analysis follows when a model is loaded."""
+        self.indexer.start(self._analysis_model())
+
+    def _analysis_model(self) -> object | None:
+        """The model that may add vectors to this library, or None (catalog only)."""
+        return self.loaded.model if self.loaded is not None and self.loaded.matches_library else None
 
     def show_skipped(self, root_id: int | None) -> None:
         self.library.load_skipped(root_id)
@@ -202,10 +218,13 @@ class MainWindow(QMainWindow):
 
     def _on_folders_added(self, folders: list[Path]) -> None:
         names = ", ".join(display_path(f.name) for f in folders)
-        if self.loaded is not None and self.loaded.matches_library:
-            self.indexer.start(self.loaded.model, folders)
-        else:
-            self.statusBar().showMessage(self.tr("Added {names}; indexing starts when the model is loaded.").format(names=names), 8000)
+        model = self._analysis_model()
+        self.indexer.start(model, folders)  # photos appear at once; analysis needs a model
+        if model is None:
+            self.statusBar().showMessage(
+                self.tr("Added {names}; photos appear now, analysis for search starts when the model is loaded.").format(names=names),
+                8000,
+            )
         self.grid_control.refresh()
 
     def _on_folder_removed(self, root_id: int) -> None:
@@ -220,19 +239,46 @@ class MainWindow(QMainWindow):
         self.grid_control.set_indexing(True)
 
     def _on_photos_added(self, items: list) -> None:
-        self.searcher.add_photos([item.id for item in items])
         self.grid_control.add_indexed(items)
+        self._refresh_counts_soon()
+
+    def _on_photos_analysed(self, photo_ids: list) -> None:
+        self.searcher.add_photos(photo_ids)
+        self._refresh_counts_soon()
+
+    def _refresh_counts_soon(self) -> None:
+        """Folder counts and "N of M ready" follow a run at most every COUNTS_REFRESH_MS."""
+        if not self._counts_timer.isActive():
+            self._counts_timer.start()
+
+    def _show_counts(self, counts) -> None:
+        self.analysis_label.setText(ready_for_search(counts.ready, counts.total) if counts.total else "")
+        self._counts = counts
+
+    def _say_what_is_pending(self, request: SearchRequest) -> None:
+        """A search answers from analysed photos only; say so while others still wait."""
+        counts = self._counts
+        if request.is_search and counts is not None and counts.pending:
+            self.statusBar().showMessage(
+                self.tr("Searched {ready} of {total}; {pending} are still waiting for analysis.").format(
+                    ready=f"{counts.ready:,}", total=count_noun(counts.total, "photo"), pending=f"{counts.pending:,}"
+                ),
+                10_000,
+            )
 
     def _on_index_finished(self, summary) -> None:
         skipped = sum(summary.skipped.values())
+        analysed = getattr(summary, "indexed", None)  # None: a catalog-only run (no model)
         if summary.cancelled:
-            text = self.tr("Indexing stopped; {n} photos indexed. It resumes with the next rescan.")
-        elif summary.indexed == 0 and skipped == 0:
+            text = self.tr("Stopped; what is done is kept and the rest resumes with the next rescan.")
+        elif analysed is None:
+            text = self.tr("{n} new photos catalogued, {skipped} skipped; analysis for search starts when the model is loaded.")
+        elif analysed == 0 and summary.catalogued == 0 and skipped == 0:
             text = self.tr("The library is up to date.")
         else:
-            text = self.tr("Indexing finished: {n} new photos, {skipped} skipped.")
-        self.statusBar().showMessage(text.format(n=summary.indexed, skipped=skipped), 10_000)
-        if not summary.cancelled:
+            text = self.tr("Indexing finished: {n} photos analysed, {skipped} skipped.")
+        self.statusBar().showMessage(text.format(n=summary.catalogued if analysed is None else analysed, skipped=skipped), 10_000)
+        if not summary.cancelled and analysed is not None:
             self.models.library_indexed()
         self.library.refresh()
         self.tag_panel.refresh()

@@ -33,6 +33,7 @@ from photosift.core.imaging.decode_pool import DecodePool, DecodeTimeout
 from photosift.core.imaging.fingerprint import fingerprint_file
 from photosift.core.library.analysis_records import PendingPhoto
 from photosift.core.library.catalog import (
+    CATALOG_BATCH,
     FolderNotFoundError,
     catalog_library,
     check_folders,
@@ -104,6 +105,7 @@ def index_library(
     roots: Sequence[str | Path] | None = None,
     *,
     batch_size: int = 32,
+    catalog_batch_size: int = CATALOG_BATCH,
     workers: int | None = None,
     progress: Callable[[IndexProgress], None] | None = None,
     on_batch: Callable[[list[int]], None] | None = None,
@@ -124,7 +126,8 @@ def index_library(
     workers = workers or default_workers()
     report = progress or (lambda _p: None)
     catalog = catalog_library(
-        store, roots, workers=workers, progress=report, on_batch=on_catalogued,
+        store, roots, batch_size=catalog_batch_size, workers=workers, progress=report,
+        on_batch=on_catalogued,
         cancel=cancel, include_hidden=include_hidden,
     )  # fmt: skip
     summary = IndexSummary(

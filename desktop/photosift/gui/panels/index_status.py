@@ -70,7 +70,10 @@ class IndexStatus(QWidget):
         elif not total:
             parts = [self.tr("Nothing new to index")]
         else:
-            parts = [self.tr("Indexing {done} of {total}").format(**counts)]
+            if getattr(progress, "phase", "") == "cataloguing":
+                parts = [self.tr("Adding photos: {done} of {total}").format(**counts)]
+            else:
+                parts = [self.tr("Analysing for search: {done} of {total}").format(**counts)]
             rate = getattr(progress, "rate", 0) or 0
             if rate > 0:
                 parts.append(self.tr("{rate} photos/s").format(rate=f"{rate:.1f}"))
