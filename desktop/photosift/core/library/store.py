@@ -61,7 +61,7 @@ __all__ = [
     "vector_blob",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # 16 KiB pages keep a 512..1024-d float32 vector on its row's own page (4 KiB pages spill each
 # one into an overflow page), which halves the file and makes load_vectors one sequential read.
 PAGE_SIZE = 16384
@@ -157,7 +157,26 @@ def _migrate_to_1(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {1: _migrate_to_1}
+def _migrate_to_2(db: sqlite_utils.Database) -> None:
+    """Label vectors, stored once per (model, prompts): the vocabulary's text embeddings
+    took minutes on a CPU and were recomputed on every start."""
+    _run_script(
+        db,
+        """
+        CREATE TABLE label_vectors (
+            model_id INTEGER NOT NULL REFERENCES models(id) ON DELETE CASCADE,
+            prompts_key TEXT NOT NULL,          -- label_vector_records.prompts_key(prompts)
+            vector BLOB NOT NULL,               -- float32 little-endian, L2-normalised
+            PRIMARY KEY (model_id, prompts_key)
+        );
+        """
+    )
+
+
+MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
+    1: _migrate_to_1,
+    2: _migrate_to_2,
+}
 
 
 @dataclass(frozen=True)
