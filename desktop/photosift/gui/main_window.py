@@ -149,7 +149,7 @@ class MainWindow(QMainWindow):
         self.grid.reveal_requested.connect(lambda ids: self._for_paths(ids[:1], photo_actions.reveal_in_file_manager))
         self.grid.open_external_requested.connect(lambda ids: self._for_paths(ids, photo_actions.open_with_default_app))
         self.grid.copy_paths_requested.connect(self.copy_paths)
-        self.grid.current_changed.connect(self.tag_panel.show_photo)
+        self.grid.current_changed.connect(self._show_photo_tags)
         self.grid.selection_changed.connect(self.tag_panel.set_selection)
         self.tag_panel.tag_filter_requested.connect(self.search_bar.set_tag)
         self.tag_panel.tags_changed.connect(self._on_tags_changed)
@@ -327,6 +327,10 @@ class MainWindow(QMainWindow):
     def _root_path(self, root_id: int | None) -> Path | None:
         stat = next((s for s in self.library_panel.stats() if s.root.id == root_id), None)
         return Path(stat.root.path) if stat is not None else None
+
+    def _show_photo_tags(self, photo_id: int | None) -> None:
+        item = self.results.item_by_id(photo_id) if photo_id is not None else None
+        self.tag_panel.show_photo(photo_id, item.path.name if item is not None else "")
 
     def _on_tags_changed(self, photo_ids: list[int]) -> None:
         self.library.load_tags()

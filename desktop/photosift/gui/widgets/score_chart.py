@@ -66,6 +66,9 @@ class ScoreChart(QWidget):
     def set_top_n(self, top_n: int) -> None:
         self._top_n = max(1, top_n)
 
+    def placeholder(self) -> str:
+        return self._placeholder
+
     def set_placeholder(self, text: str) -> None:
         self._placeholder = text
         self.update()
