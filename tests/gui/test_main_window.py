@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
 from photosift.core.library.store import Store
 from photosift.gui.model_dialog import ModelUnavailableDialog
 from photosift.gui.results_model import Mode
 from tests.gui.conftest import WAIT_MS, wait_indexing_done, wait_model_ready, wait_shown
+from tests.gui.stall_meter import StallMeter
 
 pytestmark = pytest.mark.gui
 
@@ -78,34 +79,6 @@ def test_photos_appear_while_indexing_and_the_gui_thread_stays_responsive(
     assert gaps.longest_ms < 2000
     assert len(counts_seen) >= 2  # more than one batch reached the grid before the end
     qtbot.waitUntil(lambda: window.results.rowCount() == len(labels), timeout=WAIT_MS)
-
-
-class StallMeter:
-    """A 10 ms timer on the GUI thread; the longest gap between ticks is the worst stall."""
-
-    def __init__(self) -> None:
-        from time import perf_counter
-
-        self._clock = perf_counter
-        self.timer = QTimer(interval=10)
-        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
-        self.timer.timeout.connect(self._tick)
-        self.longest_ms = 0.0
-        self.ticks = 0
-        self._last = 0.0
-
-    def start(self) -> None:
-        self._last = self._clock()
-        self.timer.start()
-
-    def stop(self) -> None:
-        self.timer.stop()
-
-    def _tick(self) -> None:
-        now = self._clock()
-        self.longest_ms = max(self.longest_ms, (now - self._last) * 1000)
-        self._last = now
-        self.ticks += 1
 
 
 def test_cancel_mid_index_then_the_next_start_completes_the_library(

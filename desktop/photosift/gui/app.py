@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QIcon
@@ -19,6 +21,10 @@ from PySide6.QtWidgets import QApplication
 
 from photosift import APP_ID, APP_NAME, __version__
 from photosift.gui.settings import Settings
+from photosift.gui.workers import lanes_still_running
+
+if TYPE_CHECKING:
+    from photosift.gui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -44,9 +50,24 @@ def run_app(args: argparse.Namespace) -> int:
     from photosift.gui.main_window import MainWindow
 
     window = MainWindow(settings, model_spec=model_spec)
-    app.aboutToQuit.connect(window.shutdown)  # also when quitting without closing the window
     window.show()
-    return app.exec()
+    return run_until_quit(app, window)
+
+
+def run_until_quit(app: QApplication, window: MainWindow) -> int:
+    """The event loop, then a prompt exit: the window's lanes get QUIT_BUDGET_S to stop."""
+    app.aboutToQuit.connect(window.shutdown)  # also when quitting without closing the window
+    code = app.exec()
+    window.shutdown()
+    if lanes_still_running():
+        # A lane is inside work that cannot be interrupted (a forward pass, a model load).
+        # Everything committed is safe in SQLite; leave now rather than wait for it, and
+        # before Qt could destroy a running thread at interpreter exit.
+        log.info("leaving without waiting for %d busy lane(s)", lanes_still_running())
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
+        os._exit(code)
+    return code
 
 
 def create_application() -> QApplication:

@@ -45,8 +45,11 @@ from photosift.gui.search_request import SearchRequest
 from photosift.gui.settings import Settings, UiState
 from photosift.gui.thumbnails import ThumbnailLoader
 from photosift.gui.window_drops import dropped_paths, split_drop
+from photosift.gui.workers import Deadline, Lane
 
 
+#: Closing the window waits at most this long for the lanes; the process exits regardless.
+QUIT_BUDGET_S = 1.5
 #: How often folder counts and "N of M ready for search" follow a run in progress.
 COUNTS_REFRESH_MS = 1000
 
@@ -58,6 +61,7 @@ class MainWindow(QMainWindow):
         self.db_path = settings.resolved_db_path()
         self._started = False
         self._shut_down = False
+        self.stopped_in_time = True
         self.ui_state = UiState()
         self._library_problem = create_library_if_missing(self.db_path)
         self.setWindowTitle(APP_NAME)
@@ -445,17 +449,25 @@ class MainWindow(QMainWindow):
         self.ui_state.set_bytes("window/splitter", self.splitter.saveState())
         self.ui_state.set_bytes("window/state", self.saveState())
         self.ui_state.sync()
+        self.hide()  # gone from the screen at once, whatever the lanes still finish
         self.shutdown()
         super().closeEvent(event)
 
-    def shutdown(self) -> None:
-        """Stop every lane: indexing finishes its batch (the database stays consistent)."""
+    def shutdown(self) -> bool:
+        """Stop every lane within QUIT_BUDGET_S in all; True if every one stopped in time.
+
+        Every lane is cancelled first, so they all wind down at once: indexing commits the
+        part-batch in hand, label vectors keep their finished chunks. A lane still inside
+        work that cannot be interrupted (a forward pass, a model load) is not waited for
+        beyond the budget; what it had not committed is redone at the next start."""
         if self._shut_down:
-            return
+            return self.stopped_in_time
         self._shut_down = True
-        self.tag_panel.shutdown()
-        self.indexer.shutdown()
-        self.searcher.shutdown()
-        self.library.shutdown()
-        self.models.shutdown()
-        self.thumbnails.shutdown()
+        self.indexer.cancel()  # also drops queued runs
+        lanes = self.findChildren(Lane)
+        for lane in lanes:
+            lane.cancel_all()
+        deadline = Deadline(QUIT_BUDGET_S)
+        self.stopped_in_time = all([lane.shutdown(deadline.remaining_ms()) for lane in lanes])
+        self.thumbnails.shutdown(deadline.remaining_ms() / 1000)
+        return self.stopped_in_time

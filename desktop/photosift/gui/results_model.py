@@ -222,15 +222,23 @@ class ResultsModel(QAbstractListModel):
             self._items[row] = item
             index = self.index(row)
             self.dataChanged.emit(index, index)
+        # Photos that land in the same gap go in as one block: every insert signal makes the
+        # grid lay out again, and a catalog batch usually lands in one gap (often the end).
         key_of = _sort_function(self._sort_key)
-        for item in fresh.values():
-            key = key_of(item)
-            row = bisect.bisect_left(self._keys, key)
-            self.beginInsertRows(QModelIndex(), row, row)
-            self._keys.insert(row, key)
-            self._items.insert(row, item)
+        pending = sorted(((key_of(item), item) for item in fresh.values()), key=lambda pair: pair[0])
+        start = 0
+        while start < len(pending):
+            row = bisect.bisect_left(self._keys, pending[start][0])
+            end = start + 1
+            while end < len(pending) and (row == len(self._keys) or pending[end][0] <= self._keys[row]):
+                end += 1
+            block = pending[start:end]
+            self.beginInsertRows(QModelIndex(), row, row + len(block) - 1)
+            self._keys[row:row] = [key for key, _item in block]
+            self._items[row:row] = [item for _key, item in block]
             self._row_cache = None
             self.endInsertRows()
+            start = end
 
     def remove_ids(self, photo_ids: Iterable[int]) -> None:
         rows = sorted((self._rows[i] for i in set(photo_ids) if i in self._rows), reverse=True)
