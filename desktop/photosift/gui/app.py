@@ -13,7 +13,7 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QIcon
@@ -54,20 +54,24 @@ def run_app(args: argparse.Namespace) -> int:
     return run_until_quit(app, window)
 
 
-def run_until_quit(app: QApplication, window: MainWindow) -> int:
-    """The event loop, then a prompt exit: the window's lanes get QUIT_BUDGET_S to stop."""
+def run_until_quit(app: QApplication, window: MainWindow) -> NoReturn:
+    """The event loop, then a prompt exit: the window's lanes get QUIT_BUDGET_S to stop.
+
+    The process then leaves with os._exit: everything worth keeping is committed (SQLite) or
+    saved (settings, window state), while a normal interpreter exit would wait for a lane
+    still inside a forward pass or a model load, and then spend seconds tearing down torch.
+    """
     app.aboutToQuit.connect(window.shutdown)  # also when quitting without closing the window
     code = app.exec()
     window.shutdown()
-    if lanes_still_running():
-        # A lane is inside work that cannot be interrupted (a forward pass, a model load).
-        # Everything committed is safe in SQLite; leave now rather than wait for it, and
-        # before Qt could destroy a running thread at interpreter exit.
-        log.info("leaving without waiting for %d busy lane(s)", lanes_still_running())
-        for stream in (sys.stdout, sys.stderr):
+    log.info("leaving; %d lane(s) were still busy", lanes_still_running())
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        try:
             stream.flush()
-        os._exit(code)
-    return code
+        except (OSError, ValueError):
+            pass
+    os._exit(code)
 
 
 def create_application() -> QApplication:
