@@ -168,9 +168,33 @@ def test_more_like_this_and_photo_actions(qtbot, make_window, photo_dir, toy_mod
     menu.actions()[0].trigger()
     wait_shown(qtbot, window, lambda request: request.similar_to == photo.id)
     assert window.search_bar.query.text() == ""
+    assert window.search_bar.chip.text() == f"Similar to {photo.path.name}"
     similar = shown_labels(window, labels, 3)
     assert similar and {colour for colour, _shape in similar} == {labels[photo.path.resolve()][0]}
     assert photo.id not in window.results.ids()
+    assert window.search_bar.count.text().startswith(f"{window.results.rowCount()} photo")
+
+    window.search_bar.chip.close_button.click()  # back to browsing the whole library
+    wait_shown(qtbot, window, lambda request: not request.is_search)
+    assert window.search_bar.chip.text() == "" and window.results.rowCount() == len(labels)
+    assert window.search_bar.count.text() == f"{len(labels)} photos"
+
+
+def test_weaker_matches_hidden_are_counted_and_can_be_shown(qtbot, make_window, photo_dir, toy_model_spec):
+    folder, labels = photo_dir
+    window = make_window(toy_model_spec)
+    index_folder(qtbot, window, folder)
+    window.search_bar.set_relevance("strict")
+    window.search("a red circle")
+    wait_shown(qtbot, window, lambda request: request.text == "a red circle" and request.relevance == "strict")
+    shown = window.results.rowCount()
+    count = window.search_bar.count.text()
+    assert shown < len(labels)  # a red circle is 2 of the 48 toy photos: strict hides most
+    hidden = len(labels) - shown
+    assert count.startswith(f"{shown} photo") and f"{hidden} weaker match" in count
+    window.search_bar.count.linkActivated.emit("show")
+    wait_shown(qtbot, window, lambda request: request.relevance == "off")
+    assert window.results.rowCount() == len(labels)
 
 
 def test_dropping_a_folder_adds_it_and_an_image_searches_by_it(

@@ -75,6 +75,7 @@ class MainWindow(QMainWindow):
         self.index_status = IndexStatus(self)
         self.analysis_label = QLabel(self)  # "1,204 of 5,310 photos ready for search"
         self._counts = None  # core AnalysisCounts, once the library lane has counted
+        self._hidden: tuple[SearchRequest, int] | None = None  # weaker matches hidden, by request
         self._counts_timer = QTimer(self, singleShot=True, interval=COUNTS_REFRESH_MS)
         self._counts_timer.timeout.connect(lambda: self.library.refresh())
         self.models = ModelPresenter(settings, model_spec or settings.model_spec, self.db_path, self)
@@ -148,6 +149,10 @@ class MainWindow(QMainWindow):
         self.grid_control.overlay_action.connect(self._on_overlay_action)
         self.grid_control.sort_shown.connect(self._show_sort)
         self.grid_control.shown.connect(self._say_what_is_pending)
+        self.grid_control.shown.connect(lambda _request: self._update_count())
+        self.searcher.weaker_hidden.connect(self._remember_hidden)
+        self.results.rowsInserted.connect(self._update_count)
+        self.results.rowsRemoved.connect(self._update_count)
         self.grid.open_requested.connect(self.open_viewer)
         self.grid.more_like_this.connect(self.search_similar)
         self.grid.reveal_requested.connect(lambda ids: self._for_paths(ids[:1], photo_actions.reveal_in_file_manager))
@@ -361,7 +366,22 @@ class MainWindow(QMainWindow):
         self.search_bar.set_query(text)
 
     def search_similar(self, photo_id: int) -> None:
-        self.search_bar.search_similar(photo_id)
+        item = self.results.item_by_id(photo_id)
+        self.search_bar.search_similar(photo_id, item.path.name if item is not None else "")
+
+    def _more_like_this_from_viewer(self, photo_id: int) -> None:
+        """The results replace the grid behind the viewer: bring them to the front."""
+        self.search_similar(photo_id)
+        self.raise_()
+        self.activateWindow()
+
+    def _remember_hidden(self, request: SearchRequest, cut: int) -> None:
+        self._hidden = (request, cut)
+
+    def _update_count(self) -> None:
+        request = self.grid_control.request
+        hidden = self._hidden[1] if self._hidden is not None and self._hidden[0] == request else 0
+        self.search_bar.show_count(self.results.rowCount(), hidden, request.is_search)
 
     def focus_search(self) -> None:
         self.search_bar.query.setFocus()
@@ -372,7 +392,7 @@ class MainWindow(QMainWindow):
 
         viewer = PhotoViewer(self.db_path, self.results.ids(), photo_id, parent=self)
         viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        viewer.more_like_this.connect(self.search_similar)
+        viewer.more_like_this.connect(self._more_like_this_from_viewer)
         viewer.show()
 
     def copy_paths(self, ids: list[int]) -> str:
