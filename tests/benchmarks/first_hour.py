@@ -123,7 +123,7 @@ def bench_chart(count: int) -> None:
             window.tag_panel.photo_shown.connect(shown.append)
             started = time.perf_counter()
             window.tag_panel.show_photo(photo_id, f"#{photo_id}")
-            _wait(app, lambda: photo_id in shown and window.tag_panel.photo_view.chart.bars())
+            _wait(app, lambda p=photo_id, s=shown: p in s and window.tag_panel.photo_view.chart.bars())
             times.append((time.perf_counter() - started) * 1000)
             window.tag_panel.photo_shown.disconnect()
         print(f"select a photo -> score chart (vectors stored): first {times[0]:.0f} ms "

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
-from PySide6.QtGui import QDropEvent
+from PySide6.QtGui import QDropEvent, QKeySequence
 
 from photosift.core.library.store import Store
 from photosift.gui.model_dialog import ModelUnavailableDialog
@@ -340,3 +340,26 @@ def test_pause_holds_indexing_and_resume_finishes_it(qtbot, make_window, photo_d
     assert not window.indexer.last_summary.cancelled
     with Store(db_path) as store:
         assert store.photo_count() == len(labels)
+
+
+def test_thumbnail_size_follows_ctrl_plus_minus_and_the_slider(qtbot, make_window, photo_dir, tmp_path):
+    folder, labels = photo_dir
+    window = make_window(f"local-dir:{tmp_path / 'no-model-here'}")
+    with qtbot.waitSignal(window.indexer.idle, timeout=WAIT_MS):
+        window.add_folders([folder])
+    qtbot.waitUntil(lambda: window.results.rowCount() == len(labels), timeout=WAIT_MS)
+    cell = window.grid.delegate.cell_size(window.grid.list.fontMetrics())
+    assert window.settings.thumbnail_size == 160
+
+    window.actions_by_name["zoom_in"].trigger()
+    assert window.settings.thumbnail_size == 200 and window.thumbnails.size == 200
+    assert window.grid.delegate.cell_size(window.grid.list.fontMetrics()).width() > cell.width()
+    qtbot.waitUntil(lambda: window.results.thumbnail(0) is not None, timeout=WAIT_MS)
+    assert max(window.results.thumbnail(0).width(), window.results.thumbnail(0).height()) == 200
+
+    window.actions_by_name["zoom_out"].trigger()
+    window.actions_by_name["zoom_out"].trigger()
+    assert window.settings.thumbnail_size == 128
+    window.zoom_slider.setValue(window.zoom_slider.maximum())
+    assert window.settings.thumbnail_size == 400
+    assert window.actions_by_name["zoom_in"].shortcut().matches(QKeySequence(QKeySequence.StandardKey.ZoomIn))

@@ -103,8 +103,10 @@ def describe_catalog(s: CatalogSummary, folders: int, ready: int, total: int) ->
     head = "Cancelled after cataloguing" if s.cancelled else "Catalogued"
     where = f" in {count_noun(folders, 'folder')}" if folders else ""
     lines = [
-        f"{head} {count_noun(s.catalogued, 'new photo')}{where} in {s.seconds:.1f} s: "
-        f"{s.unchanged:,} unchanged, {s.moved:,} moved, {s.removed:,} removed."
+        (
+            f"{head} {count_noun(s.catalogued, 'new photo')}{where} in {s.seconds:.1f} s: "
+            f"{s.unchanged:,} unchanged, {s.moved:,} moved, {s.removed:,} removed."
+        )
     ]
     lines += skipped_lines(s.skipped)
     lines += [f"Offline (missing, photos kept): {root}" for root in s.offline_roots]

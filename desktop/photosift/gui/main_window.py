@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QSlider,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -27,6 +28,7 @@ from photosift import APP_NAME, __version__
 from photosift.core.paths import display_path
 from photosift.core.wording import count_noun, ready_for_search
 from photosift.gui import photo_actions
+from photosift.gui.dialog_places import pictures_folder
 from photosift.gui.grid_controller import GridController
 from photosift.gui.indexing import IndexController
 from photosift.gui.library import LibraryController, create_library_if_missing
@@ -46,6 +48,14 @@ from photosift.gui.settings import Settings, UiState
 from photosift.gui.thumbnails import ThumbnailLoader
 from photosift.gui.window_drops import dropped_paths, split_drop
 from photosift.gui.workers import Deadline, Lane
+
+
+#: Thumbnail sizes (longest side, pixels) the zoom steps through.
+THUMBNAIL_SIZES = (96, 128, 160, 200, 256, 320, 400)
+
+
+def _nearest_size_step(size: int) -> int:
+    return min(range(len(THUMBNAIL_SIZES)), key=lambda i: abs(THUMBNAIL_SIZES[i] - size))
 
 
 #: Closing the window waits at most this long for the lanes; the process exits regardless.
@@ -73,6 +83,11 @@ class MainWindow(QMainWindow):
         self.search_bar = SearchBar(self)
         self.library_panel = LibraryPanel(self)
         self.index_status = IndexStatus(self)
+        self.zoom_slider = QSlider(Qt.Orientation.Horizontal, self)
+        self.zoom_slider.setRange(0, len(THUMBNAIL_SIZES) - 1)
+        self.zoom_slider.setValue(_nearest_size_step(settings.thumbnail_size))
+        self.zoom_slider.setMaximumWidth(110)
+        self.zoom_slider.setToolTip(self.tr("Thumbnail size (Ctrl+Plus, Ctrl+Minus)"))
         self.analysis_label = QLabel(self)  # "1,204 of 5,310 photos ready for search"
         self._counts = None  # core AnalysisCounts, once the library lane has counted
         self._hidden: tuple[SearchRequest, int] | None = None  # weaker matches hidden, by request
@@ -115,6 +130,7 @@ class MainWindow(QMainWindow):
         self.tag_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetClosable)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.tag_dock)
         self.statusBar().addPermanentWidget(self.analysis_label)
+        self.statusBar().addPermanentWidget(self.zoom_slider)
         self.statusBar().addPermanentWidget(self.index_status)
         self.statusBar().addPermanentWidget(self.models.label)
         self.resize(1280, 800)
@@ -122,6 +138,7 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         self.search_bar.request_changed.connect(self._on_request)
         self.search_bar.sort_changed.connect(self.set_sort)
+        self.zoom_slider.valueChanged.connect(lambda step: self.set_thumbnail_size(THUMBNAIL_SIZES[step]))
         self.search_bar.relevance.currentIndexChanged.connect(self._remember_relevance)
         self.library_panel.folder_selected.connect(self.search_bar.set_folder)
         self.library_panel.add_requested.connect(self.choose_folder_to_add)
@@ -188,7 +205,7 @@ class MainWindow(QMainWindow):
 
     # -- library -----------------------------------------------------------------------------
     def choose_folder_to_add(self) -> None:
-        start = self.ui_state.text("last_folder", str(Path.home()))
+        start = self.ui_state.text("last_folder", pictures_folder())
         chosen = QFileDialog.getExistingDirectory(self, self.tr("Add a photo folder"), start)
         if chosen:
             self.ui_state.set_text("last_folder", chosen)
@@ -358,6 +375,21 @@ class MainWindow(QMainWindow):
         self._show_sort(key)
         self.grid_control.set_sort(key)
 
+    def zoom_thumbnails(self, steps: int) -> None:
+        """Ctrl+Plus / Ctrl+Minus: the next thumbnail size up or down."""
+        self.zoom_slider.setValue(self.zoom_slider.value() + steps)
+
+    def set_thumbnail_size(self, size: int) -> None:
+        """Resize the grid's thumbnails (remembered in the settings)."""
+        if size == self.settings.thumbnail_size:
+            return
+        self.settings.thumbnail_size = size
+        self.settings.save()
+        self.thumbnails.set_size(size)
+        self.grid.set_thumbnail_size(size)
+        with QSignalBlocker(self.zoom_slider):
+            self.zoom_slider.setValue(_nearest_size_step(size))
+
     def _show_sort(self, key: SortKey) -> None:
         self.search_bar.set_sort(key)
         self.actions_by_name[f"sort_{key.value}"].setChecked(True)
@@ -488,6 +520,7 @@ class MainWindow(QMainWindow):
         for lane in lanes:
             lane.cancel_all()
         deadline = Deadline(QUIT_BUDGET_S)
-        self.stopped_in_time = all([lane.shutdown(deadline.remaining_ms()) for lane in lanes])
+        stopped = [lane.shutdown(deadline.remaining_ms()) for lane in lanes]  # every one, no short cut
+        self.stopped_in_time = all(stopped)
         self.thumbnails.shutdown(deadline.remaining_ms() / 1000)
         return self.stopped_in_time
