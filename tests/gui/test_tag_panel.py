@@ -314,3 +314,30 @@ def test_label_vectors_are_prepared_once_and_the_photo_is_always_named(qtbot, li
         assert again.prompts == []
     finally:
         second.shutdown()
+
+
+def test_closing_while_label_vectors_compute_keeps_whole_chunks_and_resumes(qtbot, library, toy_model):  # type: ignore[no-untyped-def]
+    with Store(library.db) as store:
+        tags = TagStore(store, write_xmp=False)
+        for name in ("lamp", "tree", "boat", "cloud", "chair", "bread", "glove", "kite"):
+            tags.add_label(name)
+        total = len(tags.labels())
+    slow = SlowTextModel(toy_model, delay_s=0.4)
+    panel = TagPanel(library.db, slow)
+    qtbot.addWidget(panel)
+    qtbot.waitUntil(lambda: (panel.label_progress() or (0, 0))[0] > 0, timeout=WAIT_MS)
+    panel.shutdown()  # the chunk in hand finishes, the rest waits for the next start
+    with Store(library.db) as store:
+        kept = store.db.execute("SELECT COUNT(*) FROM label_vectors").fetchone()[0]
+    assert 0 < kept < total
+
+    again = SlowTextModel(toy_model, delay_s=0.0)
+    second = TagPanel(library.db, again)
+    qtbot.addWidget(second)
+    try:
+        qtbot.waitUntil(lambda: second.label_progress() is None, timeout=WAIT_MS)
+        with Store(library.db) as store:
+            assert store.db.execute("SELECT COUNT(*) FROM label_vectors").fetchone()[0] == total
+        assert 0 < len(again.prompts) < 6 * total  # only the labels the first run had not stored
+    finally:
+        second.shutdown()
