@@ -5,13 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
-from PySide6.QtGui import QDropEvent
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent, QKeySequence
 
 from photosift.core.library.store import Store
+from photosift.gui.menus import MainAction
 from photosift.gui.model_dialog import ModelUnavailableDialog
+from photosift.gui.model_state import ModelState
 from photosift.gui.results_model import Mode
 from tests.gui.conftest import WAIT_MS, wait_indexing_done, wait_model_ready, wait_shown
+from tests.gui.stall_meter import StallMeter
 
 pytestmark = pytest.mark.gui
 
@@ -33,7 +36,7 @@ def ready_window_in_small_batches(qtbot, make_window, model_spec: str):
     window = make_window(model_spec)
     wait_model_ready(qtbot, window)
     wait_indexing_done(qtbot, window)
-    window.indexer.batch_size = 4
+    window.indexer.batch_size = window.indexer.catalog_batch_size = 4
     return window
 
 def test_add_folder_index_and_search_finds_red_circles(qtbot, make_window, photo_dir, toy_model_spec):
@@ -64,7 +67,7 @@ def test_photos_appear_while_indexing_and_the_gui_thread_stays_responsive(
     window = make_window(toy_model_spec)
     wait_model_ready(qtbot, window)
     wait_indexing_done(qtbot, window)
-    window.indexer.batch_size = 8
+    window.indexer.batch_size = window.indexer.catalog_batch_size = 8
     counts_seen: list[int] = []
     window.indexer.photos_added.connect(lambda _items: counts_seen.append(window.results.rowCount()))
 
@@ -78,34 +81,6 @@ def test_photos_appear_while_indexing_and_the_gui_thread_stays_responsive(
     assert gaps.longest_ms < 2000
     assert len(counts_seen) >= 2  # more than one batch reached the grid before the end
     qtbot.waitUntil(lambda: window.results.rowCount() == len(labels), timeout=WAIT_MS)
-
-
-class StallMeter:
-    """A 10 ms timer on the GUI thread; the longest gap between ticks is the worst stall."""
-
-    def __init__(self) -> None:
-        from time import perf_counter
-
-        self._clock = perf_counter
-        self.timer = QTimer(interval=10)
-        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
-        self.timer.timeout.connect(self._tick)
-        self.longest_ms = 0.0
-        self.ticks = 0
-        self._last = 0.0
-
-    def start(self) -> None:
-        self._last = self._clock()
-        self.timer.start()
-
-    def stop(self) -> None:
-        self.timer.stop()
-
-    def _tick(self) -> None:
-        now = self._clock()
-        self.longest_ms = max(self.longest_ms, (now - self._last) * 1000)
-        self._last = now
-        self.ticks += 1
 
 
 def test_cancel_mid_index_then_the_next_start_completes_the_library(
@@ -144,9 +119,28 @@ def test_closing_the_window_during_indexing_stops_cleanly(qtbot, make_window, ph
     with Store(db_path) as store:
         assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         photos = store.photo_count()
-        with_vectors = store.conn.execute("SELECT COUNT(DISTINCT photo_id) FROM embeddings").fetchone()[0]
-    assert 0 < photos <= len(labels)
-    assert with_vectors == photos  # no photo row was committed without its vector
+        orphans = store.conn.execute(
+            "SELECT COUNT(*) FROM embeddings WHERE photo_id NOT IN (SELECT id FROM photos)"
+        ).fetchone()[0]
+    assert 0 < photos <= len(labels) and orphans == 0  # whole batches, catalogued first
+
+
+def test_a_folder_added_without_a_model_is_browsable_at_once(qtbot, make_window, photo_dir, tmp_path):
+    """No model at all: the photos are catalogued, shown, counted and filterable by folder."""
+    folder, labels = photo_dir
+    window = make_window(f"local-dir:{tmp_path / 'no-model-here'}")
+    qtbot.waitUntil(lambda: window.models.state is ModelState.UNAVAILABLE, timeout=WAIT_MS)
+    with qtbot.waitSignal(window.indexer.idle, timeout=WAIT_MS):
+        window.add_folders([folder])
+    qtbot.waitUntil(lambda: window.results.rowCount() == len(labels), timeout=WAIT_MS)
+    assert {item.path.resolve() for item in window.results.items()} == set(labels)
+    assert all(item.width and item.height for item in window.results.items())
+    qtbot.waitUntil(lambda: window.analysis_label.text() == f"0 of {len(labels)} photos ready for search", timeout=WAIT_MS)
+    assert window.library_panel.summary.text().startswith("1 folder ·")
+    assert window.library_panel.tree.topLevelItem(1).text(1) == str(len(labels))
+    window.library_panel.tree.setCurrentItem(window.library_panel.tree.topLevelItem(1))
+    wait_shown(qtbot, window, lambda request: request.root_id is not None)
+    assert window.results.rowCount() == len(labels)
 
 
 def test_no_file_is_written_beside_the_photos_with_xmp_off(qtbot, make_window, photo_dir, toy_model_spec):
@@ -176,9 +170,33 @@ def test_more_like_this_and_photo_actions(qtbot, make_window, photo_dir, toy_mod
     menu.actions()[0].trigger()
     wait_shown(qtbot, window, lambda request: request.similar_to == photo.id)
     assert window.search_bar.query.text() == ""
+    assert window.search_bar.chip.text() == f"Similar to {photo.path.name}"
     similar = shown_labels(window, labels, 3)
     assert similar and {colour for colour, _shape in similar} == {labels[photo.path.resolve()][0]}
     assert photo.id not in window.results.ids()
+    assert window.search_bar.count.text().startswith(f"{window.results.rowCount()} photo")
+
+    window.search_bar.chip.close_button.click()  # back to browsing the whole library
+    wait_shown(qtbot, window, lambda request: not request.is_search)
+    assert window.search_bar.chip.text() == "" and window.results.rowCount() == len(labels)
+    assert window.search_bar.count.text() == f"{len(labels)} photos"
+
+
+def test_weaker_matches_hidden_are_counted_and_can_be_shown(qtbot, make_window, photo_dir, toy_model_spec):
+    folder, labels = photo_dir
+    window = make_window(toy_model_spec)
+    index_folder(qtbot, window, folder)
+    window.search_bar.set_relevance("strict")
+    window.search("a red circle")
+    wait_shown(qtbot, window, lambda request: request.text == "a red circle" and request.relevance == "strict")
+    shown = window.results.rowCount()
+    count = window.search_bar.count.text()
+    assert shown < len(labels)  # a red circle is 2 of the 48 toy photos: strict hides most
+    hidden = len(labels) - shown
+    assert count.startswith(f"{shown} photo") and f"{hidden} weaker match" in count
+    window.search_bar.count.linkActivated.emit("show")
+    wait_shown(qtbot, window, lambda request: request.relevance == "off")
+    assert window.results.rowCount() == len(labels)
 
 
 def test_dropping_a_folder_adds_it_and_an_image_searches_by_it(
@@ -324,3 +342,26 @@ def test_pause_holds_indexing_and_resume_finishes_it(qtbot, make_window, photo_d
     assert not window.indexer.last_summary.cancelled
     with Store(db_path) as store:
         assert store.photo_count() == len(labels)
+
+
+def test_thumbnail_size_follows_ctrl_plus_minus_and_the_slider(qtbot, make_window, photo_dir, tmp_path):
+    folder, labels = photo_dir
+    window = make_window(f"local-dir:{tmp_path / 'no-model-here'}")
+    with qtbot.waitSignal(window.indexer.idle, timeout=WAIT_MS):
+        window.add_folders([folder])
+    qtbot.waitUntil(lambda: window.results.rowCount() == len(labels), timeout=WAIT_MS)
+    cell = window.grid.delegate.cell_size(window.grid.list.fontMetrics())
+    assert window.settings.thumbnail_size == 160
+
+    window.menu_actions[MainAction.ZOOM_IN].trigger()
+    assert window.settings.thumbnail_size == 200 and window.thumbnails.size == 200
+    assert window.grid.delegate.cell_size(window.grid.list.fontMetrics()).width() > cell.width()
+    qtbot.waitUntil(lambda: window.results.thumbnail(0) is not None, timeout=WAIT_MS)
+    assert max(window.results.thumbnail(0).width(), window.results.thumbnail(0).height()) == 200
+
+    window.menu_actions[MainAction.ZOOM_OUT].trigger()
+    window.menu_actions[MainAction.ZOOM_OUT].trigger()
+    assert window.settings.thumbnail_size == 128
+    window.zoom_slider.setValue(window.zoom_slider.maximum())
+    assert window.settings.thumbnail_size == 400
+    assert window.menu_actions[MainAction.ZOOM_IN].shortcut().matches(QKeySequence(QKeySequence.StandardKey.ZoomIn))

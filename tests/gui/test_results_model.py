@@ -86,6 +86,28 @@ def test_added_photos_land_in_order_and_known_ids_update_in_place(qtbot):
     assert model.rowCount() == 3
 
 
+def test_a_batch_goes_in_as_one_block_per_gap():
+    """Each insert signal makes the grid lay out again: a catalog batch that lands in two gaps
+    must cost two signals, not one per photo, and keep the order."""
+    model = ResultsModel()
+    model.set_items([item(1, "a.jpg", day=10), item(2, "b.jpg", day=20)], Mode.BROWSE)
+    blocks: list[tuple[int, int]] = []
+    model.rowsInserted.connect(lambda _parent, first, last: blocks.append((first, last)))
+    model.add_items([item(i, f"{i}.jpg", day=day) for i, day in [(3, 30), (4, 15), (5, 31), (6, 16), (7, 32)]])
+    assert model.ids() == [7, 5, 3, 2, 6, 4, 1]
+    assert len(blocks) == 2 and sum(last - first + 1 for first, last in blocks) == 5
+
+
+def test_match_strength_runs_from_the_weakest_to_the_best_result_shown():
+    model = ResultsModel()
+    model.set_items([item(1, "a.jpg", score=-0.02), item(2, "b.jpg", score=0.30), item(3, "c.jpg", score=0.14)],
+                    Mode.SEARCH)
+    assert [model.match_strength(model.item(row).score) for row in range(3)] == pytest.approx([1.0, 0.5, 0.0])
+    assert model.index(1).data(Qt.ItemDataRole.ToolTipRole).endswith("50 % as close as the best match")
+    model.add_items([item(4, "d.jpg", score=0.62)])  # a better match arrives: the scale follows
+    assert model.match_strength(0.30) == pytest.approx(0.5)
+
+
 def test_removing_ids_drops_their_rows():
     model = ResultsModel()
     model.set_items([item(i, f"{i}.jpg", day=i) for i in range(1, 6)], Mode.BROWSE)

@@ -165,6 +165,7 @@ def test_manual_tag_and_clicking_a_tag_filters(qtbot, panel, library):  # type: 
     assert wanted.args == ["favourite"]
 
     chart = panel.photo_view.chart
+    qtbot.waitUntil(lambda: len(chart.bars()) > 0, timeout=WAIT_MS)  # "favourite" got its vector
     with qtbot.waitSignal(panel.tag_filter_requested, timeout=5_000) as wanted:
         qtbot.mouseClick(chart, Qt.MouseButton.LeftButton, pos=QPoint(chart.width() // 2, 12))
     top = chart.bars()[0].label
@@ -264,10 +265,79 @@ def test_without_a_model_tags_show_and_tagging_waits(qtbot, library, toy_model):
         assert not panel.run_box.library_button.isEnabled()
         assert [chip.label for chip in panel.photo_view.tag_list.tags()] == ["kept"]
         assert panel.photo_view.chart.bars() == []
-        with qtbot.waitSignal(panel.photo_shown, timeout=WAIT_MS):
-            panel.set_model(toy_model)
+        panel.set_model(toy_model)
         assert panel.run_box.library_button.isEnabled()
-        assert len(panel.photo_view.chart.bars()) == 8
+        qtbot.waitUntil(lambda: len(panel.photo_view.chart.bars()) == 8, timeout=WAIT_MS)
         assert np.isfinite([bar.score for bar in panel.photo_view.chart.bars()]).all()
     finally:
         panel.shutdown()
+
+
+class SlowTextModel:
+    """The real toy model on a "busy CPU": every text batch takes a while; prompts are counted."""
+
+    def __init__(self, model, delay_s: float) -> None:  # type: ignore[no-untyped-def]
+        self._model, self.delay_s = model, delay_s
+        self.prompts: list[str] = []
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        return getattr(self._model, name)
+
+    def encode_texts(self, texts):  # type: ignore[no-untyped-def]
+        import time
+
+        time.sleep(self.delay_s)
+        self.prompts += list(texts)
+        return self._model.encode_texts(texts)
+
+
+def test_label_vectors_are_prepared_once_and_the_photo_is_always_named(qtbot, library, toy_model):  # type: ignore[no-untyped-def]
+    photo_id = next(iter(library.photos))
+    slow = SlowTextModel(toy_model, delay_s=0.3)
+    panel = TagPanel(library.db, slow)
+    qtbot.addWidget(panel)
+    try:
+        panel.show_photo(photo_id, "chosen.jpg")
+        assert panel.photo_view.title.text() == "chosen.jpg"  # at once, before any work
+        qtbot.waitUntil(lambda: "Preparing the labels for this model" in panel.photo_view.chart.placeholder(), timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: len(panel.photo_view.chart.bars()) == 8, timeout=WAIT_MS)
+        assert panel.label_progress() is None and slow.prompts
+    finally:
+        panel.shutdown()
+
+    again = SlowTextModel(toy_model, delay_s=0.3)  # the next start: everything is stored
+    second = TagPanel(library.db, again)
+    qtbot.addWidget(second)
+    try:
+        show(qtbot, second, photo_id)
+        qtbot.waitUntil(lambda: len(second.photo_view.chart.bars()) == 8, timeout=WAIT_MS)
+        assert again.prompts == []
+    finally:
+        second.shutdown()
+
+
+def test_closing_while_label_vectors_compute_keeps_whole_chunks_and_resumes(qtbot, library, toy_model):  # type: ignore[no-untyped-def]
+    with Store(library.db) as store:
+        tags = TagStore(store, write_xmp=False)
+        for name in ("lamp", "tree", "boat", "cloud", "chair", "bread", "glove", "kite"):
+            tags.add_label(name)
+        total = len(tags.labels())
+    slow = SlowTextModel(toy_model, delay_s=0.4)
+    panel = TagPanel(library.db, slow)
+    qtbot.addWidget(panel)
+    qtbot.waitUntil(lambda: (panel.label_progress() or (0, 0))[0] > 0, timeout=WAIT_MS)
+    panel.shutdown()  # the chunk in hand finishes, the rest waits for the next start
+    with Store(library.db) as store:
+        kept = store.db.execute("SELECT COUNT(*) FROM label_vectors").fetchone()[0]
+    assert 0 < kept < total
+
+    again = SlowTextModel(toy_model, delay_s=0.0)
+    second = TagPanel(library.db, again)
+    qtbot.addWidget(second)
+    try:
+        qtbot.waitUntil(lambda: second.label_progress() is None, timeout=WAIT_MS)
+        with Store(library.db) as store:
+            assert store.db.execute("SELECT COUNT(*) FROM label_vectors").fetchone()[0] == total
+        assert 0 < len(again.prompts) < 6 * total  # only the labels the first run had not stored
+    finally:
+        second.shutdown()

@@ -118,3 +118,31 @@ def test_unreadable_photo_shows_why(qtbot, library):
     assert viewer.image_view.pixmap().isNull()
     assert viewer.facts()["path"] == str(rotated)
     viewer.close()
+
+
+def test_zoom_fit_100_percent_wheel_and_full_screen(qtbot, library, open_viewer):
+    from PySide6.QtCore import QPoint, QPointF
+
+    _, ids, _ = library
+    open_viewer.resize(400, 300)
+    open_viewer.show()
+    wait_for_photo(qtbot, open_viewer, ids[0])
+    view = open_viewer.image_view
+    assert view.is_fit() and view.image_rect().height() <= view.height()
+    qtbot.mouseDClick(view, Qt.MouseButton.LeftButton, pos=view.rect().center())
+    assert not view.is_fit() and view.scale() == 1.0
+    assert (view.image_rect().width(), view.image_rect().height()) == (150, 300)  # one pixel each
+    before = view.scale()
+    from PySide6.QtGui import QWheelEvent  # pytest-qt has no wheel helper: send the real event
+
+    event = QWheelEvent(QPointF(50, 50), QPointF(view.mapToGlobal(QPoint(50, 50))), QPoint(0, 0), QPoint(0, 120),
+                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    QGuiApplication.sendEvent(view, event)
+    assert view.scale() == pytest.approx(before * 1.25)
+    qtbot.keyClick(open_viewer, Qt.Key.Key_0)
+    assert view.is_fit()
+
+    qtbot.keyClick(open_viewer, Qt.Key.Key_F11)
+    assert open_viewer.isFullScreen() and not open_viewer.facts_visible()
+    qtbot.keyClick(open_viewer, Qt.Key.Key_Escape)
+    assert not open_viewer.isFullScreen() and open_viewer.facts_visible() and open_viewer.isVisible()

@@ -38,8 +38,9 @@ EXIT_CANCELLED = 130
 def register(subparsers: argparse._SubParsersAction) -> None:
     index = subparsers.add_parser(
         "index",
-        help="add folders to the library and embed their photos",
-        description="Add folders to the library and embed every photo in them. Only new and "
+        help="add folders, catalog their photos and analyse them for search",
+        description="Add folders to the library, catalog every photo in them (as "
+        "'photosift add' does), then analyse (embed) what is not analysed yet. Only new and "
         "changed files are decoded; moved files keep their vectors and tags. With no FOLDER, "
         "every folder of the library is scanned again.",
     )
@@ -79,6 +80,7 @@ def run_index(args: argparse.Namespace) -> int:
     from photosift.core.cancel import CancelToken
     from photosift.core.library.folders import resolve_folders
     from photosift.core.library.model_choice import ModelUse
+    from photosift.core.wording import ready_for_search
     from photosift.service.library import PhotoLibrary, load_chosen_model
 
     # Pillow warns about odd metadata on stderr; the summary and `photosift skipped` already
@@ -103,7 +105,7 @@ def run_index(args: argparse.Namespace) -> int:
             model = library.load_model(args.model, ModelUse.INDEX, args.device).model
         token = CancelToken()
         bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
-        with _ctrl_c_cancels(token):
+        with ctrl_c_cancels(token):
             summary = library.index(
                 model, folders, reindex=args.reindex, batch_size=args.batch_size,
                 workers=args.workers, progress=bar.update if bar else None, cancel=token,
@@ -112,10 +114,13 @@ def run_index(args: argparse.Namespace) -> int:
             bar.clear()
         if args.forget_missing and not summary.cancelled:
             summary.purged += library.forget_missing()
+        counts = library.analysis_counts(model.spec)
     if args.json:
-        print_json({**summary.to_dict(), "model": model.spec, "db": str(db_path(args))})
+        print_json({**summary.to_dict(), "model": model.spec, "db": str(db_path(args)),
+                    "ready": counts.ready, "total": counts.total})
     else:
         print(describe_summary(summary))
+        print(f"{ready_for_search(counts.ready, counts.total)}.")
     return EXIT_CANCELLED if summary.cancelled else 0
 
 
@@ -154,7 +159,6 @@ def _description(reasons: type, value: str) -> str:
 
 
 def describe_summary(s: IndexSummary) -> str:
-    from photosift.core.imaging.decode import SkipReason
     from photosift.core.paths import display_path
 
     head = "Cancelled after indexing" if s.cancelled else "Indexed"
@@ -162,10 +166,7 @@ def describe_summary(s: IndexSummary) -> str:
         f"{head} {s.indexed} photos in {s.seconds:.1f} s: {s.unchanged} unchanged, "
         f"{s.moved} moved, {s.removed} removed."
     ]
-    skipped = s.skipped
-    if skipped:
-        lines.append(f"Skipped {sum(skipped.values())} files (see 'photosift skipped'):")
-        lines += [f"  {n:>6}  {_description(SkipReason, r)}" for r, n in skipped.items()]
+    lines += skipped_lines(s.skipped)
     for root in s.offline_roots:
         lines.append(f"Offline (missing, photos kept): {root}")
     if s.offline:
@@ -191,8 +192,20 @@ def describe_summary(s: IndexSummary) -> str:
     return "\n".join(lines)
 
 
+def skipped_lines(skipped: dict[str, int]) -> list[str]:
+    """'Skipped N files' and one line per reason; nothing when none were skipped."""
+    from photosift.core.imaging.decode import SkipReason
+    from photosift.core.wording import count_noun
+
+    if not skipped:
+        return []
+    return [f"Skipped {count_noun(sum(skipped.values()), 'file')} (see 'photosift skipped'):"] + [
+        f"  {n:>6}  {_description(SkipReason, r)}" for r, n in skipped.items()
+    ]
+
+
 @contextmanager
-def _ctrl_c_cancels(token: CancelToken) -> Iterator[None]:
+def ctrl_c_cancels(token: CancelToken) -> Iterator[None]:
     """First Ctrl-C cancels cleanly, a second one interrupts (KeyboardInterrupt)."""
     def handler(signum: int, frame: object) -> None:
         if token.cancelled:
@@ -232,12 +245,11 @@ class ProgressBar:
         done, total = p.done, p.total
         if p.phase == "scanning":
             return f"Scanning... {done} image files found"
+        verb = "Cataloguing" if p.phase == "cataloguing" else "Analysing"
         filled = int(self.width * done / total) if total else self.width
         eta = _clock(p.eta_s) if p.eta_s is not None else "--:--"
-        return (
-            f"[{'#' * filled}{'.' * (self.width - filled)}] {done}/{total} "
-            f"{p.rate:.1f} photos/s ETA {eta}"
-        )
+        rate = f"{p.rate:.1f} photos/s" if p.rate > 0 else "-- photos/s"
+        return f"{verb} [{'#' * filled}{'.' * (self.width - filled)}] {done}/{total} {rate} ETA {eta}"
 
     def _write(self, line: str) -> None:
         padding = " " * max(0, self._shown - len(line))

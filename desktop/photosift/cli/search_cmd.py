@@ -25,6 +25,7 @@ from photosift.cli.common import (
 )
 
 if TYPE_CHECKING:
+    from photosift.core.library.analysis_records import AnalysisCounts
     from photosift.core.library.filters import Filters
     from photosift.core.model.loader import ClipModel
     from photosift.service.library import Found, PhotoLibrary
@@ -69,6 +70,15 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
         default="normal",
         help="drop results that do not stand out from the library for this query (default normal)",
     )
+    add_filter_options(parser)
+    add_json_option(parser)
+    add_db_option(parser)
+    add_model_option(parser)
+    add_device_option(parser)
+
+
+def add_filter_options(parser: argparse.ArgumentParser) -> None:
+    """--folder, --after, --before, --camera, --tag, --type, --online-only (see filters_from)."""
     parser.add_argument("--folder", type=Path, metavar="P", help="only photos in this folder")
     parser.add_argument(
         "--after", type=_date, metavar="YYYY-MM-DD", help="taken on or after this day"
@@ -90,10 +100,6 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
         help="also show photos whose folder or drive is offline (left out by default)",
     )
     parser.add_argument("--online-only", action="store_true", help=argparse.SUPPRESS)
-    add_json_option(parser)
-    add_db_option(parser)
-    add_model_option(parser)
-    add_device_option(parser)
 
 
 def _date(text: str) -> float:
@@ -134,7 +140,7 @@ def run_search(args: argparse.Namespace) -> int:
         results = engine.search(
             " ".join(args.query), top_k=_top(args), cutoff=args.cutoff, filters=filters_from(args)
         )
-        return _print(model.spec, library.fill(results), args)
+        return _print(model.spec, library.fill(results), library.analysis_counts(model.spec), args)
 
 
 def run_similar(args: argparse.Namespace) -> int:
@@ -150,7 +156,7 @@ def run_similar(args: argparse.Namespace) -> int:
         results = engine.similar(
             photo, top_k=_top(args), cutoff=args.cutoff, filters=filters_from(args)
         )
-        return _print(model.spec, library.fill(results), args)
+        return _print(model.spec, library.fill(results), library.analysis_counts(model.spec), args)
 
 
 def _top(args: argparse.Namespace) -> int:
@@ -161,13 +167,14 @@ def _top(args: argparse.Namespace) -> int:
     return args.top
 
 
-def _print(model_spec: str, found: Found, args: argparse.Namespace) -> int:
+def _print(model_spec: str, found: Found, counts: AnalysisCounts, args: argparse.Namespace) -> int:
     from photosift.core.paths import display_path
 
     if args.json:
         print_json(
             {
                 "model": model_spec,
+                "pending": counts.pending,
                 "considered": found.considered,
                 "cut": found.cut,
                 "results": [
@@ -188,4 +195,9 @@ def _print(model_spec: str, found: Found, args: argparse.Namespace) -> int:
     if not found.photos:
         hint = " (try --cutoff loose or off)" if found.cut else ""
         print(f"No photo matches well enough among {found.considered}{hint}.", file=sys.stderr)
+    if counts.pending:
+        from photosift.core.wording import count_noun
+
+        print(f"Searched {counts.ready:,} of {count_noun(counts.total, 'photo')}; "
+              f"{counts.pending:,} not analysed yet (run 'photosift index').", file=sys.stderr)
     return 0

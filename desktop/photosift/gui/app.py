@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QIcon
@@ -19,6 +21,10 @@ from PySide6.QtWidgets import QApplication
 
 from photosift import APP_ID, APP_NAME, __version__
 from photosift.gui.settings import Settings
+from photosift.gui.workers import lanes_still_running
+
+if TYPE_CHECKING:
+    from photosift.gui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -40,9 +46,28 @@ def run_app(args: argparse.Namespace) -> int:
     from photosift.gui.main_window import MainWindow
 
     window = MainWindow(settings, model_spec=model_spec)
-    app.aboutToQuit.connect(window.shutdown)  # also when quitting without closing the window
     window.show()
-    return app.exec()
+    return run_until_quit(app, window)
+
+
+def run_until_quit(app: QApplication, window: MainWindow) -> NoReturn:
+    """The event loop, then a prompt exit: the window's lanes get QUIT_BUDGET_S to stop.
+
+    The process then leaves with os._exit: everything worth keeping is committed (SQLite) or
+    saved (settings, window state), while a normal interpreter exit would wait for a lane
+    still inside a forward pass or a model load, and then spend seconds tearing down torch.
+    """
+    app.aboutToQuit.connect(window.shutdown)  # also when quitting without closing the window
+    code = app.exec()
+    window.shutdown()
+    log.info("leaving; %d lane(s) were still busy", lanes_still_running())
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)
 
 
 def create_application() -> QApplication:

@@ -1,17 +1,21 @@
-"""Runs the core indexer on its own lane and tells the window what it does.
+"""Runs the core catalog and indexer on its own lane and tells the window what it does.
 
 Why it looks like this:
 - Only this lane writes photos and vectors, with its own Store, one batch per transaction: a
   window closed mid-index cancels the token, the current batch commits or rolls back whole,
-  and the next start resumes where it stopped (the indexer skips what already has a vector).
-- `on_batch` hands over the ids one batch committed; the records are read here, on the worker,
-  so the GUI thread receives ready-made `PhotoItem`s and only inserts rows.
+  and the next start resumes where it stopped (the catalog skips what is recorded, analysis
+  what already has a vector).
+- Without a model a run only catalogs (photos become browsable); with one it catalogs, then
+  analyses. Catalogued batches arrive as ready-made `PhotoItem`s read on the worker
+  (`photos_added`), so the GUI thread only inserts rows; analysed batches arrive as ids
+  (`photos_analysed`) for the search index.
 - Asking to index while a run is under way queues the folders for one more run, rather than
   starting a second writer.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,22 +26,35 @@ from photosift.gui.results_model import PhotoItem
 from photosift.gui.workers import Job, JobContext, Lane, thread_library
 
 if TYPE_CHECKING:
+    from photosift.core.library.catalog import CatalogSummary
     from photosift.core.library.indexer import IndexSummary
     from photosift.core.model.loader import ClipModel
+
+
+@dataclass(frozen=True)
+class _Catalogued:
+    items: list[PhotoItem]
+
+
+@dataclass(frozen=True)
+class _Analysed:
+    photo_ids: list[int]
 
 
 class IndexController(QObject):
     started = Signal()
     progress = Signal(object)  # core IndexProgress
-    photos_added = Signal(list)  # list[PhotoItem] committed by one batch
-    finished = Signal(object)  # core IndexSummary (also when cancelled: summary.cancelled)
+    photos_added = Signal(list)  # list[PhotoItem] one catalog batch recorded
+    photos_analysed = Signal(list)  # list[int] one analysis batch gave vectors
+    finished = Signal(object)  # core IndexSummary, or CatalogSummary for a run without model
     failed = Signal(str)
     idle = Signal()  # after finished/failed, when no queued run follows
 
     def __init__(self, db_path: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.db_path = db_path
-        self.batch_size = 32
+        self.batch_size = 32  # photos per analysis batch
+        self.catalog_batch_size = 128  # photos per catalog batch (core CATALOG_BATCH)
         self._lane = Lane("index", self)
         self._job: Job | None = None
         self._queued: list[Path] | None = None
@@ -53,18 +70,20 @@ class IndexController(QObject):
     def paused(self) -> bool:
         return self._job is not None and self._job.token.paused
 
-    def start(self, model: ClipModel, roots: list[Path] | None = None) -> None:
-        """Index `roots` (None = every folder of the library) with `model`."""
+    def start(self, model: ClipModel | None, roots: list[Path] | None = None) -> None:
+        """Catalog `roots` (None = every folder of the library), then analyse them with
+        `model`; `model` None catalogs only. A run queued behind this one keeps the newest
+        model asked for (a catalog-only request never drops a model already queued)."""
         if self._job is not None:
             if roots is None:
                 self._queued_all = True
             else:
                 self._queued = (self._queued or []) + list(roots)
-            self._queued_model = model
+            self._queued_model = model or self._queued_model
             return
         job = Job(lambda ctx: self._work(ctx, model, roots), "index")
         job.progress.connect(self.progress.emit)
-        job.partial.connect(self.photos_added.emit)
+        job.partial.connect(self._on_partial)
         job.succeeded.connect(self._on_succeeded)
         job.failed.connect(lambda error: self.failed.emit(describe(error)))
         job.finished.connect(lambda: self._on_finished(job))
@@ -90,20 +109,38 @@ class IndexController(QObject):
         self.cancel()
         self._lane.shutdown()
 
-    def _work(self, ctx: JobContext, model: ClipModel, roots: list[Path] | None) -> IndexSummary:
+    def _work(
+        self, ctx: JobContext, model: ClipModel | None, roots: list[Path] | None
+    ) -> CatalogSummary | IndexSummary:
         library = thread_library(ctx, self.db_path)
 
-        def on_batch(photo_ids: list[int]) -> None:
-            ctx.partial([PhotoItem.from_record(r) for r in library.store.photos(photo_ids)])
+        def on_catalogued(photo_ids: list[int]) -> None:
+            ctx.partial(_Catalogued([PhotoItem.from_record(r) for r in library.store.photos(photo_ids)]))
 
+        def on_analysed(photo_ids: list[int]) -> None:
+            ctx.partial(_Analysed(list(photo_ids)))
+
+        if model is None:
+            return library.catalog(
+                roots or (), batch_size=self.catalog_batch_size, progress=ctx.progress,
+                on_batch=on_catalogued, cancel=ctx.cancel,
+            )  # fmt: skip
         return library.index(
             model,
             roots or (),
             batch_size=self.batch_size,
+            catalog_batch_size=self.catalog_batch_size,
             progress=ctx.progress,
-            on_batch=on_batch,
+            on_batch=on_analysed,
+            on_catalogued=on_catalogued,
             cancel=ctx.cancel,
         )
+
+    def _on_partial(self, batch: object) -> None:
+        if isinstance(batch, _Catalogued):
+            self.photos_added.emit(batch.items)
+        elif isinstance(batch, _Analysed):
+            self.photos_analysed.emit(batch.photo_ids)
 
     def _on_succeeded(self, summary: object) -> None:
         self.last_summary = summary

@@ -13,7 +13,7 @@ A newer browse request supersedes an older one that has not finished.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,6 +25,8 @@ from photosift.gui.search_request import SearchRequest
 from photosift.gui.workers import Job, JobContext, Lane, thread_library
 
 if TYPE_CHECKING:
+    from photosift.core.library.analysis_records import AnalysisCounts
+    from photosift.core.library.photo_records import RootStats
     from photosift.service.library import PhotoLibrary
 
 
@@ -50,6 +52,7 @@ def create_library_if_missing(db_path: Path) -> str | None:
 
 class LibraryController(QObject):
     roots_changed = Signal(list)  # list[RootStats], in path order
+    counts_changed = Signal(object)  # core AnalysisCounts for the model searches use
     folders_added = Signal(list)  # list[Path] that were new to the library
     folder_removed = Signal(int)  # root id
     photos_loaded = Signal(object, object)  # SearchRequest, SortedItems (browse mode)
@@ -70,11 +73,19 @@ class LibraryController(QObject):
 
     def refresh(self) -> None:
         spec = self.model_spec
-        self._run(lambda ctx: self._library(ctx).root_stats(spec), self.roots_changed.emit)
+        self._run(lambda ctx: _library_state(self._library(ctx), spec), self._on_state)
 
     def add_folders(self, folders: Sequence[Path]) -> None:
-        """Add folders (the service resolves them; one that does not exist fails clearly)."""
-        self._run(lambda ctx: self._library(ctx).add_folders(folders), self._on_folders_added)
+        """Add the folders (the service resolves them; one that does not exist fails clearly);
+        the panel's new state comes from the same job that added them, so a folder is never
+        reported added while the panel still shows the old list."""
+        spec = self.model_spec
+
+        def work(ctx: JobContext) -> tuple[list[Path], _LibraryState]:
+            library = self._library(ctx)
+            return library.add_folders(folders), _library_state(library, spec)
+
+        self._run(work, self._on_folders_added)
 
     def remove_folder(self, root_id: int) -> None:
         def work(ctx: JobContext) -> int:
@@ -109,8 +120,13 @@ class LibraryController(QObject):
         job.failed.connect(self._on_failed)
         self._lane.submit(job)
 
-    def _on_folders_added(self, added: list[Path]) -> None:
-        self.refresh()
+    def _on_state(self, state: _LibraryState) -> None:
+        self.roots_changed.emit(state.stats)
+        self.counts_changed.emit(state.counts)
+
+    def _on_folders_added(self, result: tuple[list[Path], _LibraryState]) -> None:
+        added, state = result
+        self._on_state(state)
         if added:
             self.folders_added.emit(added)
 
@@ -120,6 +136,22 @@ class LibraryController(QObject):
 
     def _on_failed(self, error: Exception) -> None:
         self.failed.emit(describe(error))
+
+
+@dataclass(frozen=True)
+class _LibraryState:
+    stats: list[RootStats]
+    counts: AnalysisCounts
+
+
+def _library_state(library: PhotoLibrary, spec: str | None) -> _LibraryState:
+    """Per-folder counts and "N of M ready for search" for the model searches use
+    (None: the model the library was last indexed with)."""
+    from photosift.core.library.model_choice import newest_library_spec
+
+    if spec is None:
+        spec = newest_library_spec(library.store)
+    return _LibraryState(library.root_stats(spec), library.analysis_counts(spec))
 
 
 def _browse(library: PhotoLibrary, request: SearchRequest, order: SortKey) -> SortedItems:

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
+    QLabel,
     QMainWindow,
     QMessageBox,
+    QSlider,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -24,7 +26,9 @@ from PySide6.QtWidgets import (
 
 from photosift import APP_NAME, __version__
 from photosift.core.paths import display_path
+from photosift.core.wording import count_noun, ready_for_search
 from photosift.gui import photo_actions
+from photosift.gui.dialog_places import pictures_folder
 from photosift.gui.grid_controller import GridController
 from photosift.gui.indexing import IndexController
 from photosift.gui.library import LibraryController, create_library_if_missing
@@ -43,7 +47,21 @@ from photosift.gui.search_request import SearchRequest
 from photosift.gui.settings import Settings, UiState
 from photosift.gui.thumbnails import ThumbnailLoader
 from photosift.gui.window_drops import dropped_paths, split_drop
+from photosift.gui.workers import Deadline, Lane
 from photosift.service.library import LoadedModel
+
+#: Thumbnail sizes (longest side, pixels) the zoom steps through.
+THUMBNAIL_SIZES = (96, 128, 160, 200, 256, 320, 400)
+
+
+def _nearest_size_step(size: int) -> int:
+    return min(range(len(THUMBNAIL_SIZES)), key=lambda i: abs(THUMBNAIL_SIZES[i] - size))
+
+
+#: Closing the window waits at most this long for the lanes; the process exits regardless.
+QUIT_BUDGET_S = 1.5
+#: How often folder counts and "N of M ready for search" follow a run in progress.
+COUNTS_REFRESH_MS = 1000
 
 
 class MainWindow(QMainWindow):
@@ -53,6 +71,7 @@ class MainWindow(QMainWindow):
         self.db_path = settings.resolved_db_path()
         self._started = False
         self._shut_down = False
+        self.stopped_in_time = True
         self.ui_state = UiState()
         self._library_problem = create_library_if_missing(self.db_path)
         self.setWindowTitle(APP_NAME)
@@ -64,6 +83,16 @@ class MainWindow(QMainWindow):
         self.search_bar = SearchBar(self)
         self.library_panel = LibraryPanel(self)
         self.index_status = IndexStatus(self)
+        self.zoom_slider = QSlider(Qt.Orientation.Horizontal, self)
+        self.zoom_slider.setRange(0, len(THUMBNAIL_SIZES) - 1)
+        self.zoom_slider.setValue(_nearest_size_step(settings.thumbnail_size))
+        self.zoom_slider.setMaximumWidth(110)
+        self.zoom_slider.setToolTip(self.tr("Thumbnail size (Ctrl+Plus, Ctrl+Minus)"))
+        self.analysis_label = QLabel(self)  # "1,204 of 5,310 photos ready for search"
+        self._counts = None  # core AnalysisCounts, once the library lane has counted
+        self._hidden: tuple[SearchRequest, int] | None = None  # weaker matches hidden, by request
+        self._counts_timer = QTimer(self, singleShot=True, interval=COUNTS_REFRESH_MS)
+        self._counts_timer.timeout.connect(lambda: self.library.refresh())
         self.models = ModelPresenter(settings, model_spec or settings.model_spec, self.db_path, self)
         self.models.ask_when_missing = ask_about_model
 
@@ -100,6 +129,8 @@ class MainWindow(QMainWindow):
         self.tag_dock.setWidget(self.tag_panel)
         self.tag_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetClosable)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.tag_dock)
+        self.statusBar().addPermanentWidget(self.analysis_label)
+        self.statusBar().addPermanentWidget(self.zoom_slider)
         self.statusBar().addPermanentWidget(self.index_status)
         self.statusBar().addPermanentWidget(self.models.label)
         self.resize(1280, 800)
@@ -107,6 +138,7 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         self.search_bar.request_changed.connect(self._on_request)
         self.search_bar.sort_changed.connect(self.set_sort)
+        self.zoom_slider.valueChanged.connect(lambda step: self.set_thumbnail_size(THUMBNAIL_SIZES[step]))
         self.search_bar.relevance.currentIndexChanged.connect(self._remember_relevance)
         self.library_panel.folder_selected.connect(self.search_bar.set_folder)
         self.library_panel.add_requested.connect(self.choose_folder_to_add)
@@ -114,6 +146,7 @@ class MainWindow(QMainWindow):
         self.library_panel.rescan_requested.connect(self.rescan)
         self.library_panel.skipped_requested.connect(self.show_skipped)
         self.library.roots_changed.connect(self._on_roots_changed)
+        self.library.counts_changed.connect(self._show_counts)
         self.library.folders_added.connect(self._on_folders_added)
         self.library.folder_removed.connect(self._on_folder_removed)
         self.library.skipped_loaded.connect(self._show_skipped_dialog)
@@ -122,6 +155,7 @@ class MainWindow(QMainWindow):
         self.indexer.started.connect(self._on_index_started)
         self.indexer.progress.connect(self.index_status.show_progress)
         self.indexer.photos_added.connect(self._on_photos_added)
+        self.indexer.photos_analysed.connect(self._on_photos_analysed)
         self.indexer.finished.connect(self._on_index_finished)
         self.indexer.failed.connect(lambda message: QMessageBox.warning(self, self.tr("Indexing stopped"), message))
         self.indexer.idle.connect(self._on_index_idle)
@@ -131,12 +165,17 @@ class MainWindow(QMainWindow):
         self.models.model_changed.connect(self._on_model_changed)
         self.grid_control.overlay_action.connect(self._on_overlay_action)
         self.grid_control.sort_shown.connect(self._show_sort)
+        self.grid_control.shown.connect(self._say_what_is_pending)
+        self.grid_control.shown.connect(lambda _request: self._update_count())
+        self.searcher.weaker_hidden.connect(self._remember_hidden)
+        self.results.rowsInserted.connect(self._update_count)
+        self.results.rowsRemoved.connect(self._update_count)
         self.grid.open_requested.connect(self.open_viewer)
         self.grid.more_like_this.connect(self.search_similar)
         self.grid.reveal_requested.connect(lambda ids: self._for_paths(ids[:1], photo_actions.reveal_in_file_manager))
         self.grid.open_external_requested.connect(lambda ids: self._for_paths(ids, photo_actions.open_with_default_app))
         self.grid.copy_paths_requested.connect(self.copy_paths)
-        self.grid.current_changed.connect(self.tag_panel.show_photo)
+        self.grid.current_changed.connect(self._show_photo_tags)
         self.grid.selection_changed.connect(self.tag_panel.set_selection)
         self.tag_panel.tag_filter_requested.connect(self.search_bar.set_tag)
         self.tag_panel.tags_changed.connect(self._on_tags_changed)
@@ -166,7 +205,7 @@ class MainWindow(QMainWindow):
 
     # -- library -----------------------------------------------------------------------------
     def choose_folder_to_add(self) -> None:
-        start = self.ui_state.text("last_folder", str(Path.home()))
+        start = self.ui_state.text("last_folder", pictures_folder())
         chosen = QFileDialog.getExistingDirectory(self, self.tr("Add a photo folder"), start)
         if chosen:
             self.ui_state.set_text("last_folder", chosen)
@@ -185,10 +224,12 @@ class MainWindow(QMainWindow):
             self.library.remove_folder(root_id)
 
     def rescan(self) -> None:
-        if self.loaded is None:
-            self.statusBar().showMessage(self.tr("The library is rescanned as soon as the model is loaded."), 5000)
-            return
-        self.indexer.start(self.loaded.model)
+        """Catalog every folder again now; analysis follows when a model is loaded."""
+        self.indexer.start(self._analysis_model())
+
+    def _analysis_model(self) -> object | None:
+        """The model that may add vectors to this library, or None (catalog only)."""
+        return self.loaded.model if self.loaded is not None and self.loaded.matches_library else None
 
     def show_skipped(self, root_id: int | None) -> None:
         self.library.load_skipped(root_id)
@@ -203,10 +244,13 @@ class MainWindow(QMainWindow):
 
     def _on_folders_added(self, folders: list[Path]) -> None:
         names = ", ".join(display_path(f.name) for f in folders)
-        if self.loaded is not None and self.loaded.matches_library:
-            self.indexer.start(self.loaded.model, folders)
-        else:
-            self.statusBar().showMessage(self.tr("Added {names}; indexing starts when the model is loaded.").format(names=names), 8000)
+        model = self._analysis_model()
+        self.indexer.start(model, folders)  # photos appear at once; analysis needs a model
+        if model is None:
+            self.statusBar().showMessage(
+                self.tr("Added {names}; photos appear now, analysis for search starts when the model is loaded.").format(names=names),
+                8000,
+            )
         self.grid_control.refresh()
 
     def _on_folder_removed(self, root_id: int) -> None:
@@ -221,18 +265,45 @@ class MainWindow(QMainWindow):
         self.grid_control.set_indexing(True)
 
     def _on_photos_added(self, items: list) -> None:
-        self.searcher.add_photos([item.id for item in items])
         self.grid_control.add_indexed(items)
+        self._refresh_counts_soon()
+
+    def _on_photos_analysed(self, photo_ids: list) -> None:
+        self.searcher.add_photos(photo_ids)
+        self._refresh_counts_soon()
+
+    def _refresh_counts_soon(self) -> None:
+        """Folder counts and "N of M ready" follow a run at most every COUNTS_REFRESH_MS."""
+        if not self._counts_timer.isActive():
+            self._counts_timer.start()
+
+    def _show_counts(self, counts) -> None:
+        self.analysis_label.setText(ready_for_search(counts.ready, counts.total) if counts.total else "")
+        self._counts = counts
+
+    def _say_what_is_pending(self, request: SearchRequest) -> None:
+        """A search answers from analysed photos only; say so while others still wait."""
+        counts = self._counts
+        if request.is_search and counts is not None and counts.pending:
+            self.statusBar().showMessage(
+                self.tr("Searched {ready} of {total}; {pending} are still waiting for analysis.").format(
+                    ready=f"{counts.ready:,}", total=count_noun(counts.total, "photo"), pending=f"{counts.pending:,}"
+                ),
+                10_000,
+            )
 
     def _on_index_finished(self, summary) -> None:
         skipped = sum(summary.skipped.values())
+        analysed = getattr(summary, "indexed", None)  # None: a catalog-only run (no model)
         if summary.cancelled:
-            text = self.tr("Indexing stopped; {n} photos indexed. It resumes with the next rescan.")
-        elif summary.indexed == 0 and skipped == 0:
+            text = self.tr("Stopped; what is done is kept and the rest resumes with the next rescan.")
+        elif analysed is None:
+            text = self.tr("{n} new photos catalogued, {skipped} skipped; analysis for search starts when the model is loaded.")
+        elif analysed == 0 and summary.catalogued == 0 and skipped == 0:
             text = self.tr("The library is up to date.")
         else:
-            text = self.tr("Indexing finished: {n} new photos, {skipped} skipped.")
-        text = text.format(n=summary.indexed, skipped=skipped)
+            text = self.tr("Indexing finished: {n} photos analysed, {skipped} skipped.")
+        text = text.format(n=summary.catalogued if analysed is None else analysed, skipped=skipped)
         offline = getattr(summary, "offline", 0)
         if offline:
             text += " " + self.tr(
@@ -240,7 +311,7 @@ class MainWindow(QMainWindow):
                 "tags, greyed, and left out of search until it is back."
             ).format(n=offline)
         self.statusBar().showMessage(text, 0 if offline else 10_000)
-        if not summary.cancelled:
+        if not summary.cancelled and analysed is not None:
             self.models.library_indexed()
         self.library.refresh()
         self.tag_panel.refresh()
@@ -290,6 +361,10 @@ class MainWindow(QMainWindow):
         stat = next((s for s in self.library_panel.stats() if s.root.id == root_id), None)
         return Path(stat.root.path) if stat is not None else None
 
+    def _show_photo_tags(self, photo_id: int | None) -> None:
+        item = self.results.item_by_id(photo_id) if photo_id is not None else None
+        self.tag_panel.show_photo(photo_id, item.path.name if item is not None else "")
+
     def _on_tags_changed(self, photo_ids: list[int]) -> None:
         self.library.load_tags()
         if self.search_bar.request().tag is not None:
@@ -307,6 +382,21 @@ class MainWindow(QMainWindow):
         self._show_sort(key)
         self.grid_control.set_sort(key)
 
+    def zoom_thumbnails(self, steps: int) -> None:
+        """Ctrl+Plus / Ctrl+Minus: the next thumbnail size up or down."""
+        self.zoom_slider.setValue(self.zoom_slider.value() + steps)
+
+    def set_thumbnail_size(self, size: int) -> None:
+        """Resize the grid's thumbnails (remembered in the settings)."""
+        if size == self.settings.thumbnail_size:
+            return
+        self.settings.thumbnail_size = size
+        self.settings.save()
+        self.thumbnails.set_size(size)
+        self.grid.set_thumbnail_size(size)
+        with QSignalBlocker(self.zoom_slider):
+            self.zoom_slider.setValue(_nearest_size_step(size))
+
     def _show_sort(self, key: SortKey) -> None:
         self.search_bar.set_sort(key)
         self.menu_actions[MainAction.sort(key)].setChecked(True)
@@ -315,7 +405,22 @@ class MainWindow(QMainWindow):
         self.search_bar.set_query(text)
 
     def search_similar(self, photo_id: int) -> None:
-        self.search_bar.search_similar(photo_id)
+        item = self.results.item_by_id(photo_id)
+        self.search_bar.search_similar(photo_id, item.path.name if item is not None else "")
+
+    def _more_like_this_from_viewer(self, photo_id: int) -> None:
+        """The results replace the grid behind the viewer: bring them to the front."""
+        self.search_similar(photo_id)
+        self.raise_()
+        self.activateWindow()
+
+    def _remember_hidden(self, request: SearchRequest, cut: int) -> None:
+        self._hidden = (request, cut)
+
+    def _update_count(self) -> None:
+        request = self.grid_control.request
+        hidden = self._hidden[1] if self._hidden is not None and self._hidden[0] == request else 0
+        self.search_bar.show_count(self.results.rowCount(), hidden, request.is_search)
 
     def focus_search(self) -> None:
         self.search_bar.query.setFocus()
@@ -326,7 +431,7 @@ class MainWindow(QMainWindow):
 
         viewer = PhotoViewer(self.db_path, self.results.ids(), photo_id, parent=self)
         viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        viewer.more_like_this.connect(self.search_similar)
+        viewer.more_like_this.connect(self._more_like_this_from_viewer)
         viewer.show()
 
     def copy_paths(self, ids: list[int]) -> str:
@@ -403,17 +508,26 @@ class MainWindow(QMainWindow):
         self.ui_state.set_bytes("window/splitter", self.splitter.saveState())
         self.ui_state.set_bytes("window/state", self.saveState())
         self.ui_state.sync()
+        self.hide()  # gone from the screen at once, whatever the lanes still finish
         self.shutdown()
         super().closeEvent(event)
 
-    def shutdown(self) -> None:
-        """Stop every lane: indexing finishes its batch (the database stays consistent)."""
+    def shutdown(self) -> bool:
+        """Stop every lane within QUIT_BUDGET_S in all; True if every one stopped in time.
+
+        Every lane is cancelled first, so they all wind down at once: indexing commits the
+        part-batch in hand, label vectors keep their finished chunks. A lane still inside
+        work that cannot be interrupted (a forward pass, a model load) is not waited for
+        beyond the budget; what it had not committed is redone at the next start."""
         if self._shut_down:
-            return
+            return self.stopped_in_time
         self._shut_down = True
-        self.tag_panel.shutdown()
-        self.indexer.shutdown()
-        self.searcher.shutdown()
-        self.library.shutdown()
-        self.models.shutdown()
-        self.thumbnails.shutdown()
+        self.indexer.cancel()  # also drops queued runs
+        lanes = self.findChildren(Lane)
+        for lane in lanes:
+            lane.cancel_all()
+        deadline = Deadline(QUIT_BUDGET_S)
+        stopped = [lane.shutdown(deadline.remaining_ms()) for lane in lanes]  # every one, no short cut
+        self.stopped_in_time = all(stopped)
+        self.thumbnails.shutdown(deadline.remaining_ms() / 1000)
+        return self.stopped_in_time

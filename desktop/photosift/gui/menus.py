@@ -30,6 +30,8 @@ class MainAction(Enum):
     SORT_SCORE = "sort_score"
     SORT_DATE = "sort_date"
     SORT_NAME = "sort_name"
+    ZOOM_IN = "zoom_in"
+    ZOOM_OUT = "zoom_out"
     TAGS_PANEL = "tags_panel"
     ABOUT = "about"
 
@@ -51,6 +53,7 @@ class MenuHost(Protocol):
     def focus_search(self) -> None: ...
     def set_sort(self, key: SortKey) -> None: ...
     def show_about(self) -> None: ...
+    def zoom_thumbnails(self, step: int) -> None: ...
 
 
 def build_menus(host: MenuHost, grid_list: QListView, tag_dock: QDockWidget) -> dict[MainAction, QAction]:
@@ -89,6 +92,9 @@ def build_menus(host: MenuHost, grid_list: QListView, tag_dock: QDockWidget) -> 
         action.setCheckable(True)
         group.addAction(action)
     actions[MainAction.SORT_DATE].setChecked(True)
+    view_menu.addSeparator()
+    add(view_menu, MainAction.ZOOM_IN, tr("&Larger Thumbnails"), lambda: host.zoom_thumbnails(1), keys.ZoomIn)
+    add(view_menu, MainAction.ZOOM_OUT, tr("S&maller Thumbnails"), lambda: host.zoom_thumbnails(-1), keys.ZoomOut)
     view_menu.addSeparator()
     tags = tag_dock.toggleViewAction()
     tags.setText(tr("&Tags Panel"))

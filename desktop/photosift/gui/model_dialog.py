@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from photosift.gui.dialog_places import home_folder
+
 LOCAL_DIR_FILES = ("open_clip_config.json",)
 
 
@@ -83,7 +85,7 @@ class ModelUnavailableDialog(QDialog):
         self.accept()
 
     def _choose_folder(self) -> None:
-        chosen = QFileDialog.getExistingDirectory(self, self.tr("Choose an open_clip model folder"))
+        chosen = QFileDialog.getExistingDirectory(self, self.tr("Choose an open_clip model folder"), home_folder())
         if not chosen:
             return
         folder = Path(chosen)

@@ -7,8 +7,8 @@ while the image is on its way.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPalette
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFontMetrics, QImage, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from photosift.gui.results_model import ItemRole, Mode
@@ -78,7 +78,7 @@ class PhotoDelegate(QStyledItemDelegate):
         painter.drawText(text_rect, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter, elided)
 
         if self._mode is Mode.SEARCH and item.score is not None:
-            self._paint_score(painter, picture, item.score, option)
+            self._paint_score(painter, picture, index.model().match_strength(item.score))  # type: ignore[attr-defined]
         painter.restore()
 
     def _paint_placeholder(self, painter: QPainter, inset: QRect, palette: QPalette, *, broken: bool) -> None:
@@ -91,20 +91,16 @@ class PhotoDelegate(QStyledItemDelegate):
             painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
             painter.drawText(inset, Qt.AlignmentFlag.AlignCenter, "?")
 
-    def _paint_score(self, painter: QPainter, frame: QRect, score: float, option: QStyleOptionViewItem) -> None:
-        text = f"{score:.2f}"
-        font = QFont(option.font)
-        font.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
-        font.setBold(True)
-        painter.setFont(font)
-        metrics = painter.fontMetrics()
-        badge = QRect(0, 0, metrics.horizontalAdvance(text) + 10, metrics.height() + 2)
-        badge.moveTopRight(frame.topRight() + QPoint(-4, 4))
+    def _paint_score(self, painter: QPainter, frame: QRect, strength: float) -> None:
+        """A match bar along the picture's bottom edge: full for the best result shown,
+        shorter for weaker ones (a number like 0.27 or -0.00 told users nothing)."""
+        track = QRectF(frame.left() + 4, frame.bottom() - 9, frame.width() - 8, 5)
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(0, 0, 0, 160))
-        painter.drawRoundedRect(QRectF(badge), 4, 4)
-        painter.setPen(QColor("white"))
-        painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, text)
+        painter.setBrush(QColor(0, 0, 0, 150))
+        painter.drawRoundedRect(track, 2.5, 2.5)
+        filled = QRectF(track.left(), track.top(), max(track.height(), track.width() * strength), track.height())
+        painter.setBrush(QColor(90, 200, 120))
+        painter.drawRoundedRect(filled, 2.5, 2.5)
 
 
 def _fit(size: QSize, frame: QRect) -> QRect:

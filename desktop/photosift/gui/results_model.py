@@ -134,6 +134,7 @@ class ResultsModel(QAbstractListModel):
         self._items: list[PhotoItem] = []
         self._keys: list[tuple] = []
         self._row_cache: dict[int, int] | None = {}
+        self._span: tuple[float, float] | None = None  # (weakest, best) score, see match_strength
         self._mode = Mode.BROWSE
         self._sort_key = SortKey.DATE
         self._thumbnails = thumbnails
@@ -154,6 +155,9 @@ class ResultsModel(QAbstractListModel):
             if item.offline:
                 return self.tr("{path}\nOffline: its folder or drive is missing. The photo and "
                                "its tags are kept until it is back.").format(path=display_path(item.path))
+            if self._mode is Mode.SEARCH and item.score is not None:
+                strength = round(100 * self.match_strength(item.score))
+                return f"{display_path(item.path)}\n{strength} % as close as the best match"
             return display_path(item.path)
         if role == PhotoIdRole:
             return item.id
@@ -200,6 +204,16 @@ class ResultsModel(QAbstractListModel):
         item = self._items[row]
         return self._thumbnails.thumbnail(item.id, item.path, item.mtime_ns)
 
+    def match_strength(self, score: float) -> float:
+        """A search score as 0..1 between the weakest and the best result shown: raw cosine
+        similarities (0.18, 0.31, sometimes below zero) mean nothing to a user, "how close to
+        the best match" does. A single result, or equal scores, is full strength."""
+        if self._span is None:
+            scores = [item.score for item in self._items if item.score is not None]
+            self._span = (min(scores), max(scores)) if scores else (score, score)
+        low, high = self._span
+        return 1.0 if high <= low else max(0.0, min(1.0, (score - low) / (high - low)))
+
     def item_by_id(self, photo_id: int) -> PhotoItem | None:
         row = self._rows.get(photo_id)
         return None if row is None else self._items[row]
@@ -225,7 +239,7 @@ class ResultsModel(QAbstractListModel):
         self._sort_key = ordered.key
         self._keys = list(ordered.keys)
         self._items = list(ordered.items)
-        self._row_cache = None
+        self._row_cache = self._span = None
         self.endResetModel()
 
     def clear(self, mode: Mode | None = None) -> None:
@@ -243,15 +257,23 @@ class ResultsModel(QAbstractListModel):
             self._items[row] = item
             index = self.index(row)
             self.dataChanged.emit(index, index)
+        # Photos that land in the same gap go in as one block: every insert signal makes the
+        # grid lay out again, and a catalog batch usually lands in one gap (often the end).
         key_of = _sort_function(self._sort_key)
-        for item in fresh.values():
-            key = key_of(item)
-            row = bisect.bisect_left(self._keys, key)
-            self.beginInsertRows(QModelIndex(), row, row)
-            self._keys.insert(row, key)
-            self._items.insert(row, item)
-            self._row_cache = None
+        pending = sorted(((key_of(item), item) for item in fresh.values()), key=lambda pair: pair[0])
+        start = 0
+        while start < len(pending):
+            row = bisect.bisect_left(self._keys, pending[start][0])
+            end = start + 1
+            while end < len(pending) and (row == len(self._keys) or pending[end][0] <= self._keys[row]):
+                end += 1
+            block = pending[start:end]
+            self.beginInsertRows(QModelIndex(), row, row + len(block) - 1)
+            self._keys[row:row] = [key for key, _item in block]
+            self._items[row:row] = [item for _key, item in block]
+            self._row_cache = self._span = None
             self.endInsertRows()
+            start = end
 
     def remove_ids(self, photo_ids: Iterable[int]) -> None:
         rows = sorted((self._rows[i] for i in set(photo_ids) if i in self._rows), reverse=True)
@@ -259,7 +281,7 @@ class ResultsModel(QAbstractListModel):
             self.beginRemoveRows(QModelIndex(), row, row)
             del self._items[row]
             del self._keys[row]
-            self._row_cache = None
+            self._row_cache = self._span = None
             self.endRemoveRows()
 
     def sort_by(self, key: SortKey) -> None:
@@ -271,7 +293,7 @@ class ResultsModel(QAbstractListModel):
         persistent_ids = [self._items[index.row()].id for index in old_persistent]
         ordered = sort_items(self._items, key)
         self._sort_key, self._keys, self._items = key, ordered.keys, ordered.items
-        self._row_cache = None
+        self._row_cache = self._span = None
         new_persistent = [self.index(self._rows[photo_id]) for photo_id in persistent_ids]
         self.changePersistentIndexList(old_persistent, new_persistent)
         self.layoutChanged.emit()

@@ -31,6 +31,7 @@ TOP_K = 2000
 
 class SearchController(QObject):
     results = Signal(object, object)  # SearchRequest, SortedItems best first
+    weaker_hidden = Signal(object, int)  # SearchRequest, matches the relevance cut-off hid
     failed = Signal(object, str)  # SearchRequest, message
 
     def __init__(self, db_path: Path, parent: QObject | None = None) -> None:
@@ -64,12 +65,16 @@ class SearchController(QObject):
         if model is None:
             return
         job = Job(lambda ctx: self._run(ctx, model, generation, request), "search")
-        job.succeeded.connect(lambda items: job.cancelled or self.results.emit(request, items))
+        job.succeeded.connect(lambda answer: job.cancelled or self._answer(request, *answer))
         job.failed.connect(lambda error: job.cancelled or self.failed.emit(request, describe(error)))
         self._lane.submit(job, supersede=True)
 
     def shutdown(self) -> None:
         self._lane.shutdown()
+
+    def _answer(self, request: SearchRequest, items: SortedItems, cut: int) -> None:
+        self.weaker_hidden.emit(request, cut)
+        self.results.emit(request, items)
 
     # -- on the search lane ------------------------------------------------------------------
     def _engine(self, ctx: JobContext, model: object, generation: int):
@@ -91,15 +96,17 @@ class SearchController(QObject):
             engine.refresh(new_ids)
         return engine
 
-    def _run(self, ctx: JobContext, model: object, generation: int, request: SearchRequest) -> SortedItems:
+    def _run(self, ctx: JobContext, model: object, generation: int,
+             request: SearchRequest) -> tuple[SortedItems, int]:
+        """(results best first, how many weaker matches the relevance cut-off hid)."""
         from photosift.core.errors import EmptyLibraryError
 
         try:
             engine = self._engine(ctx, model, generation)
         except EmptyLibraryError:
-            return sort_items([], SortKey.SCORE)
+            return sort_items([], SortKey.SCORE), 0
         if ctx.cancelled:
-            return sort_items([], SortKey.SCORE)
+            return sort_items([], SortKey.SCORE), 0
         options = {"top_k": TOP_K, "cutoff": request.relevance, "filters": request.filters}
         if request.similar_to is not None:
             found = engine.similar(request.similar_to, **options)
@@ -107,7 +114,7 @@ class SearchController(QObject):
             found = engine.search(request.text, **options)
         scores = {hit.photo_id: hit.score for hit in found.hits}
         records = engine.store().photos(list(scores))
-        return sort_items((PhotoItem.from_record(r, scores[r.id]) for r in records), SortKey.SCORE)
+        return sort_items((PhotoItem.from_record(r, scores[r.id]) for r in records), SortKey.SCORE), found.cut
 
 
 def image_query(path: Path) -> str:

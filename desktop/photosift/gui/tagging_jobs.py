@@ -7,6 +7,7 @@ core modules (numpy, the tagger) are imported here and never by the panel's modu
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,9 +17,19 @@ from photosift.gui.workers import JobContext, thread_store
 if TYPE_CHECKING:
     from photosift.core.library.tag_records import PhotoTag, TagStore
     from photosift.core.model.loader import ClipModel
+    from photosift.core.tagging.label_vectors import LabelVectorSummary
     from photosift.core.tagging.tagger import LabelScore, Tagger, TagSummary
     from photosift.core.tagging.vocabulary import Label, LabelEmbedder
     from photosift.gui.widgets.vocabulary_editor import LabelEdit
+
+
+class NoScores(Enum):
+    """Why a photo's score chart is empty."""
+
+    NO_MODEL = "no-model"
+    LABELS_PENDING = "labels-pending"  # the label vectors are still being computed
+    NOT_ANALYSED = "not-analysed"  # the photo has no vector of this model yet
+    ERROR = "error"
 
 
 @dataclass(frozen=True)
@@ -27,8 +38,8 @@ class PhotoTagInfo:
     name: str
     tags: list[PhotoTag]
     scores: list[LabelScore] = field(default_factory=list)
-    no_scores: str = ""  # why scores are missing: "no-model" | "not-embedded" | "error"
-    detail: str = ""  # the error's message, for "error"
+    no_scores: NoScores | None = None  # why scores are missing, None when they are here
+    detail: str = ""  # the error's message, for NoScores.ERROR
 
 
 def _tag_store(ctx: JobContext, db_path: Path, write_xmp: bool) -> TagStore:
@@ -39,13 +50,16 @@ def _tag_store(ctx: JobContext, db_path: Path, write_xmp: bool) -> TagStore:
 
 def _scoring_tagger(ctx: JobContext, db_path: Path, model: ClipModel, embedder: LabelEmbedder,
                     generation: int) -> Tagger:
-    """A Tagger kept between photos: its calibration is the expensive part of a score."""
+    """A Tagger kept between photos: its calibration is the expensive part of a score. It
+    never embeds label prompts itself (that is `label_vectors`' lane): it reads them."""
     from photosift.core.tagging.tagger import Tagger
 
     store = thread_store(ctx, db_path)
     key = (str(db_path), id(model), generation)
     if ctx.state.get("tagger_key") != key or "tagger" not in ctx.state:
-        ctx.state["tagger"] = Tagger(store, model, embedder=embedder, write_xmp=False)
+        ctx.state["tagger"] = Tagger(
+            store, model, embedder=embedder, write_xmp=False, compute_labels=False
+        )
         ctx.state["tagger_key"] = key
     return ctx.state["tagger"]
 
@@ -57,12 +71,26 @@ def photo_info(ctx: JobContext, db_path: Path, photo_id: int, model: ClipModel |
     name = record.abspath.name if record is not None else ""
     tags = _tag_store(ctx, db_path, False).tags_for_photo(photo_id)
     if model is None or embedder is None:
-        return PhotoTagInfo(photo_id, name, tags, no_scores="no-model")
+        return PhotoTagInfo(photo_id, name, tags, no_scores=NoScores.NO_MODEL)
+    from photosift.core.tagging.label_vectors import LabelVectorsPending
+
     try:
         scores = _scoring_tagger(ctx, db_path, model, embedder, generation).label_scores(photo_id)
+    except LabelVectorsPending:
+        return PhotoTagInfo(photo_id, name, tags, no_scores=NoScores.LABELS_PENDING)
     except PhotoSiftError as exc:  # e.g. the library was indexed with another model
-        return PhotoTagInfo(photo_id, name, tags, no_scores="error", detail=str(exc))
-    return PhotoTagInfo(photo_id, name, tags, scores, "" if scores else "not-embedded")
+        return PhotoTagInfo(photo_id, name, tags, no_scores=NoScores.ERROR, detail=str(exc))
+    return PhotoTagInfo(photo_id, name, tags, scores, None if scores else NoScores.NOT_ANALYSED)
+
+
+def label_vectors(ctx: JobContext, db_path: Path, model: ClipModel,
+                  embedder: LabelEmbedder) -> LabelVectorSummary:
+    """Compute and store the vocabulary's missing label vectors (progress, cancel)."""
+    from photosift.core.tagging.label_vectors import compute_label_vectors
+
+    labels = load_vocabulary(ctx, db_path)
+    return compute_label_vectors(thread_store(ctx, db_path), model, labels, embedder=embedder,
+                                 progress=ctx.progress, cancel=ctx.cancel)
 
 
 def load_vocabulary(ctx: JobContext, db_path: Path) -> list[Label]:

@@ -22,6 +22,7 @@ import hashlib
 import logging
 import os
 import threading
+import time
 from collections import OrderedDict
 from pathlib import Path
 
@@ -177,13 +178,16 @@ class ThumbnailLoader(QObject):
         with self._lock:
             return len(self._pending) + len(self._in_flight)
 
-    def shutdown(self) -> None:
+    def shutdown(self, timeout_s: float = 10.0) -> None:
+        """Stop the workers; one still decoding after `timeout_s` in all is a daemon and is
+        left behind (it never writes anything the next start needs)."""
         with self._lock:
             self._stopping = True
             self._pending.clear()
             self._lock.notify_all()
+        end = time.monotonic() + timeout_s
         for thread in self._threads:
-            thread.join(timeout=10)
+            thread.join(timeout=max(0.0, end - time.monotonic()))
 
     def _work(self) -> None:
         while True:

@@ -34,6 +34,7 @@ Use::
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -225,7 +226,11 @@ class Lane(QObject):
             job.cancel()
 
     def shutdown(self, timeout_ms: int = 60_000) -> bool:
-        """Cancel everything, release thread state, stop the thread. True if it stopped in time."""
+        """Cancel everything, release thread state, stop the thread. True if it stopped in time.
+
+        A thread still busy after `timeout_ms` (a forward pass, a model load: work that cannot
+        be interrupted) is left to finish on its own, kept referenced so Qt never destroys a
+        running thread; the app's exit does not wait for it (see app.run_app)."""
         if self._closed:
             return True
         self._closed = True
@@ -233,9 +238,13 @@ class Lane(QObject):
         for job in self._jobs:
             job.resume()
         self._release.emit()
-        stopped = self._thread.wait(timeout_ms)
+        stopped = self._thread.wait(max(0, timeout_ms))
         if not stopped:
-            log.error("lane %s did not stop within %d ms", self.objectName(), timeout_ms)
+            log.warning("lane %s still busy after %d ms; not waiting for it", self.objectName(), timeout_ms)
+            # The thread and the runner living on it must outlive this lane (whose parent may
+            # be deleted next); both go when the thread has finished.
+            _still_running[self._thread] = self._runner
+            self._thread.finished.connect(lambda thread=self._thread: _still_running.pop(thread, None))
         # Let go of the jobs now: the lane's parent may be deleted next. A "finished" already
         # queued is delivered even after the disconnect, so `_on_job_finished` checks `_closed`.
         for job in self._jobs:
@@ -250,6 +259,24 @@ class Lane(QObject):
         self._jobs = [job for job in self._jobs if not job.done]
         if not self._jobs:
             self.idle.emit()
+
+
+_still_running: dict[QThread, _Runner] = {}
+
+
+def lanes_still_running() -> int:
+    """Lane threads that outlived their shutdown() and are still finishing their job."""
+    return sum(1 for thread in _still_running if thread.isRunning())
+
+
+class Deadline:
+    """One time budget shared by several waits (closing the window stops every lane)."""
+
+    def __init__(self, seconds: float) -> None:
+        self._end = time.monotonic() + seconds
+
+    def remaining_ms(self) -> int:
+        return max(0, int((self._end - time.monotonic()) * 1000))
 
 
 def thread_store(ctx: JobContext, db_path: Path) -> Store:

@@ -30,8 +30,11 @@ if TYPE_CHECKING:
     import numpy as np
 
     from photosift.core.cancel import CancelToken
-    from photosift.core.library.indexer import IndexProgress, IndexSummary
+    from photosift.core.library.analysis_records import AnalysisCounts
+    from photosift.core.library.catalog import CatalogSummary
+    from photosift.core.library.indexer import IndexSummary
     from photosift.core.library.photo_records import PhotoRecord, RootStats
+    from photosift.core.library.progress import IndexProgress
     from photosift.core.library.records import Root
     from photosift.core.library.store import Store
     from photosift.core.library.tag_records import TagStore
@@ -122,6 +125,11 @@ class PhotoLibrary:
         record = self.store.model_by_spec(model_spec) if model_spec else None
         return self.store.root_stats(record.id if record else None)
 
+    def analysis_counts(self, model_spec: str | None) -> AnalysisCounts:
+        """How many catalogued photos are analysed (searchable) with this model, of how many."""
+        record = self.store.model_by_spec(model_spec) if model_spec else None
+        return self.store.analysis_counts(record.id if record else None)
+
     def add_folders(self, folders: Sequence[str | Path]) -> list[Path]:
         """Add folders to the library; returns those that were new to it."""
         known = {root.path for root in self.store.roots()}
@@ -138,20 +146,43 @@ class PhotoLibrary:
         *,
         reindex: bool = False,
         batch_size: int = 32,
+        catalog_batch_size: int | None = None,
         workers: int | None = None,
         progress: Callable[[IndexProgress], None] | None = None,
         on_batch: Callable[[list[int]], None] | None = None,
+        on_catalogued: Callable[[list[int]], None] | None = None,
         cancel: CancelToken | None = None,
     ) -> IndexSummary:
-        """Add `folders` (none = every folder of the library) and bring their vectors up to date."""
+        """Add `folders` (none = every folder of the library), catalog them, then bring their
+        vectors up to date (`on_catalogued`/`on_batch` get each committed batch's photo ids)."""
+        from photosift.core.library.catalog import CATALOG_BATCH
         from photosift.core.library.indexer import index_library
 
         if reindex:
             self.store.remove_model_vectors(model.spec)
             self.store.forget_skipped()
         return index_library(
-            self.store, model, list(folders) or None, batch_size=batch_size, workers=workers,
-            progress=progress, on_batch=on_batch, cancel=cancel,
+            self.store, model, list(folders) or None, batch_size=batch_size,
+            catalog_batch_size=catalog_batch_size or CATALOG_BATCH, workers=workers,
+            progress=progress, on_batch=on_batch, on_catalogued=on_catalogued, cancel=cancel,
+        )  # fmt: skip
+
+    def catalog(
+        self,
+        folders: Sequence[str | Path] = (),
+        *,
+        batch_size: int | None = None,
+        workers: int = 2,
+        progress: Callable[[IndexProgress], None] | None = None,
+        on_batch: Callable[[list[int]], None] | None = None,
+        cancel: CancelToken | None = None,
+    ) -> CatalogSummary:
+        """Add `folders` and record their photos without any model (browsable at once)."""
+        from photosift.core.library.catalog import CATALOG_BATCH, catalog_library
+
+        return catalog_library(
+            self.store, list(folders) or None, batch_size=batch_size or CATALOG_BATCH,
+            workers=workers, progress=progress, on_batch=on_batch, cancel=cancel,
         )  # fmt: skip
 
     def forget_missing(self) -> int:

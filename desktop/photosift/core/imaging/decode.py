@@ -208,9 +208,46 @@ def _guarded(
         raise skip from None
 
 
-def _decode(
-    path: Path, draft_boxes: _DraftBoxes, max_pixels: int, model_input: bool
-) -> DecodedImage:
+@dataclass(frozen=True)
+class ImageHeader:
+    """What cataloguing needs of a photo, read without decoding a pixel."""
+
+    width: int  # after EXIF orientation
+    height: int
+    taken_at: float | None
+    camera: str | None
+
+
+def probe_image(path: str | os.PathLike[str]) -> ImageHeader:
+    """Size, capture date and camera from the file's header; raises :class:`ImageSkip`.
+
+    Cataloguing a folder must show every photo within seconds, so only the header is read
+    (a millisecond per file). Files whose pixels turn out to be damaged pass here and are
+    skipped later, when analysis decodes them. PNG keeps EXIF behind the pixels, so PNGs
+    get no capture date here."""
+    path = Path(path)
+    try:
+        _check_file(path)
+        with open(path, "rb") as stream:
+            try:
+                image = _open(stream, reducible=True)
+            except UnidentifiedImageError:
+                stream.seek(0)
+                raise _unidentified(stream.read(64)) from None
+            width, height = image.size
+            meta = read_metadata(image)
+    except ImageSkip:
+        raise
+    except Exception as exc:
+        raise _classify(exc) from None
+    swap = meta.orientation >= 5
+    return ImageHeader(
+        height if swap else width, width if swap else height, meta.taken_at, meta.camera
+    )
+
+
+def _check_file(path: Path) -> os.stat_result:
+    """Refusals that need only a stat (not a regular file, empty, camera RAW); the stat."""
     info = path.stat()
     if not stat.S_ISREG(info.st_mode):
         raise ImageSkip(SkipReason.NOT_IMAGE, "not a regular file")
@@ -222,6 +259,13 @@ def _decode(
             SkipReason.UNSUPPORTED,
             f"camera RAW (.{extension}) cannot be decoded; index its JPEG or HEIC export instead",
         )
+    return info
+
+
+def _decode(
+    path: Path, draft_boxes: _DraftBoxes, max_pixels: int, model_input: bool
+) -> DecodedImage:
+    info = _check_file(path)
     with open(path, "rb") as stream:
         try:
             # Any box at all means the caller accepts a reduced decode.

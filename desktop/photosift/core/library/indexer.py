@@ -1,11 +1,15 @@
-"""Index a library: scan, then decode on a thread pool while the model embeds on this thread.
+"""Index a library: catalog it (no model), then analyse what is pending with the model.
 
 Shape of a run, and why:
-- Scan first (stat only), apply moves, removals and offline verdicts in one transaction, then
-  embed what is new or changed. A removal is soft: the photo is hidden, and forgotten (with
-  its tags) only after REMOVAL_GRACE_DAYS or when the user confirms (`Store.purge_removed`);
-  a photo whose folder is unavailable is offline, never removed (see scanner). Each batch (photo rows + vectors + skips) is one transaction, so a kill loses
-  at most the batch in flight and the next run picks up exactly the files not yet stored.
+- Phase one is core.library.catalog: list, stat and read headers, so every photo is in the
+  library (browsable, filterable) before any model work starts. It also applies moves,
+  removals and offline verdicts in one transaction: a removal is soft (the photo is hidden, and
+  forgotten with its tags only after REMOVAL_GRACE_DAYS or when the user confirms,
+  `Store.purge_removed`); a photo whose folder is unavailable is offline, never removed.
+- Phase two embeds the catalogued photos that have no vector of this model yet, read from the
+  store (`Store.pending_photos`), so a run killed in either phase resumes exactly where it
+  stopped. Each batch (vectors + skips) is one transaction: a kill loses at most the batch in
+  flight.
 - Decoding (Pillow releases the GIL) and preprocessing run on worker threads; the forward pass
   runs on the calling thread. Only a window of a few batches is submitted at a time, so memory
   stays flat however large the library.
@@ -27,15 +31,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from photosift.core.cancel import CancelToken
-from photosift.core.imaging.decode import IMAGE_EXTENSIONS, ImageSkip, SkipReason, decode_image
+from photosift.core.imaging.decode import ImageSkip, SkipReason, decode_image
 from photosift.core.imaging.decode_pool import DecodePool, DecodeTimeout
 from photosift.core.imaging.fingerprint import fingerprint_file
-from photosift.core.library.folders import add_folders
+from photosift.core.library.analysis_records import PendingPhoto
+from photosift.core.library.catalog import CATALOG_BATCH, catalog_library
+from photosift.core.library.photo_records import photo_abspath
+from photosift.core.library.progress import IndexPhase, IndexProgress, RateEstimator
 from photosift.core.library.records import ACTIVE_MODEL_SETTING
 from photosift.core.library.scan_records import PhotoWrite, SkipWrite
-from photosift.core.library.scanner import Work, plan_changes, walk_root
+from photosift.core.library.scanner import FoundFile, Work
 from photosift.core.library.store import Store
-from photosift.core.paths import display_path
+from photosift.core.paths import decode_relpath, display_path
 
 if TYPE_CHECKING:
     import torch
@@ -43,25 +50,13 @@ if TYPE_CHECKING:
     from photosift.core.model.loader import ClipModel
 
 DEFAULT_DECODE_TIMEOUT = 30.0
-#: Soft-removed photos are forgotten after this many days (setting "removal_grace_days").
-REMOVAL_GRACE_DAYS = 30.0
-GRACE_SETTING = "removal_grace_days"
 WINDOW_BATCHES = 2  # batches decoded ahead of the one being embedded
 
 
 @dataclass
-class IndexProgress:
-    done: int
-    total: int
-    rate: float  # photos per second in the embedding phase
-    eta_s: float | None
-    current: str | None  # printable path of the file just handled
-    phase: str  # "scanning" | "embedding" | "done"
-
-
-@dataclass
 class IndexSummary:
-    indexed: int = 0
+    indexed: int = 0  # photos analysed (given a vector) by this run
+    catalogued: int = 0  # new or changed photos recorded by the catalog phase
     unchanged: int = 0  # includes previously skipped files that were not retried
     moved: int = 0
     removed: int = 0  # files known gone this run: hidden, kept for the grace period
@@ -103,70 +98,52 @@ def index_library(
     roots: Sequence[str | Path] | None = None,
     *,
     batch_size: int = 32,
+    catalog_batch_size: int = CATALOG_BATCH,
     workers: int | None = None,
     progress: Callable[[IndexProgress], None] | None = None,
     on_batch: Callable[[list[int]], None] | None = None,
+    on_catalogued: Callable[[list[int]], None] | None = None,
     cancel: CancelToken | None = None,
     decode_timeout: float = DEFAULT_DECODE_TIMEOUT,
     include_hidden: bool = False,
 ) -> IndexSummary:
-    """Bring the library's vectors for `model` up to date with the files on disk.
+    """Catalog the folders, then bring the library's vectors for `model` up to date.
 
     `roots` are added to the library first (None = every root it has). Skipped files are not
     errors: they are counted in the summary and listed by `Store.skipped_files()`.
+    `on_catalogued` gets the ids of each catalogued batch, `on_batch` those of each analysed
+    batch.
     """
     started = time.monotonic()
     cancel = cancel or CancelToken()
     workers = workers or default_workers()
     report = progress or (lambda _p: None)
-    summary = IndexSummary()
+    catalog = catalog_library(
+        store, roots, batch_size=catalog_batch_size, workers=workers, progress=report,
+        on_batch=on_catalogued,
+        cancel=cancel, include_hidden=include_hidden,
+    )  # fmt: skip
+    summary = IndexSummary(
+        catalogued=catalog.catalogued, unchanged=catalog.unchanged, moved=catalog.moved,
+        removed=catalog.removed, offline=catalog.offline, restored=catalog.restored,
+        purged=catalog.purged, skipped=dict(catalog.skipped), offline_roots=catalog.offline_roots,
+        offline_folders=catalog.offline_folders, unreadable_folders=catalog.unreadable_folders,
+        removed_ids=list(catalog.removed_ids),
+    )  # fmt: skip
+    if catalog.cancelled:
+        return _finish(summary, started, cancelled=True)
     model_id = store.register_model(
         model.spec, model.dim, model.preprocess_cfg, getattr(model, "content_hash", None)
     ).id
-    listings = []
-    for root in store.roots() if roots is None else add_folders(store, roots):
-
-        def found(n: int, where: str = root.path) -> None:
-            report(IndexProgress(n, 0, 0.0, None, where, "scanning"))
-
-        listing = walk_root(
-            root.path, IMAGE_EXTENSIONS, include_hidden=include_hidden, cancel=cancel, on_found=found
-        )
-        listings.append((root, listing))
-    if cancel.cancelled:
-        return _finish(summary, started, cancelled=True)
-    plan = plan_changes(store, model_id, listings, workers=workers)
-    for root in plan.offline_roots:
-        store.set_root_online(root.id, False)
-    for root in plan.online_roots:
-        if not root.online:
-            store.set_root_online(root.id, True)
-    store.apply_scan(
-        plan.moves, plan.removed_photo_ids, plan.removed_skip_ids,
-        offline_photo_ids=plan.offline_photo_ids, restored_photo_ids=plan.restored_photo_ids,
-        devices=plan.devices,
-    )  # fmt: skip
-    grace_days = float(store.get_setting(GRACE_SETTING, REMOVAL_GRACE_DAYS))  # type: ignore[arg-type]
-    purged = store.purge_removed(older_than=time.time() - grace_days * 86400)
-    summary.unchanged = plan.unchanged + plan.skipped_unchanged
-    summary.moved = len(plan.moves)
-    summary.removed = len(plan.removed_photo_ids)
-    summary.offline = len(plan.offline_photo_ids)
-    summary.restored = len(plan.restored_photo_ids)
-    summary.purged = len(purged)
-    hidden = plan.removed_photo_ids + plan.offline_photo_ids + purged
-    summary.removed_ids = sorted(hidden)
-    summary.offline_roots = [r.path for r in plan.offline_roots]
-    summary.offline_folders = [str(p) for p in plan.offline_folders]
-    summary.unreadable_folders = [str(p) for p in plan.unreadable_folders]
+    pending = store.pending_photos(model_id, catalog.online_root_ids)
+    # Photos catalogued by an earlier run but never analysed count as work, not unchanged.
+    summary.unchanged -= min(summary.unchanged, max(0, len(pending) - catalog.catalogued))
     embedder = _Embedder(store, model, model_id, batch_size, report, on_batch, cancel)
-    embedder.run(plan.work, workers, decode_timeout, summary)
+    embedder.run([_pending_work(p) for p in pending], workers, decode_timeout, summary)
     if cancel.cancelled:
         return _finish(summary, started, cancelled=True)
-    for root in plan.online_roots:
-        store.mark_root_scanned(root.id)
     store.set_setting(ACTIVE_MODEL_SETTING, model.spec)
-    report(IndexProgress(len(plan.work), len(plan.work), embedder.rate(), 0.0, None, "done"))
+    report(IndexProgress(len(pending), len(pending), embedder.rates.rate(), 0.0, None, IndexPhase.DONE))
     return _finish(summary, started, cancelled=False)
 
 
@@ -174,6 +151,15 @@ def _finish(summary: IndexSummary, started: float, *, cancelled: bool) -> IndexS
     summary.cancelled = cancelled
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def _pending_work(photo: PendingPhoto) -> Work:
+    """A catalogued photo as analysis work: its row is updated, other models' vectors kept."""
+    found = FoundFile(decode_relpath(photo.relpath), photo.size, photo.mtime_ns)
+    return Work(
+        photo.root_id, photo_abspath(photo.root_path, photo.relpath), found,
+        photo_id=photo.id, keep_other_vectors=True, fingerprint=photo.fingerprint,
+    )  # fmt: skip
 
 
 class _Embedder:
@@ -195,17 +181,13 @@ class _Embedder:
         self.done = 0
         self.total = 0
         self.removed_ids: list[int] = []
-        self.started = time.monotonic()
-
-    def rate(self) -> float:
-        elapsed = time.monotonic() - self.started
-        return self.done / elapsed if elapsed > 0 else 0.0
+        self.rates = RateEstimator(0)
 
     def run(self, work: list[Work], workers: int, timeout: float, summary: IndexSummary) -> None:
         if not work:
             return
-        self.total, self.started = len(work), time.monotonic()
-        skipped: Counter[str] = Counter()
+        self.total, self.rates = len(work), RateEstimator(len(work))
+        skipped: Counter[str] = Counter(summary.skipped)
         pool = DecodePool(self._prepare, workers=workers, timeout=timeout)
         pending = deque(work)
         in_flight: deque = deque()
@@ -226,6 +208,7 @@ class _Embedder:
                     self.done += 1
                     self._progress(item)
                 summary.indexed += self._commit(batch, skipped)
+                self.rates.batch_done(self.done)
                 if self.cancel.cancelled:
                     break
         finally:
@@ -296,7 +279,10 @@ class _Embedder:
         return list(self.model.encode_image_batch(torch.stack(tensors)))
 
     def _progress(self, item: Work) -> None:
-        rate = self.rate()
-        eta = (self.total - self.done) / rate if rate > 0 else None
         current = display_path(item.abspath)
-        self.report(IndexProgress(self.done, self.total, rate, eta, current, "embedding"))
+        self.report(
+            IndexProgress(
+                self.done, self.total, self.rates.rate(), self.rates.eta(self.done), current,
+                IndexPhase.EMBEDDING,
+            )
+        )

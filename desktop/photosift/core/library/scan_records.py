@@ -67,7 +67,10 @@ class PhotoMove:
 
 @dataclass
 class PhotoWrite:
-    """One decoded and embedded file; `photo_id` None = a photo the library has not seen."""
+    """One catalogued or embedded file; `photo_id` None = a photo the library has not seen.
+
+    `vector` None = catalogued only (header read, no model): the row is written and, unless
+    `keep_other_vectors`, vectors of its previous content are dropped."""
 
     root_id: int
     relpath: str  # stored form
@@ -79,7 +82,7 @@ class PhotoWrite:
     height: int | None
     taken_at: float | None
     camera: str | None
-    vector: np.ndarray
+    vector: np.ndarray | None
     photo_id: int | None = None
     keep_other_vectors: bool = False  # True when only this model's vector was missing
     device: int | None = None  # st_dev of the folder it was found in
@@ -110,24 +113,27 @@ class ScanRecordsMixin:
         def transaction(self) -> AbstractContextManager[sqlite3.Connection]: ...
 
     _KNOWN = (
-        "SELECT p.id, p.relpath, p.size, p.mtime_ns, p.fingerprint, EXISTS (SELECT 1 "
-        "FROM embeddings e WHERE e.photo_id = p.id AND e.model_id = ?), p.device, p.offline, "
-        "p.removed_at FROM photos p "
+        "SELECT p.id, p.relpath, p.size, p.mtime_ns, p.fingerprint, ? IS NULL OR EXISTS "
+        "(SELECT 1 FROM embeddings e WHERE e.photo_id = p.id AND e.model_id = ?), p.device, "
+        "p.offline, p.removed_at FROM photos p "
     )
 
     @staticmethod
     def _known(r: tuple) -> KnownPhoto:
         return KnownPhoto(r[0], r[2], r[3], r[4], bool(r[5]), r[6], bool(r[7]), r[8])
 
-    def known_photos(self, root_id: int, model_id: int) -> dict[str, KnownPhoto]:
-        """Photos under a root by stored relpath, with whether `model_id` has their vector."""
-        rows = self.db.execute(self._KNOWN + "WHERE p.root_id = ?", [model_id, root_id])
+    def known_photos(self, root_id: int, model_id: int | None) -> dict[str, KnownPhoto]:
+        """Photos under a root by stored relpath, with whether `model_id` has their vector.
+
+        `model_id` None is the catalog's view: a stored row is all a photo needs, so every
+        known photo counts as having what it needs (`has_vector` True)."""
+        rows = self.db.execute(self._KNOWN + "WHERE p.root_id = ?", [model_id, model_id, root_id])
         return {r[1]: self._known(r) for r in rows}
 
-    def lost_photos(self, model_id: int) -> list[KnownPhoto]:
+    def lost_photos(self, model_id: int | None) -> list[KnownPhoto]:
         """Photos not where they were (offline, or soft-removed): candidates for a move."""
         rows = self.db.execute(
-            self._KNOWN + "WHERE p.offline = 1 OR p.removed_at IS NOT NULL", [model_id]
+            self._KNOWN + "WHERE p.offline = 1 OR p.removed_at IS NOT NULL", [model_id, model_id]
         )
         return [self._known(r) for r in rows]
 
@@ -204,9 +210,11 @@ class ScanRecordsMixin:
             self.db.execute("UPDATE roots SET last_scan = ? WHERE id = ?", [time.time(), root_id])
 
     def commit_batch(
-        self, model_id: int, photos: Sequence[PhotoWrite], skips: Sequence[SkipWrite]
+        self, model_id: int | None, photos: Sequence[PhotoWrite], skips: Sequence[SkipWrite]
     ) -> list[int]:
-        """Write one indexed batch atomically; returns the ids of the photos written."""
+        """Write one catalogued or indexed batch atomically; returns the ids written.
+
+        `model_id` may be None when no photo of the batch carries a vector."""
         ids: list[int] = []
         now = time.time()
         with self.transaction() as conn:
@@ -214,11 +222,12 @@ class ScanRecordsMixin:
                 photo_id = self._write_photo(conn, item, now)
                 if not item.keep_other_vectors:
                     conn.execute("DELETE FROM embeddings WHERE photo_id = ?", [photo_id])
-                conn.execute(
-                    "INSERT OR REPLACE INTO embeddings (photo_id, model_id, vector) "
-                    "VALUES (?, ?, ?)",
-                    [photo_id, model_id, vector_blob(item.vector)],
-                )
+                if item.vector is not None:
+                    conn.execute(
+                        "INSERT OR REPLACE INTO embeddings (photo_id, model_id, vector) "
+                        "VALUES (?, ?, ?)",
+                        [photo_id, model_id, vector_blob(item.vector)],
+                    )
                 conn.execute(
                     "DELETE FROM skipped WHERE root_id = ? AND relpath = ?",
                     [item.root_id, item.relpath],
@@ -253,7 +262,7 @@ class ScanRecordsMixin:
         if item.photo_id is not None:
             updated = conn.execute(
                 "UPDATE photos SET size = ?, mtime_ns = ?, fingerprint = ?, file_type = ?, "
-                "width = ?, height = ?, taken_at = ?, camera = ?, device = ?, offline = 0, "
+                "width = ?, height = ?, taken_at = ?, camera = ?, device = COALESCE(?, device), offline = 0, "
                 "removed_at = NULL WHERE id = ?",
                 [*values, item.photo_id],
             )
@@ -266,7 +275,8 @@ class ScanRecordsMixin:
             "DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns, "
             "fingerprint = excluded.fingerprint, file_type = excluded.file_type, "
             "width = excluded.width, height = excluded.height, taken_at = excluded.taken_at, "
-            "camera = excluded.camera, device = excluded.device, offline = 0, removed_at = NULL "
+            "camera = excluded.camera, device = COALESCE(excluded.device, photos.device), "
+            "offline = 0, removed_at = NULL "
             "RETURNING id",
             [item.root_id, item.relpath, *values, now],
         ).fetchone()

@@ -182,12 +182,14 @@ class ScanPlan:
 
 def plan_changes(
     store: Store,
-    model_id: int,
+    model_id: int | None,
     listings: Sequence[tuple[Root, RootListing]],
     *,
     workers: int = 4,
 ) -> ScanPlan:
-    """Compare listings with the store; nothing is written here."""
+    """Compare listings with the store; nothing is written here.
+
+    `model_id` None plans the catalog phase: only new and changed files are work."""
     plan = ScanPlan()
     new: list[Work] = []
     missing: dict[int, KnownPhoto] = {}
@@ -208,7 +210,17 @@ def plan_changes(
             work = Work(root.id, listing.path.joinpath(*item.relpath.split("/")), item)
             photo = known.pop(key, None)
             skip = skips.pop(key, None)
-            if photo is not None:
+            unchanged_skip = (
+                skip is not None
+                and (skip.size, skip.mtime_ns) == (item.size, item.mtime_ns)
+                and skip.reason not in RETRIED_REASONS
+            )
+            if photo is not None and photo.removed and unchanged_skip:
+                # Catalogued, then found unreadable by analysis (hidden, tags kept): the same
+                # bytes stay skipped; they are not "back".
+                found.add(photo.id)
+                plan.skipped_unchanged += 1
+            elif photo is not None:
                 found.add(photo.id)
                 _note_found(plan, photo, item)
                 work.photo_id = photo.id
@@ -218,11 +230,7 @@ def plan_changes(
                         continue
                     work.keep_other_vectors, work.fingerprint = True, photo.fingerprint
                 plan.work.append(work)
-            elif (
-                skip is not None
-                and (skip.size, skip.mtime_ns) == (item.size, item.mtime_ns)
-                and skip.reason not in RETRIED_REASONS
-            ):
+            elif unchanged_skip:
                 plan.skipped_unchanged += 1
             else:
                 new.append(work)

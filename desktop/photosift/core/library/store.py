@@ -22,6 +22,7 @@ from pathlib import Path
 import sqlite_utils
 
 from photosift.core.errors import Remedy, StoreError
+from photosift.core.library.analysis_records import AnalysisRecordsMixin
 from photosift.core.library.photo_records import (
     PhotoRecordsMixin,
 )
@@ -31,7 +32,7 @@ from photosift.core.library.scan_records import (
 )
 from photosift.core.library.vector_records import VectorRecordsMixin
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # 16 KiB pages keep a 512..1024-d float32 vector on its row's own page (4 KiB pages spill each
 # one into an overflow page), which halves the file and makes load_vectors one sequential read.
 PAGE_SIZE = 16384
@@ -141,9 +142,26 @@ def _migrate_to_2(db: sqlite_utils.Database) -> None:
     )
 
 
+def _migrate_to_3(db: sqlite_utils.Database) -> None:
+    """Label vectors, stored once per (model, prompts): the vocabulary's text embeddings
+    took minutes on a CPU and were recomputed on every start."""
+    _run_script(
+        db,
+        """
+        CREATE TABLE label_vectors (
+            model_id INTEGER NOT NULL REFERENCES models(id) ON DELETE CASCADE,
+            prompts_key TEXT NOT NULL,          -- label_vector_records.prompts_key(prompts)
+            vector BLOB NOT NULL,               -- float32 little-endian, L2-normalised
+            PRIMARY KEY (model_id, prompts_key)
+        );
+        """
+    )
+
+
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     1: _migrate_to_1,
     2: _migrate_to_2,
+    3: _migrate_to_3,
 }
 
 
@@ -164,7 +182,7 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
         return sqlite3.connect(f"{uri}?immutable=1", uri=True)
 
 
-class Store(PhotoRecordsMixin, ScanRecordsMixin, VectorRecordsMixin):
+class Store(PhotoRecordsMixin, ScanRecordsMixin, VectorRecordsMixin, AnalysisRecordsMixin):
     """One connection to the library database. Create one per thread.
 
     The photo, scan and vector queries come from the mixins (photo_records, scan_records,

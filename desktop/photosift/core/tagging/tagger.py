@@ -43,6 +43,7 @@ from photosift.core.errors import Remedy
 from photosift.core.library.filters import Filters, filtered_ids
 from photosift.core.library.model_choice import require_model
 from photosift.core.library.tag_records import LabelError, TagStore
+from photosift.core.tagging.label_vectors import label_matrix
 from photosift.core.tagging.vocabulary import DEFAULT_THRESHOLD, Label, LabelEmbedder
 
 if TYPE_CHECKING:
@@ -129,8 +130,8 @@ class LabelScore:
 class Tagger:
     """Auto-tags photos of one library with one model. Use from one thread (it holds a Store).
 
-    ``prepare()`` is the explicit expensive step (label embeddings, library calibration);
-    the other methods call it when needed.
+    ``prepare()`` is the explicit expensive step (label vectors, computed once per model and
+    stored in the library, and the library calibration); the other methods call it when needed.
     """
 
     def __init__(
@@ -141,6 +142,7 @@ class Tagger:
         *,
         embedder: LabelEmbedder | None = None,
         write_xmp: bool | None = None,
+        compute_labels: bool = True,
     ) -> None:
         self.store = store
         self.model = model
@@ -158,6 +160,9 @@ class Tagger:
         by_id = {label.id: i for i, label in enumerate(self.reference)}
         self.columns = np.array([by_id[label.id] for label in self.labels], dtype=np.int64)
         self.embedder = embedder or LabelEmbedder(model)
+        # False: never embed label prompts here, raise LabelVectorsPending instead (the GUI
+        # computes them on a lane of their own and must not wait minutes for a score chart).
+        self.compute_labels = compute_labels
         self.calibration: Calibration | None = None
 
     def _reference_vocabulary(self) -> list[Label]:
@@ -171,7 +176,8 @@ class Tagger:
     def prepare(self, reference_size: int = REFERENCE_SIZE) -> Calibration:
         """Embed the labels and measure their typical scores on a sample of the library."""
         if self.calibration is None:
-            label_vectors = self.embedder.embed(self.reference)
+            embedder = self.embedder if self.compute_labels else None
+            label_vectors = label_matrix(self.store, self.model_id, self.reference, embedder)
             ids = self._all_ids()
             if len(ids) > reference_size:
                 ids = np.sort(np.random.default_rng(0).choice(ids, reference_size, replace=False))

@@ -124,12 +124,12 @@ class LibraryPanel(QWidget):
         """One line: offline / not indexed yet / pending / indexed, and skipped files."""
         if not stat.root.online:
             text = self.tr("Offline: the folder cannot be found")
-        elif stat.root.last_scan is None and stat.indexed == 0:
-            text = self.tr("Waiting to be indexed")
+        elif stat.root.last_scan is None and stat.indexed + stat.pending == 0:
+            text = self.tr("Looking for photos…")
         elif stat.pending:
-            text = self.tr("{n} pending").format(n=f"{stat.pending:,}")
+            text = self.tr("{n} waiting for analysis").format(n=f"{stat.pending:,}")
         else:
-            text = self.tr("Indexed")
+            text = self.tr("Ready for search")
         if stat.skipped:
             text += " · " + self.tr("{n} skipped").format(n=f"{stat.skipped:,}")
         return text
@@ -154,9 +154,10 @@ class LibraryPanel(QWidget):
             return self.tr("No folders yet. Add one, or drop a folder on the window.")
         skipped = sum(s.skipped for s in self._stats)
         pending = sum(s.pending for s in self._stats)
-        parts = [self.tr("{n} folders").format(n=len(self._stats))]
+        count = len(self._stats)
+        parts = [self.tr("1 folder") if count == 1 else self.tr("{n} folders").format(n=count)]
         if pending:
-            parts.append(self.tr("{n} pending").format(n=f"{pending:,}"))
+            parts.append(self.tr("{n} waiting for analysis").format(n=f"{pending:,}"))
         if skipped:
             link = self.tr("{n} skipped").format(n=f"{skipped:,}")
             parts.append(f'<a href="skipped">{link}</a>')

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from photosift.gui.model_state import ModelState
 from photosift.gui.results_model import SortKey
 from photosift.gui.search_request import SearchRequest
+from photosift.gui.widgets.query_chip import QueryChip
 
 DEBOUNCE_MS = 300
 ALL = -1
@@ -39,6 +40,11 @@ class SearchBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._similar_to: int | None = None
+        self.chip = QueryChip(self)
+        self.chip.cleared.connect(self.clear_similar)
+        self.count = QLabel(self)  # "37 photos · 12 weaker matches hidden — show all"
+        self.count.setObjectName("resultCount")
+        self.count.linkActivated.connect(lambda _link: self.set_relevance_and_search("off"))
         self._debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self._debounce.timeout.connect(self._emit_request)
 
@@ -99,6 +105,7 @@ class SearchBar(QWidget):
         self.use_dates.toggled.connect(self._on_dates_toggled)
 
         top = QHBoxLayout()
+        top.addWidget(self.chip)
         top.addWidget(self.query, 1)
         top.addWidget(QLabel(self.tr("Match:"), self))
         top.addWidget(self.relevance)
@@ -116,6 +123,7 @@ class SearchBar(QWidget):
         filters.addWidget(QLabel("–", self))
         filters.addWidget(self.date_to)
         filters.addStretch(1)
+        filters.addWidget(self.count)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 4)
         layout.setSpacing(6)
@@ -162,14 +170,35 @@ class SearchBar(QWidget):
 
     def set_query(self, text: str) -> None:
         """Put `text` in the field and search for it now (e.g. an image dropped on the window)."""
+        self._similar_to = None
+        self.chip.setVisible(False)
         self.query.setText(text)
         self.run_now()
 
-    def search_similar(self, photo_id: int) -> None:
-        """"More like this": the field empties, the request names the photo instead."""
+    def search_similar(self, photo_id: int, name: str = "") -> None:
+        """"More like this": the field empties, the chip names the photo, the request holds it."""
         self.query.clear()
         self._similar_to = photo_id
+        self.chip.show_photo(name)
         self.run_now()
+
+    def clear_similar(self) -> None:
+        """The chip's ✕: back to browsing with the same filters."""
+        self._similar_to = None
+        self.chip.setVisible(False)
+        self.run_now()
+
+    def set_relevance_and_search(self, level: str) -> None:
+        self.relevance.setCurrentIndex(max(0, self.relevance.findData(level)))
+
+    def show_count(self, shown: int, hidden: int, searching: bool) -> None:
+        """The grid's photo count; for a search also the weaker matches the cut-off hid."""
+        text = self.tr("1 photo") if shown == 1 else self.tr("{n} photos").format(n=f"{shown:,}")
+        if searching and hidden:
+            hidden_text = (self.tr("1 weaker match hidden") if hidden == 1
+                           else self.tr("{n} weaker matches hidden").format(n=f"{hidden:,}"))
+            text += f' · {hidden_text} — <a href="show">{self.tr("show")}</a>'
+        self.count.setText(text)
 
     # -- building requests -----------------------------------------------------------------
     def request(self) -> SearchRequest:
@@ -194,6 +223,7 @@ class SearchBar(QWidget):
 
     def _on_text_edited(self, text: str) -> None:
         self._similar_to = None
+        self.chip.setVisible(False)
         self._debounce.start()
 
     def _on_dates_toggled(self, on: bool) -> None:

@@ -47,6 +47,7 @@ from photosift.core.model.catalog import CATALOG, DEFAULT_MODEL_SPEC, CatalogEnt
 from photosift.core.model.fetch import is_entry_cached
 from photosift.core.model.spec import parse_spec
 from photosift.core.paths import default_db_path
+from photosift.gui.dialog_places import home_folder
 from photosift.gui.settings import DEVICES, Settings
 
 LOCAL_CONFIG_FILE = "open_clip_config.json"
@@ -191,7 +192,7 @@ class SettingsDialog(QDialog):
                 .replace("%1", str(folder)).replace("%2", LOCAL_CONFIG_FILE))
 
     def _browse_local_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.tr("Choose Local Model Folder"))
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Choose Local Model Folder"), home_folder())
         if folder:
             self.use_local_model_folder(folder)
 

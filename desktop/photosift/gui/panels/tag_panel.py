@@ -4,7 +4,7 @@ Interface (for the main window)::
 
     panel = TagPanel(db_path, model=None, parent=window, write_xmp=settings.write_xmp_sidecars)
     panel.set_model(loaded_model)                  # when the model has loaded (ClipModel | None)
-    panel.show_photo(photo_id)                     # current photo of the grid, or None
+    panel.show_photo(photo_id, name)               # current photo of the grid (None: none)
     panel.set_selection(photo_ids)                 # the grid's selected photo ids
     panel.set_current_folder(path)                 # the library folder being browsed, or None
     panel.refresh()                                # after indexing changed the library
@@ -23,8 +23,12 @@ Why it looks like this:
   interactive in order (label edits, accept/reject, then re-reading the photo), so a correction
   is never stuck behind a library-wide run, and a re-read always sees the edit before it.
 - The scores come from `Tagger.label_scores`, which needs the library's calibration and the
-  labels' text embeddings: both are cached on the edits lane and rebuilt when the vocabulary
-  changes or `refresh()` is called. The text embeddings (LabelEmbedder) are shared by the lanes.
+  labels' vectors. Label vectors are computed once per model and prompts and stored in the
+  library, on a third lane ("label-vectors") started as soon as a model is set and again after
+  a label edit (which recomputes only that label); the edits lane only reads them, so a
+  selected photo never waits minutes for text embeddings: until they are stored the panel
+  names the photo and says how far the preparation is. The calibration is cached on the edits
+  lane and rebuilt when the vocabulary changes or `refresh()` is called.
 - The "Write XMP sidecars" box is off by default and only reflects the user setting; the panel
   passes it explicitly to every core call, so a library setting written by the CLI never makes
   the GUI write beside the user's photos.
@@ -41,6 +45,7 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from photosift.core.errors import PhotoSiftError
 from photosift.gui import tagging_jobs
+from photosift.gui.tagging_jobs import NoScores
 from photosift.gui.widgets.photo_tags_view import PhotoTagsView
 from photosift.gui.widgets.score_chart import ScoreBar
 from photosift.gui.widgets.tag_list import TagChip
@@ -72,12 +77,17 @@ class TagPanel(QWidget):
         self._embedder: LabelEmbedder | None = None
         self._generation = 0
         self._photo_id: int | None = None
+        self._photo_name = ""
+        self._shown_photo_id: int | None = None  # whose tags and scores are on screen
+        self._label_job: Job | None = None
+        self._label_progress: tuple[int, int] | None = None  # (done, total) while computing
         self._selection: list[int] = []
         self._folder: Path | None = None
         self._photo_job: Job | None = None
         self._run_job: Job | None = None
         self._edits = Lane("tag-edits", parent=self)
         self._runs = Lane("tagging", parent=self)
+        self._labels = Lane("label-vectors", parent=self)
         QCoreApplication.instance().aboutToQuit.connect(self.shutdown)  # if the owner forgets
         self._build(write_xmp)
         self.set_model(model)
@@ -122,10 +132,13 @@ class TagPanel(QWidget):
             self._embedder = LabelEmbedder(model)
         self._generation += 1
         self._update_controls()
+        self._prepare_label_vectors()
         self._reload_photo()
 
-    def show_photo(self, photo_id: int | None) -> None:
+    def show_photo(self, photo_id: int | None, name: str = "") -> None:
+        """`name` (the file name) is shown at once, before tags and scores are read."""
         self._photo_id = photo_id
+        self._photo_name = name
         self._update_controls()
         self._reload_photo()
 
@@ -149,9 +162,17 @@ class TagPanel(QWidget):
         return self.run_box.status_text()
 
     def shutdown(self) -> None:
-        """Stop both lanes; a running tagging batch finishes so the database stays consistent."""
+        """Stop the lanes; a running tagging batch or label chunk finishes so the database
+        stays consistent (label vectors resume at the next start)."""
+        for lane in (self._labels, self._runs, self._edits):
+            lane.cancel_all()
+        self._labels.shutdown()
         self._runs.shutdown()
         self._edits.shutdown()
+
+    def label_progress(self) -> tuple[int, int] | None:
+        """(done, total) while label vectors are being computed, else None."""
+        return self._label_progress
 
     def _write_xmp(self) -> bool:
         return self.run_box.xmp_check.isChecked()
@@ -217,13 +238,56 @@ class TagPanel(QWidget):
         self.run_box.show_running(False)
         self._update_controls()
 
+    # -- label vectors ---------------------------------------------------------------------
+    def _prepare_label_vectors(self) -> None:
+        """Compute the labels' missing vectors in the background (none after the first time)."""
+        if self._label_job is not None:
+            self._label_job.cancel()
+        self._label_job = None
+        if self._model is None or self._embedder is None:
+            self._label_progress = None
+            return
+        args = (self._db_path, self._model, self._embedder)
+        job = Job(lambda ctx: tagging_jobs.label_vectors(ctx, *args), "label-vectors")
+        job.progress.connect(self._on_label_progress)
+        job.succeeded.connect(self._on_label_vectors_done)
+        job.failed.connect(self._show_error)
+        self._label_job = job
+        self._label_progress = (0, 0)
+        self._labels.submit(job, supersede=True)
+
+    def _on_label_progress(self, progress: Any) -> None:
+        self._label_progress = (progress.done, progress.total)
+        if progress.done < progress.total:
+            self.run_box.set_status(self._preparing_text())
+        if self.photo_view.chart.bars() == [] and self._photo_id is not None:
+            self.photo_view.chart.set_placeholder(self._preparing_text())
+
+    def _preparing_text(self) -> str:
+        done, total = self._label_progress or (0, 0)
+        if not total:
+            return self.tr("Preparing the labels for this model…")
+        return self.tr("Preparing the labels for this model: %1 of %2…").replace(
+            "%1", f"{done:,}").replace("%2", f"{total:,}")
+
+    def _on_label_vectors_done(self, summary: Any) -> None:
+        if summary.cancelled:
+            return
+        self._label_progress = None
+        self.run_box.set_status("")
+        if summary.computed:
+            self._reload_photo()
+
     # -- the shown photo -------------------------------------------------------------------
     def _reload_photo(self) -> None:
         if self._photo_job is not None:
             self._photo_job.cancel()  # not started yet: it never runs
         if self._photo_id is None:
+            self._shown_photo_id = None
             self.photo_view.show_nothing()
             return
+        self.photo_view.show_loading(self._photo_name or self.tr("Photo"), self.tr("Reading scores…"),
+                                     same_photo=self._photo_id == self._shown_photo_id)
         args = (self._db_path, self._photo_id, self._model, self._embedder, self._generation)
         self._photo_job = self._submit_edit(lambda ctx: tagging_jobs.photo_info(ctx, *args), self._on_photo_info)
 
@@ -233,10 +297,12 @@ class TagPanel(QWidget):
         bars = [ScoreBar(s.label, s.score, s.threshold, assigned=s.state == "assigned",
                          rejected=s.state == "rejected") for s in info.scores]
         chips = [TagChip(t.label, t.source, t.state, t.score) for t in info.tags]
-        reasons = {"no-model": self.tr("Scores appear once the model has loaded."),
-                   "not-embedded": self.tr("This photo has not been indexed with the current model yet."),
-                   "error": info.detail}
-        self.photo_view.show_photo(info.name, bars, chips, reasons.get(info.no_scores, ""))
+        reasons = {NoScores.NO_MODEL: self.tr("Scores appear once the model has loaded."),
+                   NoScores.LABELS_PENDING: self._preparing_text(),
+                   NoScores.NOT_ANALYSED: self.tr("This photo is not analysed yet; its scores appear when analysis reaches it."),
+                   NoScores.ERROR: info.detail}
+        self._shown_photo_id = info.photo_id
+        self.photo_view.show_photo(info.name, bars, chips, reasons.get(info.no_scores, "") if info.no_scores else "")
         self.photo_shown.emit(info.photo_id)
 
     def _change_tag(self, action: str, name: str) -> None:
@@ -269,6 +335,7 @@ class TagPanel(QWidget):
 
     def _on_labels_edited(self, photo_ids: list[int]) -> None:
         self.run_box.set_status("")
+        self._prepare_label_vectors()  # only the edited label lacks a vector
         if photo_ids:
             self.tags_changed.emit(photo_ids)
 
@@ -280,6 +347,7 @@ class TagPanel(QWidget):
         self._reload_photo()
 
     def _on_vocabulary(self, labels: list[Label]) -> None:
+        self._prepare_label_vectors()  # a label typed as a tag is new to the vocabulary
         self.vocabulary.set_labels(labels)
         self.photo_view.set_label_names([label.name for label in labels])
         self.vocabulary_loaded.emit()

@@ -10,6 +10,8 @@ Interface (for the main window)::
   steps through ``photo_ids`` (the grid's order when it was opened).
 - ``current_photo_id() -> int | None``, ``show_photo(photo_id)``, ``next_photo()``,
   ``previous_photo()``; Right/Left, PageDown/PageUp and Space step too.
+- Zoom: wheel, double-click (fit <-> 100 %), 0 = fit, 1 = 100 %; F11 or F = full screen on
+  black (Escape leaves it), ``toggle_full_screen()``.
 - ``reveal_in_file_manager()``, ``open_with_default_app()``, ``copy_path()``.
 - signals ``more_like_this(int)`` and ``photo_loaded(int)`` (after a photo's picture or its
   "cannot show" message is on screen; tests wait for it).
@@ -123,7 +125,7 @@ class PhotoViewer(QDialog):
         self.copy_button.clicked.connect(self.copy_path)
         self.similar_button.clicked.connect(self._emit_more_like_this)
 
-        side = QWidget(self)
+        side = self._side = QWidget(self)
         side_layout = QVBoxLayout(side)
         side_layout.addLayout(facts)
         for button in (self.reveal_button, self.open_button, self.copy_button, self.similar_button):
@@ -144,16 +146,18 @@ class PhotoViewer(QDialog):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.previous_button.clicked.connect(self.previous_photo)
         self.next_button.clicked.connect(self.next_photo)
-        nav = QHBoxLayout()
+        self._nav = QWidget(self)
+        nav = QHBoxLayout(self._nav)
+        nav.setContentsMargins(0, 0, 0, 0)
         nav.addWidget(self.previous_button)
         nav.addStretch(1)
         nav.addWidget(self.position_label)
         nav.addStretch(1)
         nav.addWidget(self.next_button)
 
-        layout = QVBoxLayout(self)
-        layout.addWidget(splitter, 1)
-        layout.addLayout(nav)
+        self._layout = QVBoxLayout(self)
+        self._layout.addWidget(splitter, 1)
+        self._layout.addWidget(self._nav)
 
     def _fact_label(self) -> QLabel:
         label = QLabel()
@@ -187,8 +191,24 @@ class PhotoViewer(QDialog):
             self.next_photo()
         elif key in (Qt.Key.Key_Left, Qt.Key.Key_PageUp, Qt.Key.Key_Backspace):
             self.previous_photo()
+        elif key in (Qt.Key.Key_F11, Qt.Key.Key_F):
+            self.toggle_full_screen()
+        elif key == Qt.Key.Key_Escape and self.isFullScreen():
+            self.toggle_full_screen()  # Escape leaves full screen before it closes the viewer
+        elif key == Qt.Key.Key_0:
+            self.image_view.zoom_to_fit()
+        elif key == Qt.Key.Key_1:
+            self.image_view.zoom_to(1.0)
         else:
             super().keyPressEvent(event)
+
+    def toggle_full_screen(self) -> None:
+        """Full screen shows only the photo, on black; the facts and buttons come back after."""
+        full = not self.isFullScreen()
+        self._side.setVisible(not full)
+        self._nav.setVisible(not full)
+        self._layout.setContentsMargins(*(0, 0, 0, 0) if full else (11, 11, 11, 11))
+        self.showFullScreen() if full else self.showNormal()
 
     def _request(self, photo_id: int) -> None:
         self._loaded = None
@@ -259,6 +279,10 @@ class PhotoViewer(QDialog):
         self._facts["path"].setText(display_path(record.abspath))
         self._facts["tags"].setText(", ".join(loaded.tags) or self.tr("none"))
         self.setWindowTitle(Path(display_path(record.abspath)).name)
+
+    def facts_visible(self) -> bool:
+        """False in full screen, where only the photo is shown."""
+        return self._side.isVisible()
 
     def facts(self) -> dict[str, str]:
         """What the side panel shows, by field (date, camera, size, path, tags)."""

@@ -67,6 +67,15 @@ class PhotoTagsView(QScrollArea):
         self.tag_list.set_tags([])
         self.set_can_add(False)
 
+    def show_loading(self, name: str, text: str, *, same_photo: bool) -> None:
+        """The photo's name at once, while its tags and scores are being read; another
+        photo's chart and tags are cleared rather than shown under this name."""
+        self.title.setText(name)
+        if not same_photo:
+            self.chart.clear()
+            self.tag_list.set_tags([])
+        self.chart.set_placeholder(text)
+
     def show_photo(self, name: str, bars: Sequence[ScoreBar], tags: Sequence[TagChip],
                    no_scores_text: str) -> None:
         """`no_scores_text` is shown in place of the chart when there are no bars."""

@@ -6,7 +6,7 @@ labels that are assigned (highlight colour) or rejected (struck through). A QTab
 progress-bar delegates would show the numbers but not the comparison at a glance.
 
 Interface:
-- ``ScoreChart(parent=None, *, top_n=8, value_format="{:.2f}")``
+- ``ScoreChart(parent=None, *, top_n=8, value_format="{:.0%}")`` (scores are 0..1: a percentage)
 - ``set_scores(bars: Sequence[ScoreBar])`` keeps the ``top_n`` highest scores, best first.
 - ``bars() -> list[ScoreBar]`` what is drawn, top to bottom (the chart's data model).
 - ``clear()``, ``set_top_n(n)``, ``set_placeholder(text)`` (shown when there are no bars).
@@ -41,7 +41,7 @@ class ScoreChart(QWidget):
     label_clicked = Signal(str)
 
     def __init__(self, parent: QWidget | None = None, *, top_n: int = 8,
-                 value_format: str = "{:.2f}") -> None:
+                 value_format: str = "{:.0%}") -> None:
         super().__init__(parent)
         self._top_n = top_n
         self._value_format = value_format
@@ -65,6 +65,9 @@ class ScoreChart(QWidget):
 
     def set_top_n(self, top_n: int) -> None:
         self._top_n = max(1, top_n)
+
+    def placeholder(self) -> str:
+        return self._placeholder
 
     def set_placeholder(self, text: str) -> None:
         self._placeholder = text
