@@ -120,6 +120,7 @@ IMAGE_EXTENSIONS = (
 #: metadata; a file far larger (a 20 GB sparse file with a JPEG header) is refused before its
 #: decoder spends the whole timeout on it.
 JPEG_MAX_BYTES_PER_PIXEL = 8
+JPEG_MAX_SIDE = 65500  # libjpeg's JPEG_MAX_DIMENSION
 FILE_SIZE_SLACK = 64 * 1024 * 1024
 DEFAULT_MAX_PIXELS = 178_956_970
 MAX_ASPECT_RATIO = 100
@@ -230,7 +231,7 @@ def _decode(
             stream.seek(0)
             raise _unidentified(stream.read(64)) from None
         full_width, full_height = image.size
-        _check_file_size(info.st_size, image.format, full_width, full_height)
+        _check_header(info.st_size, image.format, full_width, full_height)
         for box in draft_boxes(image.size):  # first one the format accepts
             if image.draft("RGB", box) is not None:  # JPEG: DCT scaling; HEIF: thumbnail
                 break
@@ -259,8 +260,15 @@ def _decode(
     )
 
 
-def _check_file_size(size: int, file_format: str | None, width: int, height: int) -> None:
-    """Single-frame JPEGs only: other formats may hold many frames or pages."""
+def _check_header(size: int, file_format: str | None, width: int, height: int) -> None:
+    """What a JPEG header alone proves too large: a side past libjpeg's limit (it would fail
+    mid-decode as "broken data stream", which reads as corrupt), or a file far larger than
+    its pixels can need (single-frame JPEG only: other formats may hold many frames)."""
+    if file_format in ("JPEG", "MPO") and max(width, height) > JPEG_MAX_SIDE:
+        raise ImageSkip(
+            SkipReason.TOO_LARGE,
+            f"{width}x{height} pixels; JPEG decoders stop at {JPEG_MAX_SIDE:,} pixels a side",
+        )
     if file_format != "JPEG":
         return
     needed = width * height * JPEG_MAX_BYTES_PER_PIXEL + FILE_SIZE_SLACK
