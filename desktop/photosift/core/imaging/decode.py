@@ -349,8 +349,33 @@ def _decodable_formats() -> tuple[str, ...]:
             except ImportError:
                 pass
             Image.init()
+            _silence_libtiff()
             _formats = tuple(name for name in DECODED_FORMATS if name in Image.OPEN)
         return _formats
+
+
+def _silence_libtiff() -> None:
+    """libtiff prints its own complaints ("TIFFFillStrip: Read error", "Using code not yet in
+    table") straight to the process's stderr, in the middle of the CLI's output; every one of
+    them also fails the decode, which the skip reason reports. So its global message handlers
+    are switched off, once. Best effort: a Pillow built without a findable libtiff keeps them."""
+    import ctypes
+    import ctypes.util
+    import glob
+
+    from PIL import _imaging
+
+    bundled = os.path.join(os.path.dirname(os.path.dirname(_imaging.__file__)), "pillow.libs")
+    candidates = [*glob.glob(os.path.join(glob.escape(bundled), "libtiff*.so*")), ctypes.util.find_library("tiff")]
+    for candidate in filter(None, candidates):
+        try:
+            libtiff = ctypes.CDLL(candidate)
+            for setter in (libtiff.TIFFSetErrorHandler, libtiff.TIFFSetWarningHandler):
+                setter.restype, setter.argtypes = ctypes.c_void_p, [ctypes.c_void_p]
+                setter(None)
+            return
+        except (OSError, AttributeError):
+            continue
 
 
 def _unidentified(head: bytes) -> ImageSkip:
