@@ -366,7 +366,10 @@ def _silence_libtiff() -> None:
     from PIL import _imaging
 
     bundled = os.path.join(os.path.dirname(os.path.dirname(_imaging.__file__)), "pillow.libs")
-    candidates = [*glob.glob(os.path.join(glob.escape(bundled), "libtiff*.so*")), ctypes.util.find_library("tiff")]
+    candidates = [
+        *glob.glob(os.path.join(glob.escape(bundled), "libtiff*.so*")),
+        ctypes.util.find_library("tiff"),
+    ]
     for candidate in filter(None, candidates):
         try:
             libtiff = ctypes.CDLL(candidate)
