@@ -54,3 +54,43 @@ def test_an_avif_sequence_file_decodes(tmp_path: Path) -> None:
     frames[0].save(path, "AVIF", save_all=True, append_images=frames[1:])
     decoded = decode_image(path)
     assert (decoded.width, decoded.height) == (40, 30)
+
+
+def test_a_jpeg_past_the_decoders_size_limit_is_too_large_not_corrupt(
+    tmp_path: Path,
+) -> None:
+    import io
+    import struct
+
+    encoded = io.BytesIO()
+    Image.new("RGB", (64, 48), "red").save(encoded, "JPEG")
+    data = bytearray(encoded.getvalue())
+    frame = data.find(
+        b"\xff\xc0"
+    )  # SOF0: height and width follow the length and precision
+    data[frame + 5 : frame + 9] = struct.pack(">HH", 65535, 65535)
+    path = tmp_path / "max_size.jpg"
+    path.write_bytes(bytes(data))
+    for min_side in (None, 256):  # full size, and the reduced decode indexing asks for
+        with pytest.raises(ImageSkip) as skip:
+            decode_image(path, min_side=min_side)
+        assert skip.value.reason is SkipReason.TOO_LARGE, (min_side, skip.value)
+
+
+def test_libtiff_complaints_do_not_reach_stderr(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    noise = Image.effect_noise((256, 256), 50).convert("RGB")
+    good = tmp_path / "good.tif"
+    noise.save(good, compression="tiff_lzw")
+    data = bytearray(good.read_bytes())
+    data[200 : len(data) // 2] = b"\xff" * (len(data) // 2 - 200)  # garbage LZW codes
+    broken = tmp_path / "broken.tif"
+    broken.write_bytes(bytes(data))
+    capfd.readouterr()
+    with pytest.raises(ImageSkip) as skip:
+        decode_image(broken)
+    assert skip.value.reason is SkipReason.CORRUPT
+    assert (
+        capfd.readouterr().err == ""
+    )  # libtiff's own "Using code not yet in table" is gone

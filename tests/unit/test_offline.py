@@ -265,3 +265,25 @@ def test_an_unreadable_subfolder_is_reported_and_its_photos_kept(
         f"Could not read the folder (photos in it kept): {lib / 'locked'}"
         in describe_summary(summary)
     )
+
+
+def test_a_root_that_comes_back_keeps_its_still_missing_subfolder_offline(
+    tmp_path: Path, store: Store, toy_model
+) -> None:
+    lib, card = tmp_path / "lib", tmp_path / "card"
+    generate_photos(lib / "home", 2, size=(96, 72), seed=24)
+    generate_photos(card, 2, size=(96, 72), seed=25)
+    (lib / "card").symlink_to(card, target_is_directory=True)
+    index_library(store, toy_model, [lib], batch_size=8, workers=1)
+    tags = tag_everything(store)
+    lib.rename(tmp_path / "lib-away")  # the whole drive is unplugged
+    assert index_library(store, toy_model, None, batch_size=8, workers=1).offline_roots == [str(lib)]
+    card.rename(tmp_path / "card-away")
+    (tmp_path / "lib-away").rename(lib)  # the drive is back, the card is not
+
+    summary = index_library(store, toy_model, None, batch_size=8, workers=1)
+    assert (summary.offline, summary.restored, summary.removed) == (2, 2, 0)
+    states = presence(store)
+    assert sorted(s.value for s in states.values()) == ["offline", "offline", "online", "online"]
+    assert all(states[rel] is Presence.OFFLINE for rel in states if rel.startswith("card/"))
+    assert tag_count(store) == tags

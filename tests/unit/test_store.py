@@ -190,3 +190,29 @@ def test_concurrent_first_open_migrates_once(tmp_path: Path) -> None:
         assert store.schema_version() == SCHEMA_VERSION
         assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert store.db.execute("PRAGMA page_size").fetchone()[0] == PAGE_SIZE
+
+
+def test_a_schema_1_library_is_upgraded_keeping_its_photos_and_a_backup(tmp_path: Path) -> None:
+    import sqlite3
+
+    import sqlite_utils
+
+    from photosift.core.library.store import MIGRATIONS
+
+    path = tmp_path / "old.sqlite3"
+    conn = sqlite3.connect(path)
+    MIGRATIONS[1](sqlite_utils.Database(conn))
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute("INSERT INTO roots (path, added_at) VALUES ('/photos', 0)")
+    conn.execute(
+        "INSERT INTO photos (root_id, relpath, size, mtime_ns, fingerprint, file_type, added_at) "
+        "VALUES (1, 'a.jpg', 1, 1, 'f', 'jpg', 0)"
+    )
+    conn.commit()
+    conn.close()
+    with Store(path) as store:
+        assert store.schema_version() == SCHEMA_VERSION
+        (record,) = store.photos([1])
+        assert record.removed_at is None and not record.offline
+        assert store.hidden_photo_ids().tolist() == []
+    assert (tmp_path / "old.sqlite3.v1.bak").is_file()

@@ -120,6 +120,7 @@ IMAGE_EXTENSIONS = (
 #: metadata; a file far larger (a 20 GB sparse file with a JPEG header) is refused before its
 #: decoder spends the whole timeout on it.
 JPEG_MAX_BYTES_PER_PIXEL = 8
+JPEG_MAX_SIDE = 65500  # libjpeg's JPEG_MAX_DIMENSION
 FILE_SIZE_SLACK = 64 * 1024 * 1024
 DEFAULT_MAX_PIXELS = 178_956_970
 MAX_ASPECT_RATIO = 100
@@ -274,7 +275,7 @@ def _decode(
             stream.seek(0)
             raise _unidentified(stream.read(64)) from None
         full_width, full_height = image.size
-        _check_file_size(info.st_size, image.format, full_width, full_height)
+        _check_header(info.st_size, image.format, full_width, full_height)
         for box in draft_boxes(image.size):  # first one the format accepts
             if image.draft("RGB", box) is not None:  # JPEG: DCT scaling; HEIF: thumbnail
                 break
@@ -303,8 +304,15 @@ def _decode(
     )
 
 
-def _check_file_size(size: int, file_format: str | None, width: int, height: int) -> None:
-    """Single-frame JPEGs only: other formats may hold many frames or pages."""
+def _check_header(size: int, file_format: str | None, width: int, height: int) -> None:
+    """What a JPEG header alone proves too large: a side past libjpeg's limit (it would fail
+    mid-decode as "broken data stream", which reads as corrupt), or a file far larger than
+    its pixels can need (single-frame JPEG only: other formats may hold many frames)."""
+    if file_format in ("JPEG", "MPO") and max(width, height) > JPEG_MAX_SIDE:
+        raise ImageSkip(
+            SkipReason.TOO_LARGE,
+            f"{width}x{height} pixels; JPEG decoders stop at {JPEG_MAX_SIDE:,} pixels a side",
+        )
     if file_format != "JPEG":
         return
     needed = width * height * JPEG_MAX_BYTES_PER_PIXEL + FILE_SIZE_SLACK
@@ -385,8 +393,36 @@ def _decodable_formats() -> tuple[str, ...]:
             except ImportError:
                 pass
             Image.init()
+            _silence_libtiff()
             _formats = tuple(name for name in DECODED_FORMATS if name in Image.OPEN)
         return _formats
+
+
+def _silence_libtiff() -> None:
+    """libtiff prints its own complaints ("TIFFFillStrip: Read error", "Using code not yet in
+    table") straight to the process's stderr, in the middle of the CLI's output; every one of
+    them also fails the decode, which the skip reason reports. So its global message handlers
+    are switched off, once. Best effort: a Pillow built without a findable libtiff keeps them."""
+    import ctypes
+    import ctypes.util
+    import glob
+
+    from PIL import _imaging
+
+    bundled = os.path.join(os.path.dirname(os.path.dirname(_imaging.__file__)), "pillow.libs")
+    candidates = [
+        *glob.glob(os.path.join(glob.escape(bundled), "libtiff*.so*")),
+        ctypes.util.find_library("tiff"),
+    ]
+    for candidate in filter(None, candidates):
+        try:
+            libtiff = ctypes.CDLL(candidate)
+            for setter in (libtiff.TIFFSetErrorHandler, libtiff.TIFFSetWarningHandler):
+                setter.restype, setter.argtypes = ctypes.c_void_p, [ctypes.c_void_p]
+                setter(None)
+            return
+        except (OSError, AttributeError):
+            continue
 
 
 def _unidentified(head: bytes) -> ImageSkip:

@@ -60,7 +60,7 @@ class IndexSummary:
     unchanged: int = 0  # includes previously skipped files that were not retried
     moved: int = 0
     removed: int = 0  # files known gone this run: hidden, kept for the grace period
-    offline: int = 0  # photos that went offline this run (their folder is unavailable)
+    offline: int = 0  # photos of scanned folders found offline (their folder is unavailable)
     restored: int = 0  # offline or removed photos found again
     purged: int = 0  # removed photos whose grace period ended: forgotten
     skipped: dict[str, int] = field(default_factory=dict)  # SkipReason value -> files this run

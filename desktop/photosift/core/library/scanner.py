@@ -168,7 +168,7 @@ class ScanPlan:
     work: list[Work] = field(default_factory=list)
     moves: list[PhotoMove] = field(default_factory=list)
     removed_photo_ids: list[int] = field(default_factory=list)  # newly known gone (soft)
-    offline_photo_ids: list[int] = field(default_factory=list)  # their folder is unavailable
+    offline_photo_ids: list[int] = field(default_factory=list)  # their folder is unavailable now
     restored_photo_ids: list[int] = field(default_factory=list)  # offline/removed, now found
     devices: list[tuple[int, int]] = field(default_factory=list)  # (photo id, st_dev) to record
     removed_skip_ids: list[int] = field(default_factory=list)
@@ -238,7 +238,7 @@ def plan_changes(
             missing[photo.id] = photo
             if _file_known_gone(listing, rel, photo):
                 gone.add(photo.id)
-            elif not photo.offline:
+            else:
                 plan.offline_folders.append(listing.path / _decoded_folder(rel))
         kept = _kept_under_unreadable(listing.unreadable)
         plan.removed_skip_ids += [s.id for rel, s in skips.items() if not kept(rel)]
@@ -249,9 +249,9 @@ def plan_changes(
     plan.removed_photo_ids = sorted(
         i for i in gone - moved if missing[i].removed_at is None
     )
-    plan.offline_photo_ids = sorted(
-        i for i, p in missing.items() if i not in gone and i not in moved and not p.offline
-    )
+    # Marked again even when already offline: a root that comes back online clears the flag
+    # of all its photos first, and a sub-folder may still be missing.
+    plan.offline_photo_ids = sorted(i for i in missing if i not in gone and i not in moved)
     plan.offline_folders = sorted(set(plan.offline_folders))
     plan.work.sort(key=lambda w: (w.root_id, w.found.relpath))
     return plan
