@@ -315,7 +315,9 @@ def rank(
     window = max(top_k, CUTOFF_WINDOW) if strength > 0 else top_k
     ranked = index.search(vector, window, only=only, exclude=list(exclude))
     z = relevance(ranked.scores, ranked.background)
-    keep = relevance_cutoff(ranked.scores, z, ranked.considered, strength)
+    keep = relevance_cutoff(
+        ranked.scores, ranked.background, ranked.considered, strength, index.spread()
+    )
     shown = min(keep, top_k)
     hits = [
         Hit(int(i), float(s), float(r))
