@@ -142,10 +142,20 @@ def choose_spec(args: argparse.Namespace) -> str:
 
 def run_search(args: argparse.Namespace) -> int:
     engine = open_engine(args)
-    results = engine.search(
-        " ".join(args.query), top_k=_top(args), cutoff=args.cutoff, filters=filters_from(args)
-    )
-    return _print(engine, results, args)
+    query = " ".join(args.query)
+    results = engine.search(query, top_k=_top(args), cutoff=args.cutoff, filters=filters_from(args))
+    return _print(engine, results, args, warning=_query_warning(engine, query))
+
+
+def _query_warning(engine: SearchEngine, query: str) -> str | None:
+    """One line when the model cannot read the query (or it holds emoji), else None."""
+    from photosift.core.model.catalog import multilingual_advice
+
+    notices = engine.query_notices(query)
+    if not notices:
+        return None
+    line = " ".join(n.message for n in notices)
+    return line + " " + multilingual_advice() if any(n.unreadable for n in notices) else line
 
 
 def run_similar(args: argparse.Namespace) -> int:
@@ -171,7 +181,9 @@ def _top(args: argparse.Namespace) -> int:
     return args.top
 
 
-def _print(engine: SearchEngine, results: SearchResults, args: argparse.Namespace) -> int:
+def _print(
+    engine: SearchEngine, results: SearchResults, args: argparse.Namespace, warning: str | None = None
+) -> int:
     from photosift.core.paths import display_path
 
     records = {r.id: r for r in engine.store().photos([h.photo_id for h in results.hits])}
@@ -182,6 +194,7 @@ def _print(engine: SearchEngine, results: SearchResults, args: argparse.Namespac
                 "model": engine.model.spec,
                 "considered": results.considered,
                 "cut": results.cut,
+                "warning": warning,
                 "results": [
                     {
                         "photo_id": h.photo_id,
@@ -195,9 +208,17 @@ def _print(engine: SearchEngine, results: SearchResults, args: argparse.Namespac
             }
         )
         return 0
+    if warning:
+        print(f"photosift: warning: {warning}", file=sys.stderr)
     for hit, record in rows:
         print(f"{hit.score:.3f}\t{display_path(record.abspath)}")
     if not rows:
         hint = " (try --cutoff loose or off)" if results.cut else ""
         print(f"No photo matches well enough among {results.considered}{hint}.", file=sys.stderr)
+    elif results.cut:
+        print(
+            f"{results.cut} weaker result{'s' if results.cut != 1 else ''} hidden by the "
+            f"{args.cutoff} cut-off; --cutoff off shows them.",
+            file=sys.stderr,
+        )
     return 0

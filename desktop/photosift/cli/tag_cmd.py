@@ -58,12 +58,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     tags = subparsers.add_parser(
         "tags",
-        help="show every label's score for one photo",
-        description="Rank the vocabulary for PHOTO (a file or #ID).",
+        help="show every label's score for one photo, or review its tags",
+        description="Rank the vocabulary for PHOTO (a file or #ID). --accept/--reject/--add/"
+        "--remove review its tags first, as the GUI's tag panel does (repeat each or "
+        "comma-separate labels); manual tags and rejections survive auto-tagging.",
     )
     tags.add_argument("photo", metavar="PHOTO")
     tags.add_argument(
         "--top", type=int, default=None, metavar="N", help="show only the N best labels"
+    )
+    for action, text in REVIEW_ACTIONS.items():
+        tags.add_argument(
+            f"--{action}", dest=action, action="append", default=[], metavar="L", help=text
+        )
+    tags.add_argument(
+        "--write-xmp",
+        action="store_true",
+        help="also write the reviewed tags to the photo's XMP sidecar",
     )
     _common(tags)
     tags.set_defaults(func=run_tags)
@@ -98,6 +109,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     for parser in (listing, add, remove, rename):
         add_db_option(parser)  # its default is "not given", so it never hides the parent's --db
     vocabulary.set_defaults(func=run_vocabulary, action="list")
+
+
+REVIEW_ACTIONS: dict[str, str] = {
+    "accept": "keep an auto tag L (it becomes manual)",
+    "reject": "reject tag L (auto tagging never assigns it again)",
+    "add": "tag the photo with L by hand (a new label is added to the vocabulary)",
+    "remove": "take tag L off (a manual tag is deleted, an auto one rejected)",
+}
 
 
 def _fraction(text: str) -> float:
@@ -205,6 +224,7 @@ def run_tags(args: argparse.Namespace) -> int:
             photo_id = store.photo_id_at(args.photo)
         if photo_id is None:
             raise QueryError(f"{args.photo} is not a photo of the library; index it first.")
+        _review(store, photo_id, args)
         scores = _tagger(args, store).label_scores(photo_id)[: args.top]
         if not scores:
             raise QueryError(f"{args.photo} has no vector yet; run `photosift index` first.")
@@ -216,6 +236,34 @@ def run_tags(args: argparse.Namespace) -> int:
         source = f" ({s.source})" if s.source else ""
         print(f"{marks[s.state]} {s.score:6.2f}  {s.label}{source}")
     return 0
+
+
+def _review(store: Store, photo_id: int, args: argparse.Namespace) -> None:
+    """Apply --accept/--reject/--add/--remove with the tag store's own methods (the GUI's)."""
+    from photosift.core.errors import QueryError
+    from photosift.core.library.tag_records import TagStore
+
+    edits = [
+        (action, name.strip())
+        for action in REVIEW_ACTIONS
+        for value in getattr(args, action)
+        for name in value.split(",")
+        if name.strip()
+    ]
+    if not edits:
+        return
+    tags = TagStore(store, write_xmp=True if args.write_xmp else None)
+    tags.ensure_vocabulary()
+    for action, name in edits:
+        if action != "add" and tags.label(name) is None:
+            raise QueryError(f"No label named '{name}'; add it with --add {name}.")
+    for action, name in edits:
+        if action == "add":
+            tags.add_manual([photo_id], name)
+        else:
+            getattr(tags, action)([photo_id], name)
+    done = ", ".join(f"{action} {name}" for action, name in edits)
+    print(f"Reviewed: {done}.", file=sys.stderr)
 
 
 def run_vocabulary(args: argparse.Namespace) -> int:

@@ -98,3 +98,18 @@ def catalog_listing() -> dict:
             for entry in CATALOG
         ],
     }
+
+
+def multilingual_entry() -> CatalogEntry:
+    """The catalog's model for queries that are not in English."""
+    return next(entry for entry in CATALOG if entry.title == "Multilingual")
+
+
+def multilingual_advice() -> str:
+    """How to get the multilingual model, for a query the loaded model cannot read."""
+    entry = multilingual_entry()
+    where = "already downloaded" if is_entry_cached(entry) else f"a {entry.download_mb} MB download"
+    return (
+        f"The Multilingual model ({where}) reads it: "
+        f"`photosift index --model {entry.spec}` re-indexes the library with it."
+    )

@@ -30,6 +30,7 @@ import numpy as np
 
 from photosift.core.errors import ModelMismatchError, PhotoSiftError, QueryError
 from photosift.core.search.query import Query, combine, parse_query
+from photosift.core.search.readability import QueryNotice, check_query
 from photosift.core.search.vector_index import (
     CUTOFF_WINDOW,
     VectorIndex,
@@ -220,9 +221,18 @@ class SearchEngine:
                 self._cache.popitem(last=False)
         return vector
 
+    def query_notices(self, query: str | Query) -> list[QueryNotice]:
+        """What the user should hear about how the loaded model reads the query's text terms
+        (a script or words it was not trained on, emoji): see readability.py."""
+        parsed = parse_query(query) if isinstance(query, str) else query
+        text = " ".join(parsed.texts)
+        return check_query(text, self.model.tokenizer) if text.strip() else []
+
     def encode_image(self, path: str | Path) -> np.ndarray:
         from photosift.core.imaging.decode import ImageSkip, decode_image
 
+        if not Path(path).expanduser().exists():
+            raise QueryError(f"Cannot use {path} as a query: the file does not exist.")
         try:
             decoded = decode_image(path, min_side=self.model.input_size)
         except ImageSkip as skip:
