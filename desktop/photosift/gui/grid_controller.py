@@ -26,8 +26,10 @@ def matches_filters(item: PhotoItem, request: SearchRequest) -> bool:
     """Whether a photo just indexed belongs in a browse view with these filters."""
     if request.root_id is not None and item.root_id != request.root_id:
         return False
-    if request.tag is not None:
-        return False  # a photo indexed a moment ago has no tags yet
+    if request.tag is not None or request.camera is not None:
+        return False  # no tags yet; its camera shows when the view reloads from the library
+    if request.file_types and item.path.suffix.lower().lstrip(".") not in request.file_types:
+        return False
     if request.date_from is not None and item.date < request.date_from:
         return False
     return request.date_to is None or item.date < request.date_to

@@ -129,10 +129,9 @@ def _root_stats(store, spec: str | None) -> list:
 
 def _browse(store, request: SearchRequest, order: SortKey) -> SortedItems:
     """Every photo passing the request's filters, already in display order."""
-    from photosift.core.search.engine import Filters, filtered_ids
+    from photosift.core.search.engine import filtered_ids
 
-    filters = Filters(root_id=request.root_id, tag=request.tag, after=request.date_from, before=request.date_to)
-    ids = filtered_ids(store, filters).tolist()
+    ids = filtered_ids(store, request.filters()).tolist()
     return sort_items((PhotoItem.from_record(record) for record in store.photos(ids)), order)
 
 

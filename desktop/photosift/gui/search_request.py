@@ -7,6 +7,23 @@ the browse view (which applies its filters without a model), so none of them imp
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from photosift.core.search.engine import Filters
+
+# What the file-type filter offers: a name and the extensions it covers (as the scanner stores
+# them, lower case without the dot).
+FILE_TYPES: dict[str, tuple[str, ...]] = {
+    "JPEG": ("jpg", "jpeg", "jpe", "jfif"),
+    "HEIC": ("heic", "heif", "hif"),
+    "PNG": ("png", "apng"),
+    "WebP": ("webp",),
+    "TIFF": ("tif", "tiff"),
+    "GIF": ("gif",),
+    "AVIF": ("avif",),
+    "BMP": ("bmp",),
+}
 
 
 @dataclass(frozen=True)
@@ -18,6 +35,8 @@ class SearchRequest:
     date_from: float | None = None  # POSIX seconds, inclusive
     date_to: float | None = None  # POSIX seconds, exclusive
     similar_to: int | None = None  # "More like this": a photo id instead of text
+    camera: str | None = None  # part of "Make Model", any case
+    file_types: tuple[str, ...] = ()  # extensions, e.g. FILE_TYPES["JPEG"]; () = any
 
     @property
     def is_search(self) -> bool:
@@ -25,7 +44,21 @@ class SearchRequest:
 
     @property
     def has_filters(self) -> bool:
-        return any(v is not None for v in (self.root_id, self.tag, self.date_from, self.date_to))
+        values = (self.root_id, self.tag, self.date_from, self.date_to, self.camera)
+        return any(v is not None for v in values) or bool(self.file_types)
+
+    def filters(self) -> Filters:
+        """The core's filters for this request (browse and search apply the same ones)."""
+        from photosift.core.search.engine import Filters
+
+        return Filters(
+            root_id=self.root_id,
+            tag=self.tag,
+            after=self.date_from,
+            before=self.date_to,
+            camera=self.camera,
+            file_types=self.file_types,
+        )
 
     def with_text(self, text: str) -> SearchRequest:
         return replace(self, text=text, similar_to=None)

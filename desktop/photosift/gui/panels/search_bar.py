@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from photosift.gui.results_model import SortKey
-from photosift.gui.search_request import SearchRequest
+from photosift.gui.search_request import FILE_TYPES, SearchRequest
 
 DEBOUNCE_MS = 300
 ALL = -1
@@ -88,6 +88,20 @@ class SearchBar(QWidget):
         self.tag.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.tag.currentIndexChanged.connect(self._emit_request)
 
+        self.camera = QLineEdit(self)
+        self.camera.setObjectName("cameraFilter")
+        self.camera.setPlaceholderText(self.tr("any camera"))
+        self.camera.setClearButtonEnabled(True)
+        self.camera.setToolTip(self.tr("Only photos whose camera make or model contains this text"))
+        self.camera.setMaximumWidth(160)
+        self.camera.textEdited.connect(lambda _text: self._debounce.start())
+
+        self.file_type = QComboBox(self)
+        self.file_type.addItem(self.tr("Any type"), ALL)
+        for name in FILE_TYPES:
+            self.file_type.addItem(name, name)
+        self.file_type.currentIndexChanged.connect(self._emit_request)
+
         self.use_dates = QCheckBox(self.tr("Taken"), self)
         self.date_from = QDateEdit(QDate.currentDate().addYears(-1), self, calendarPopup=True)
         self.date_to = QDateEdit(QDate.currentDate(), self, calendarPopup=True)
@@ -109,6 +123,12 @@ class SearchBar(QWidget):
         filters.addSpacing(8)
         filters.addWidget(QLabel(self.tr("Tag:"), self))
         filters.addWidget(self.tag)
+        filters.addSpacing(8)
+        filters.addWidget(QLabel(self.tr("Camera:"), self))
+        filters.addWidget(self.camera)
+        filters.addSpacing(8)
+        filters.addWidget(QLabel(self.tr("Type:"), self))
+        filters.addWidget(self.file_type)
         filters.addSpacing(8)
         filters.addWidget(self.use_dates)
         filters.addWidget(self.date_from)
@@ -183,6 +203,8 @@ class SearchBar(QWidget):
             date_from=date_from,
             date_to=date_to,
             similar_to=self._similar_to,
+            camera=self.camera.text().strip() or None,
+            file_types=FILE_TYPES.get(self.file_type.currentData(), ()),
         )
 
     @Slot()
