@@ -78,13 +78,13 @@ class SearchBar(QWidget):
 
         self.folder = QComboBox(self)
         self.folder.addItem(self.tr("All folders"), ALL)
-        self.folder.setMinimumContentsLength(10)
+        self.folder.setMinimumContentsLength(8)
         self.folder.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.folder.currentIndexChanged.connect(self._emit_request)
 
         self.tag = QComboBox(self)
         self.tag.addItem(self.tr("Any tag"), ALL)
-        self.tag.setMinimumContentsLength(8)
+        self.tag.setMinimumContentsLength(7)
         self.tag.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.tag.currentIndexChanged.connect(self._emit_request)
 
@@ -93,7 +93,7 @@ class SearchBar(QWidget):
         self.camera.setPlaceholderText(self.tr("any camera"))
         self.camera.setClearButtonEnabled(True)
         self.camera.setToolTip(self.tr("Only photos whose camera make or model contains this text"))
-        self.camera.setMaximumWidth(160)
+        self.camera.setMaximumWidth(80)
         self.camera.textEdited.connect(lambda _text: self._debounce.start())
 
         self.file_type = QComboBox(self)
@@ -123,13 +123,8 @@ class SearchBar(QWidget):
         filters.addSpacing(8)
         filters.addWidget(QLabel(self.tr("Tag:"), self))
         filters.addWidget(self.tag)
-        filters.addSpacing(8)
-        filters.addWidget(QLabel(self.tr("Camera:"), self))
-        filters.addWidget(self.camera)
-        filters.addSpacing(8)
-        filters.addWidget(QLabel(self.tr("Type:"), self))
+        filters.addWidget(self.camera)  # its placeholder and the combo's "Any type" say what they are
         filters.addWidget(self.file_type)
-        filters.addSpacing(8)
         filters.addWidget(self.use_dates)
         filters.addWidget(self.date_from)
         filters.addWidget(QLabel("–", self))
