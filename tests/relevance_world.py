@@ -149,12 +149,12 @@ def queries() -> list[EvalQuery]:
         out.append(EvalQuery(f"a {shape}", lambda k, s=shape: k.shape == s, "shape"))
     for shape in SHAPES:
         for colour in COLORS:
-            same = lambda k, s=shape, c=colour: k.shape == s and k.colour == c  # noqa: E731
+            same = lambda k, s=shape, c=colour: k.shape == s and k.colour == c
             out.append(EvalQuery(f"a {colour} {shape}", same, "colour+shape"))
             out.append(EvalQuery(f"image:{colour} {shape}", same, "image"))
     for colour in COLORS:
         for shape in SHAPES:
-            other = lambda k, s=shape, c=colour: k.colour == c and k.shape != s  # noqa: E731
+            other = lambda k, s=shape, c=colour: k.colour == c and k.shape != s
             out.append(EvalQuery(f"{colour} -{shape}", other, "negative"))
     out += [EvalQuery(text, lambda k: False, "nonsense") for text in NONSENSE]
     return out

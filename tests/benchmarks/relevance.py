@@ -57,11 +57,13 @@ def cached_library(count: int, model, model_dir: Path) -> LabelledVectors:  # ty
 
 
 def table(size: int, mix: str, outcomes: list[Outcome]) -> list[str]:
+    scoped = sum(in_scope(o, size) for o in outcomes if o.level == "off")
     lines = [
-        f"{size} photos ({mix} mix), "
-        f"{sum(in_scope(o, size) for o in outcomes if o.level == 'off')} queries with 1-50 % true matches",
-        f"  {'level':<7} {'recall':>7} {'min':>6} {'precision':>10} {'min':>6} "
-        f"{'shown':>6} {'hidden':>7} {'floors met':>11} {'nonsense max':>13}",
+        f"{size} photos ({mix} mix), {scoped} queries with 1-50 % true matches",
+        (
+            f"  {'level':<7} {'recall':>7} {'min':>6} {'precision':>10} {'min':>6} "
+            f"{'shown':>6} {'hidden':>7} {'floors met':>11} {'nonsense max':>13}"
+        ),
     ]
     for level in LEVELS:
         scoped = [o for o in outcomes if o.level == level and in_scope(o, size)]
@@ -98,6 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from photosift.core.model.loader import load_model
+
     from tests.toyworld import build_model
 
     model_dir = build_model()

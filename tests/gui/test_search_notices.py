@@ -4,12 +4,12 @@ with their one-click "Show them", and a query the model cannot read with its way
 from __future__ import annotations
 
 import pytest
-from PIL import Image
-from PySide6.QtCore import Qt
-
 from photosift.core.search.readability import Issue, QueryNotice
 from photosift.gui.panels.search_notice import SearchNotice
 from photosift.gui.search_controller import SearchDetails
+from PIL import Image
+from PySide6.QtCore import Qt
+
 from tests.gui.conftest import WAIT_MS, wait_shown
 from tests.gui.test_main_window import index_folder
 from tests.samples import CAMERA, camera_exif
@@ -79,7 +79,7 @@ def test_camera_and_file_type_filters_narrow_browsing_and_search(
     qtbot, make_window, photo_dir, toy_model_spec
 ):
     folder, labels = photo_dir
-    first = sorted(labels)[0]
+    first = min(labels)
     png = folder / "converted.png"
     Image.open(first).save(png)
     with Image.open(sorted(labels)[1]) as photo:

@@ -4,8 +4,12 @@ English BPE) and of a stand-in for a multilingual Hugging Face tokenizer."""
 from __future__ import annotations
 
 import pytest
-
-from photosift.core.search.readability import Issue, check_query, is_emoji, is_multilingual
+from photosift.core.search.readability import (
+    Issue,
+    check_query,
+    is_emoji,
+    is_multilingual,
+)
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,6 @@ The full table up to 3,000 photos: `python -m tests.benchmarks.relevance`.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 

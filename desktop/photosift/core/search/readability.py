@@ -113,7 +113,7 @@ def is_emoji(char: str) -> bool:
 def _script(char: str) -> str:
     """The script of a letter from its Unicode name ('LATIN SMALL LETTER A' -> 'LATIN')."""
     name = unicodedata.name(char, "")
-    if name.startswith("CJK") or name.startswith("IDEOGRAPHIC"):
+    if name.startswith(("CJK", "IDEOGRAPHIC")):
         return "CJK"
     return name.split(" ")[0] if name else "UNKNOWN"
 
