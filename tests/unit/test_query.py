@@ -20,15 +20,16 @@ def described(text: str, base: Path | None = None) -> list[str]:
     ("text", "terms"),
     [
         ("kids on a beach", ["+1:kids on a beach"]),
-        ("beach +sunset -people", ["+1:beach", "+1:sunset", "-1:people"]),
-        ("red -circle", ["+1:red", "-1:circle"]),
+        ("beach +sunset -people", ["+1:beach", "+1:sunset", "-0.5:people"]),
+        ("red -circle", ["+1:red", "-0.5:circle"]),
+        ("red -1:circle", ["+1:red", "-1:circle"]),
         ("red + 3:square", ["+1:red", "+3:square"]),
         ("3:red + square", ["+3:red", "+1:square"]),
         ("2: -dog cat +.5:grass", ["-2:dog cat", "+0.5:grass"]),
         ('"10:30" train', ["+1:10:30", "+1:train"]),
-        ('beach -"red car" parked', ["+1:beach", "-1:red car", "+1:parked"]),
+        ('beach -"red car" parked', ["+1:beach", "-0.5:red car", "+1:parked"]),
         ("t-shirt mom's birthday", ["+1:t-shirt mom's birthday"]),
-        ("#12 -dog", ["+1:12", "-1:dog"]),
+        ("#12 -dog", ["+1:12", "-0.5:dog"]),
     ],
 )
 def test_terms(text: str, terms: list[str]) -> None:

@@ -128,13 +128,13 @@ def test_cutoff_keeps_true_matches_and_drops_nonsense(
     size = len(toy_library.kinds)
     red = engine.search("red", top_k=size, cutoff="normal")
     kinds = toy_library.kind_of([h.photo_id for h in red])
-    assert sum(c == "red" for _, c in kinds) == 48 and len(red) < size / 4
+    assert sum(c == "red" for _, c in kinds) >= 0.9 * 48 and len(red) < size / 4
     assert red.cut == size - len(red)
     good = engine.search("a red circle", top_k=size, cutoff="normal")
     assert toy_library.kind_of([h.photo_id for h in good]).count(("circle", "red")) >= 11  # of 12
     assert len(good) < size / 4
     nonsense = engine.search("quantum tax invoice spreadsheet", top_k=size, cutoff="normal")
-    assert len(nonsense) < size / 4
+    assert len(nonsense) <= 5
     assert len(engine.search("quantum tax invoice spreadsheet", top_k=size, cutoff="off")) == size
     strict = engine.search("a red circle", top_k=size, cutoff="strict")
     loose = engine.search("a red circle", top_k=size, cutoff="loose")

@@ -233,3 +233,55 @@ def test_a_newline_in_a_file_name_does_not_split_a_search_line() -> None:
 
     assert plain_path("/p/two\nlines\t.jpg") == "/p/two\\nlines\\t.jpg"
     assert "\n" not in plain_path("/p/a\rb\nc.jpg")
+
+
+def test_a_query_the_model_cannot_read_is_one_warning_line(
+    library: ToyLibrary, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, "search", "红色圆形", "--db", library.db)
+    warnings = [line for line in err.splitlines() if line.startswith("photosift: warning:")]
+    assert code == 0 and len(warnings) == 1
+    assert "English only" in warnings[0] and "Cjk script" in warnings[0]
+    assert "xlm-roberta" in warnings[0]  # how to get the multilingual model
+    code, out, err = run(capsys, "search", "a red circle", "--db", library.db)
+    assert "warning" not in err
+    code, out, err = run(capsys, "search", "🔴", "--json", "--db", library.db)
+    assert "only emoji" in json.loads(out)["warning"]
+
+
+def test_hidden_results_are_counted_with_the_flag_that_shows_them(
+    library: ToyLibrary, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, "search", "a red circle", "--top", 100, "--db", library.db)
+    shown = len(out.splitlines())
+    assert code == 0 and 0 < shown < 100
+    assert f"{100 - shown} weaker results hidden by the normal cut-off; --cutoff off shows them." in err
+    code, out, _ = run(capsys, "search", "a red circle", "--top", 100, "--cutoff", "off", "--db", library.db)
+    assert len(out.splitlines()) == 100
+
+
+def test_similar_to_a_missing_file_says_it_does_not_exist(
+    library: ToyLibrary, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, "similar", tmp_path / "no" / "such.jpg", "--db", library.db)
+    assert code == 1 and "does not exist" in err and len(err.splitlines()) == 1
+
+
+def test_tags_review_from_the_command_line(
+    library: ToyLibrary, capsys: pytest.CaptureFixture[str]
+) -> None:
+    photo = next(p for p in (library.folder / "b").glob("*_yellow_square.jpg"))
+    code, out, err = run(
+        capsys, "tags", photo, "--add", "sunny,bright", "--reject", "dog", "--json", "--db", library.db
+    )
+    assert code == 0, err
+    state = {s["label"]: (s["state"], s["source"]) for s in json.loads(out)}
+    assert state["sunny"] == ("assigned", "manual") and state["bright"] == ("assigned", "manual")
+    assert state["dog"][0] == "rejected"
+    code, out, err = run(
+        capsys, "tags", photo, "--remove", "sunny", "--accept", "dog", "--json", "--db", library.db
+    )
+    state = {s["label"]: (s["state"], s["source"]) for s in json.loads(out)}
+    assert state["dog"] == ("assigned", "manual") and state["sunny"][0] != "assigned"
+    code, _, err = run(capsys, "tags", photo, "--accept", "no such label", "--db", library.db)
+    assert code == 1 and "No label named 'no such label'" in err

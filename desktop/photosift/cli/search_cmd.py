@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from photosift.core.library.analysis_records import AnalysisCounts
     from photosift.core.library.filters import Filters
     from photosift.core.model.loader import ClipModel
+    from photosift.core.search.engine import SearchEngine
     from photosift.service.library import Found, PhotoLibrary
 
 QUERY_HELP = (
@@ -137,10 +138,34 @@ def open_for_query(args: argparse.Namespace) -> Iterator[tuple[PhotoLibrary, Cli
 def run_search(args: argparse.Namespace) -> int:
     with open_for_query(args) as (library, model):
         engine = library.search_engine(model)
+        query = " ".join(args.query)
         results = engine.search(
-            " ".join(args.query), top_k=_top(args), cutoff=args.cutoff, filters=filters_from(args)
+            query, top_k=_top(args), cutoff=args.cutoff, filters=filters_from(args)
         )
-        return _print(model.spec, library.fill(results), library.analysis_counts(model.spec), args)
+        found, counts = library.fill(results), library.analysis_counts(model.spec)
+        return _print(model.spec, found, counts, args, warning=_query_warning(engine, query))
+
+
+def _query_warning(engine: SearchEngine, query: str) -> str | None:
+    """One line when the model cannot read the query (or it holds emoji), else None."""
+    notices = engine.query_notices(query)
+    if not notices:
+        return None
+    line = " ".join(n.message for n in notices)
+    return line + " " + _multilingual_advice() if any(n.unreadable for n in notices) else line
+
+
+def _multilingual_advice() -> str:
+    """How to get the multilingual model, for a query the loaded model cannot read."""
+    from photosift.core.model.catalog import multilingual_entry
+    from photosift.core.model.fetch import is_entry_cached
+
+    entry = multilingual_entry()
+    where = "already downloaded" if is_entry_cached(entry) else f"a {entry.download_mb} MB download"
+    return (
+        f"The Multilingual model ({where}) reads it: "
+        f"`photosift index --model {entry.spec}` re-indexes the library with it."
+    )
 
 
 def run_similar(args: argparse.Namespace) -> int:
@@ -167,7 +192,13 @@ def _top(args: argparse.Namespace) -> int:
     return args.top
 
 
-def _print(model_spec: str, found: Found, counts: AnalysisCounts, args: argparse.Namespace) -> int:
+def _print(
+    model_spec: str,
+    found: Found,
+    counts: AnalysisCounts,
+    args: argparse.Namespace,
+    warning: str | None = None,
+) -> int:
     from photosift.core.paths import display_path
 
     if args.json:
@@ -177,6 +208,7 @@ def _print(model_spec: str, found: Found, counts: AnalysisCounts, args: argparse
                 "pending": counts.pending,
                 "considered": found.considered,
                 "cut": found.cut,
+                "warning": warning,
                 "results": [
                     {
                         "photo_id": f.record.id,
@@ -190,11 +222,19 @@ def _print(model_spec: str, found: Found, counts: AnalysisCounts, args: argparse
             }
         )
         return 0
+    if warning:
+        print(f"photosift: warning: {warning}", file=sys.stderr)
     for f in found.photos:
         print(f"{f.score:.3f}\t{plain_path(f.record.abspath)}")
     if not found.photos:
         hint = " (try --cutoff loose or off)" if found.cut else ""
         print(f"No photo matches well enough among {found.considered}{hint}.", file=sys.stderr)
+    elif found.cut:
+        print(
+            f"{found.cut} weaker result{'s' if found.cut != 1 else ''} hidden by the "
+            f"{args.cutoff} cut-off; --cutoff off shows them.",
+            file=sys.stderr,
+        )
     if counts.pending:
         from photosift.core.wording import count_noun
 

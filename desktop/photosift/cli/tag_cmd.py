@@ -61,13 +61,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     tags = subparsers.add_parser(
         "tags",
-        help="show every label's score for one photo",
-        description="Rank the vocabulary for PHOTO (a file or #ID).",
+        help="show every label's score for one photo, or review its tags",
+        description="Rank the vocabulary for PHOTO (a file or #ID). --accept/--reject/--add/"
+        "--remove review its tags first, as the GUI's tag panel does (repeat each or "
+        "comma-separate labels); manual tags and rejections survive auto-tagging.",
     )
     tags.add_argument("photo", metavar="PHOTO")
     tags.add_argument(
         "--top", type=positive_int, default=None, metavar="N",
         help="show only the N best labels"
+    )
+    for action, text in REVIEW_ACTIONS.items():
+        tags.add_argument(
+            f"--{action}", dest=action, action="append", default=[], metavar="L", help=text
+        )
+    tags.add_argument(
+        "--write-xmp",
+        action="store_true",
+        help="also write the reviewed tags to the photo's XMP sidecar",
     )
     _common(tags)
     tags.set_defaults(func=run_tags)
@@ -102,6 +113,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     for parser in (listing, add, remove, rename):
         add_db_option(parser)  # its default is "not given", so it never hides the parent's --db
     vocabulary.set_defaults(func=run_vocabulary, action="list")
+
+
+REVIEW_ACTIONS: dict[str, str] = {
+    "accept": "keep an auto tag L (it becomes manual)",
+    "reject": "reject tag L (auto tagging never assigns it again)",
+    "add": "tag the photo with L by hand (a new label is added to the vocabulary)",
+    "remove": "take tag L off (a manual tag is deleted, an auto one rejected)",
+}
 
 
 def _fraction(text: str) -> float:
@@ -200,6 +219,7 @@ def run_tags(args: argparse.Namespace) -> int:
 
     with PhotoLibrary.open(db_path(args), create=False) as library:
         photo_id = library.photo_id(args.photo)
+        _review(library, photo_id, args)
         scores = library.tagger(_loaded(args, library)).label_scores(photo_id)[: args.top]
         if not scores:
             raise QueryError(
@@ -213,6 +233,24 @@ def run_tags(args: argparse.Namespace) -> int:
         source = f" ({s.source})" if s.source else ""
         print(f"{marks[s.state]} {s.score:6.2f}  {s.label}{source}")
     return 0
+
+
+def _review(library: PhotoLibrary, photo_id: int, args: argparse.Namespace) -> None:
+    """Apply --accept/--reject/--add/--remove with the service's tag edits (the GUI's)."""
+    from photosift.service.library import TagAction
+
+    edits = [
+        (TagAction(action), name.strip())
+        for action in REVIEW_ACTIONS
+        for value in getattr(args, action)
+        for name in value.split(",")
+        if name.strip()
+    ]
+    if not edits:
+        return
+    library.change_tags([photo_id], edits, write_xmp=True if args.write_xmp else None)
+    done = ", ".join(f"{action.value} {name}" for action, name in edits)
+    print(f"Reviewed: {done}.", file=sys.stderr)
 
 
 def run_vocabulary(args: argparse.Namespace) -> int:

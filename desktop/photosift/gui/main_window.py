@@ -8,6 +8,7 @@ before that (and without a model at all).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer
@@ -39,10 +40,11 @@ from photosift.gui.panels.index_status import IndexStatus
 from photosift.gui.panels.library_panel import LibraryPanel
 from photosift.gui.panels.results_view import ResultsView
 from photosift.gui.panels.search_bar import SearchBar
+from photosift.gui.panels.search_notice import SearchNotice
 from photosift.gui.panels.skipped_dialog import SkippedFilesDialog
 from photosift.gui.panels.tag_panel import TagPanel
 from photosift.gui.results_model import ResultsModel, SortKey
-from photosift.gui.search_controller import SearchController, image_query
+from photosift.gui.search_controller import SearchController, SearchDetails, image_query
 from photosift.gui.search_request import SearchRequest
 from photosift.gui.settings import Settings, UiState
 from photosift.gui.thumbnails import ThumbnailLoader
@@ -81,6 +83,7 @@ class MainWindow(QMainWindow):
         self.results = ResultsModel(self.thumbnails, self)
         self.grid = ResultsView(self.results, settings.thumbnail_size, self)
         self.search_bar = SearchBar(self)
+        self.search_notice = SearchNotice(self)
         self.library_panel = LibraryPanel(self)
         self.index_status = IndexStatus(self)
         self.zoom_slider = QSlider(Qt.Orientation.Horizontal, self)
@@ -115,6 +118,7 @@ class MainWindow(QMainWindow):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
         column.addWidget(self.search_bar)
+        column.addWidget(self.search_notice)
         column.addWidget(self.grid, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("mainSplitter")
@@ -140,6 +144,10 @@ class MainWindow(QMainWindow):
         self.search_bar.sort_changed.connect(self.set_sort)
         self.zoom_slider.valueChanged.connect(lambda step: self.set_thumbnail_size(THUMBNAIL_SIZES[step]))
         self.search_bar.relevance.currentIndexChanged.connect(self._remember_relevance)
+        self.searcher.details.connect(self._on_search_details)
+        self.search_notice.show_hidden.connect(self.show_hidden_results)
+        self.search_notice.switch_model.connect(self.switch_model)
+        self.search_notice.open_settings.connect(self.show_settings)
         self.library_panel.folder_selected.connect(self.search_bar.set_folder)
         self.library_panel.add_requested.connect(self.choose_folder_to_add)
         self.library_panel.remove_requested.connect(self.remove_folder)
@@ -353,9 +361,25 @@ class MainWindow(QMainWindow):
 
     # -- searching and photos ---------------------------------------------------------------
     def _on_request(self, request: SearchRequest) -> None:
+        if not request.is_search:
+            self.search_notice.clear()
         self.library_panel.select_root(request.root_id)
         self.tag_panel.set_current_folder(self._root_path(request.root_id))
         self.grid_control.set_request(request)
+
+    def _on_search_details(self, request: SearchRequest, details: SearchDetails) -> None:
+        if request == self.grid_control.request:  # answers to older requests say nothing
+            self.search_notice.show_details(details, request.relevance)
+
+    def show_hidden_results(self) -> None:
+        """One click: the same search with the relevance control at "Show all"."""
+        self.search_bar.set_relevance("off")
+        self.search_bar.run_now()
+
+    def switch_model(self, spec: str) -> None:
+        """Load another model (the multilingual one for a query the current one cannot read);
+        the library then offers to re-index with it, as after a change in Settings."""
+        self._apply_settings(replace(self.settings, model_spec=spec), True)
 
     def _root_path(self, root_id: int | None) -> Path | None:
         stat = next((s for s in self.library_panel.stats() if s.root.id == root_id), None)

@@ -16,6 +16,7 @@ Why it looks like this:
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -29,9 +30,24 @@ TOP_K = 2000
 """Results shown per search; beyond this a query is too vague to scroll through anyway."""
 
 
+@dataclass(frozen=True)
+class SearchDetails:
+    """What the user should know about an answer besides its photos."""
+
+    hidden: int = 0  # results the relevance cut-off hid (shown at "off")
+    notices: tuple = field(default=())  # core QueryNotices: a query the model cannot read, emoji
+    multilingual_spec: str = ""  # the catalog's multilingual model
+    multilingual_cached: bool = False  # ... already downloaded, so switching is one click
+
+    @property
+    def unreadable(self) -> bool:
+        return any(n.unreadable for n in self.notices)
+
+
 class SearchController(QObject):
     results = Signal(object, object)  # SearchRequest, SortedItems best first
     weaker_hidden = Signal(object, int)  # SearchRequest, matches the relevance cut-off hid
+    details = Signal(object, object)  # SearchRequest, SearchDetails (after its results)
     failed = Signal(object, str)  # SearchRequest, message
 
     def __init__(self, db_path: Path, parent: QObject | None = None) -> None:
@@ -65,16 +81,17 @@ class SearchController(QObject):
         if model is None:
             return
         job = Job(lambda ctx: self._run(ctx, model, generation, request), "search")
-        job.succeeded.connect(lambda answer: job.cancelled or self._answer(request, *answer))
+        job.succeeded.connect(lambda answer: job.cancelled or self._deliver(request, *answer))
         job.failed.connect(lambda error: job.cancelled or self.failed.emit(request, describe(error)))
         self._lane.submit(job, supersede=True)
 
     def shutdown(self) -> None:
         self._lane.shutdown()
 
-    def _answer(self, request: SearchRequest, items: SortedItems, cut: int) -> None:
-        self.weaker_hidden.emit(request, cut)
+    def _deliver(self, request: SearchRequest, items: SortedItems, details: SearchDetails) -> None:
+        self.weaker_hidden.emit(request, details.hidden)
         self.results.emit(request, items)
+        self.details.emit(request, details)
 
     # -- on the search lane ------------------------------------------------------------------
     def _engine(self, ctx: JobContext, model: object, generation: int):
@@ -96,25 +113,41 @@ class SearchController(QObject):
             engine.refresh(new_ids)
         return engine
 
-    def _run(self, ctx: JobContext, model: object, generation: int,
-             request: SearchRequest) -> tuple[SortedItems, int]:
-        """(results best first, how many weaker matches the relevance cut-off hid)."""
+    def _run(
+        self, ctx: JobContext, model: object, generation: int, request: SearchRequest
+    ) -> tuple[SortedItems, SearchDetails]:
+        """(results best first, what to say about them: hidden matches, query notices)."""
         from photosift.core.errors import EmptyLibraryError
 
         try:
             engine = self._engine(ctx, model, generation)
         except EmptyLibraryError:
-            return sort_items([], SortKey.SCORE), 0
+            return sort_items([], SortKey.SCORE), SearchDetails()
         if ctx.cancelled:
-            return sort_items([], SortKey.SCORE), 0
+            return sort_items([], SortKey.SCORE), SearchDetails()
         options = {"top_k": TOP_K, "cutoff": request.relevance, "filters": request.filters}
         if request.similar_to is not None:
             found = engine.similar(request.similar_to, **options)
+            notices: list = []
         else:
             found = engine.search(request.text, **options)
+            notices = engine.query_notices(request.text)
         scores = {hit.photo_id: hit.score for hit in found.hits}
         records = engine.store().photos(list(scores))
-        return sort_items((PhotoItem.from_record(r, scores[r.id]) for r in records), SortKey.SCORE), found.cut
+        items = sort_items((PhotoItem.from_record(r, scores[r.id]) for r in records), SortKey.SCORE)
+        return items, _details(found.cut, notices)
+
+
+def _details(hidden: int, notices: list) -> SearchDetails:
+    """The answer's details; the multilingual model's download state only matters (and is
+    only looked up) when the model cannot read the query."""
+    from photosift.core.model.catalog import multilingual_entry
+    from photosift.core.model.fetch import is_entry_cached
+
+    if not any(n.unreadable for n in notices):
+        return SearchDetails(hidden, tuple(notices))
+    entry = multilingual_entry()
+    return SearchDetails(hidden, tuple(notices), entry.spec, is_entry_cached(entry))
 
 
 def image_query(path: Path) -> str:

@@ -12,6 +12,19 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from photosift.core.library.filters import Filters
 
+# What the file-type filter offers: a name and the extensions it covers (as the scanner stores
+# them, lower case without the dot).
+FILE_TYPES: dict[str, tuple[str, ...]] = {
+    "JPEG": ("jpg", "jpeg", "jpe", "jfif"),
+    "HEIC": ("heic", "heif", "hif"),
+    "PNG": ("png", "apng"),
+    "WebP": ("webp",),
+    "TIFF": ("tif", "tiff"),
+    "GIF": ("gif",),
+    "AVIF": ("avif",),
+    "BMP": ("bmp",),
+}
+
 
 @dataclass(frozen=True)
 class SearchRequest:
@@ -22,21 +35,32 @@ class SearchRequest:
     date_from: float | None = None  # POSIX seconds, inclusive
     date_to: float | None = None  # POSIX seconds, exclusive
     similar_to: int | None = None  # "More like this": a photo id instead of text
+    camera: str | None = None  # part of "Make Model", any case
+    file_types: tuple[str, ...] = ()  # extensions, e.g. FILE_TYPES["JPEG"]; () = any
 
     @property
     def is_search(self) -> bool:
         return bool(self.text.strip()) or self.similar_to is not None
 
     @property
-    def filters(self) -> Filters:
-        """The request's filters as the core applies them (in SQL, and in memory for the grid)."""
-        from photosift.core.library.filters import Filters
-
-        return Filters(root_id=self.root_id, tag=self.tag, after=self.date_from, before=self.date_to)
+    def has_filters(self) -> bool:
+        values = (self.root_id, self.tag, self.date_from, self.date_to, self.camera)
+        return any(v is not None for v in values) or bool(self.file_types)
 
     @property
-    def has_filters(self) -> bool:
-        return any(v is not None for v in (self.root_id, self.tag, self.date_from, self.date_to))
+    def filters(self) -> Filters:
+        """The request's filters as the core applies them: in SQL for browse and search, in
+        memory (`Filters.matches`) for photos the indexer reports to the grid."""
+        from photosift.core.library.filters import Filters
+
+        return Filters(
+            root_id=self.root_id,
+            tag=self.tag,
+            after=self.date_from,
+            before=self.date_to,
+            camera=self.camera,
+            file_types=self.file_types,
+        )
 
     def with_text(self, text: str) -> SearchRequest:
         return replace(self, text=text, similar_to=None)

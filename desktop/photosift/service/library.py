@@ -18,10 +18,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from photosift.core.errors import QueryError
+from photosift.core.errors import QueryError, Remedy
 from photosift.core.library.filters import Filters
 from photosift.core.library.folders import add_folders
 from photosift.core.library.model_choice import ModelChoice, ModelUse, choose_model
@@ -42,6 +43,15 @@ if TYPE_CHECKING:
     from photosift.core.search.engine import SearchEngine, SearchResults
     from photosift.core.tagging.tagger import Tagger, TagProgress, TagSummary
     from photosift.core.tagging.vocabulary import Label
+
+
+class TagAction(Enum):
+    """What a user does to one tag of some photos (the tag panel's buttons, `tags --accept`)."""
+
+    ADD = "add"  # a manual tag, adding the label to the vocabulary when new
+    ACCEPT = "accept"  # keep an auto tag: it becomes manual
+    REJECT = "reject"  # wrong: remove it, and auto-tagging never assigns it again
+    REMOVE = "remove"  # take it off (a manual tag is deleted, an auto one rejected)
 
 
 @dataclass(frozen=True)
@@ -275,6 +285,31 @@ class PhotoLibrary:
         ids = tagger.photo_ids(photo_ids)
         summary = tagger.run(ids.tolist(), threshold=threshold, progress=progress, cancel=cancel)
         return summary, np.asarray(ids, dtype=np.int64).tolist()
+
+    def change_tags(
+        self,
+        photo_ids: Sequence[int],
+        edits: Sequence[tuple[TagAction, str]],
+        *,
+        write_xmp: bool | None = None,
+    ) -> None:
+        """Apply tag edits to photos; every label but an added one must exist (checked first,
+        so a typo changes nothing)."""
+        from photosift.core.library.tag_records import LabelError
+
+        tags = self.tag_store(write_xmp=write_xmp)
+        for action, name in edits:
+            if action is not TagAction.ADD and tags.label(name) is None:
+                raise LabelError(f"No label named '{name}'.", remedy=Remedy.SEE_LABELS, name=name)
+        for action, name in edits:
+            if action is TagAction.ADD:
+                tags.add_manual(photo_ids, name)
+            elif action is TagAction.ACCEPT:
+                tags.accept(photo_ids, name)
+            elif action is TagAction.REJECT:
+                tags.reject(photo_ids, name)
+            else:
+                tags.remove(photo_ids, name)
 
     def labels(self, names: Sequence[str] | None = None) -> list[Label]:
         return self.tag_store().labels(names)

@@ -77,3 +77,8 @@ CATALOG: tuple[CatalogEntry, ...] = (
 
 def entry_for(spec: str) -> CatalogEntry | None:
     return next((entry for entry in CATALOG if entry.spec == spec), None)
+
+
+def multilingual_entry() -> CatalogEntry:
+    """The catalog's model for queries that are not in English."""
+    return next(entry for entry in CATALOG if entry.title == "Multilingual")

@@ -199,6 +199,11 @@ class ClipModel:
     def __repr__(self) -> str:
         return f"ClipModel({self.spec!r}, device={self.device!r}, dim={self.dim})"
 
+    @property
+    def tokenizer(self) -> Any:
+        """The text tokenizer (search/readability.py asks it which queries the model reads)."""
+        return self._tokenizer
+
     def preprocess(self, image: Image.Image) -> torch.Tensor:
         """CHW float32 tensor, resized/cropped/normalised exactly as the model was trained."""
         return self._transform(image)

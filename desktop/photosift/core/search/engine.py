@@ -33,6 +33,7 @@ from photosift.core.errors import EmptyLibraryError, QueryError
 from photosift.core.library.filters import Filters, filtered_ids
 from photosift.core.library.model_choice import require_model
 from photosift.core.search.query import Query, combine, parse_query
+from photosift.core.search.readability import QueryNotice, check_query
 from photosift.core.search.vector_index import (
     CUTOFF_WINDOW,
     VectorIndex,
@@ -151,9 +152,18 @@ class SearchEngine:
                 self._cache.popitem(last=False)
         return vector
 
+    def query_notices(self, query: str | Query) -> list[QueryNotice]:
+        """What the user should hear about how the loaded model reads the query's text terms
+        (a script or words it was not trained on, emoji): see readability.py."""
+        parsed = parse_query(query) if isinstance(query, str) else query
+        text = " ".join(parsed.texts)
+        return check_query(text, self.model.tokenizer) if text.strip() else []
+
     def encode_image(self, path: str | Path) -> np.ndarray:
         from photosift.core.imaging.decode import ImageSkip, decode_image
 
+        if not Path(path).expanduser().exists():
+            raise QueryError(f"Cannot use {path} as a query: the file does not exist.")
         try:
             decoded = decode_image(path, min_side=self.model.input_size)
         except ImageSkip as skip:
@@ -250,7 +260,9 @@ def rank(
     window = max(top_k, CUTOFF_WINDOW) if strength > 0 else top_k
     ranked = index.search(vector, window, only=only, exclude=list(exclude))
     z = relevance(ranked.scores, ranked.background)
-    keep = relevance_cutoff(ranked.scores, z, ranked.considered, strength)
+    keep = relevance_cutoff(
+        ranked.scores, ranked.background, ranked.considered, strength, index.spread()
+    )
     shown = min(keep, top_k)
     hits = [
         Hit(int(i), float(s), float(r))

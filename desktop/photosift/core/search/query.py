@@ -10,7 +10,8 @@ Grammar (whitespace separates tokens; only double quotes quote)::
     term    := marker? body | marker                 (a bare marker applies to the next token)
     marker  := sign weight? | weight                 e.g.  +   -   2:   +0.5:   -3:
     sign    := "+" | "-"                             add (default) or subtract the term
-    weight  := NUMBER ":"                            NUMBER > 0, e.g. 2  1.5  .5  (default 1)
+    weight  := NUMBER ":"                            NUMBER > 0, e.g. 2  1.5  .5  (default 1;
+                                                     a bare "-" subtracts at 0.5)
     body    := '"' any characters but '"' '"'        a quoted body is taken literally
              | WORD                                  characters up to the next whitespace
 
@@ -23,6 +24,10 @@ How tokens become terms:
 - An image reference is ``#ID`` (a photo of the library, by id) or a body ending in an image
   file extension (``./ref.jpg``, ``~/Pictures/cat.HEIC``, ``"my photo.png"``): that file must
   exist; relative paths are read from `base_dir` (default: the current folder).
+- A bare ``-TERM`` subtracts at half weight (``-0.5:TERM``): subtracting a whole unit vector
+  pushes the query so far from the added term that only its most extreme photos rank first
+  (on the toy world, ``red -circle`` ranked red non-circles 0.75 right at weight 1 and 0.92 at
+  0.5, tests/benchmarks/relevance.py). ``-1:TERM`` still subtracts fully.
 - At least one term must be added (a query of only ``-people`` says what to avoid, not what
   to find); weights must be positive; terms that cancel out (``dog -dog``) are an error.
 """
@@ -38,6 +43,8 @@ from pathlib import Path
 import numpy as np
 
 from photosift.core.errors import QueryError
+
+NEGATIVE_WEIGHT = 0.5  # what a bare "-TERM" subtracts (see the module docstring)
 
 _MARKER = re.compile(r"(?P<sign>[+-])?(?:(?P<weight>\d+(?:\.\d*)?|\.\d+):)?")
 _PHOTO_REF = re.compile(r"#(\d+)")
@@ -95,7 +102,8 @@ def parse_query(text: str, *, base_dir: Path | None = None) -> Query:
         if kind == "text" and not marked and not token.quoted and last is not None and last[3]:
             last[1] = f"{last[1]} {value}"
             continue
-        weight = token.weight if token.weight is not None else 1.0
+        default = NEGATIVE_WEIGHT if token.sign == "-" else 1.0
+        weight = token.weight if token.weight is not None else default
         signed = -weight if token.sign == "-" else weight
         terms.append([kind, value, signed, kind == "text" and not token.quoted])
     if pending is not None:

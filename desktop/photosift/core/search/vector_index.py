@@ -51,6 +51,7 @@ __all__ = [
 ACCEL_MIN_ROWS = 32_768  # below this a plain float32 product takes a few milliseconds
 _SAMPLE = 16_384  # scores sampled for the median/MAD of a query's background
 _MAX_ID = 2**31 - 1
+_SPREAD_SAMPLE = 4096  # rows the library's score spread is estimated on
 
 
 
@@ -75,6 +76,7 @@ class VectorIndex:
         self._backend = backend
         self._int8: Int8Shadow | None = None
         self._accel_tried = False
+        self._spread: tuple[int, float] | None = None  # (rows it was measured on, spread)
 
     @classmethod
     def from_arrays(cls, ids: np.ndarray, vectors: np.ndarray, **kwargs: object) -> VectorIndex:
@@ -124,6 +126,26 @@ class VectorIndex:
     def nbytes(self) -> int:
         extra = self._int8.nbytes if self._int8 is not None else 0
         return self._matrix.nbytes + self._ids.nbytes + self._row_of.nbytes + extra
+
+    def spread(self) -> float:
+        """The largest standard deviation of scores any unit query can have over these photos:
+        the square root of the top eigenvalue of the vectors' covariance. The relevance
+        cut-off measures a query's own spread against it (relevance.py). Estimated on up to
+        _SPREAD_SAMPLE evenly spaced rows and re-measured once the index has grown or shrunk
+        by a tenth, so it costs nothing per search."""
+        with self._lock:
+            n = self._n
+            if self._spread is not None and abs(n - self._spread[0]) <= 0.1 * max(self._spread[0], 1):
+                return self._spread[1]
+            rows = self._matrix[: n : max(1, n // _SPREAD_SAMPLE)].astype(np.float64)
+        spread = 0.0
+        if len(rows) >= 2:
+            centred = rows - rows.mean(axis=0)
+            top = float(np.linalg.eigvalsh(centred.T @ centred)[-1])
+            spread = float(np.sqrt(max(top, 0.0) / (len(rows) - 1)))
+        with self._lock:
+            self._spread = (n, spread)
+        return spread
 
     # -- updates ---------------------------------------------------------------------------
     def upsert(self, ids: Sequence[int] | np.ndarray, vectors: np.ndarray) -> None:

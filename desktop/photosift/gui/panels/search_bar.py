@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from photosift.gui.model_state import ModelState
 from photosift.gui.results_model import SortKey
-from photosift.gui.search_request import SearchRequest
+from photosift.gui.search_request import FILE_TYPES, SearchRequest
 from photosift.gui.widgets.query_chip import QueryChip
 
 DEBOUNCE_MS = 300
@@ -85,15 +85,29 @@ class SearchBar(QWidget):
 
         self.folder = QComboBox(self)
         self.folder.addItem(self.tr("All folders"), ALL)
-        self.folder.setMinimumContentsLength(10)
+        self.folder.setMinimumContentsLength(8)
         self.folder.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.folder.currentIndexChanged.connect(self._emit_request)
 
         self.tag = QComboBox(self)
         self.tag.addItem(self.tr("Any tag"), ALL)
-        self.tag.setMinimumContentsLength(8)
+        self.tag.setMinimumContentsLength(7)
         self.tag.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.tag.currentIndexChanged.connect(self._emit_request)
+
+        self.camera = QLineEdit(self)
+        self.camera.setObjectName("cameraFilter")
+        self.camera.setPlaceholderText(self.tr("any camera"))
+        self.camera.setClearButtonEnabled(True)
+        self.camera.setToolTip(self.tr("Only photos whose camera make or model contains this text"))
+        self.camera.setMaximumWidth(80)
+        self.camera.textEdited.connect(lambda _text: self._debounce.start())
+
+        self.file_type = QComboBox(self)
+        self.file_type.addItem(self.tr("Any type"), ALL)
+        for name in FILE_TYPES:
+            self.file_type.addItem(name, name)
+        self.file_type.currentIndexChanged.connect(self._emit_request)
 
         self.use_dates = QCheckBox(self.tr("Taken"), self)
         self.date_from = QDateEdit(QDate.currentDate().addYears(-1), self, calendarPopup=True)
@@ -117,7 +131,8 @@ class SearchBar(QWidget):
         filters.addSpacing(8)
         filters.addWidget(QLabel(self.tr("Tag:"), self))
         filters.addWidget(self.tag)
-        filters.addSpacing(8)
+        filters.addWidget(self.camera)  # its placeholder and the combo's "Any type" say what they are
+        filters.addWidget(self.file_type)
         filters.addWidget(self.use_dates)
         filters.addWidget(self.date_from)
         filters.addWidget(QLabel("–", self))
@@ -214,6 +229,8 @@ class SearchBar(QWidget):
             date_from=date_from,
             date_to=date_to,
             similar_to=self._similar_to,
+            camera=self.camera.text().strip() or None,
+            file_types=FILE_TYPES.get(self.file_type.currentData(), ()),
         )
 
     @Slot()
