@@ -41,7 +41,9 @@ def toy_model_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def toy_model_spec(toy_model_dir: Path) -> str:
-    return f"local-dir:{toy_model_dir}"
+    """The spec as the app records it: a local-dir path with symlinks resolved (a worktree's
+    .cache may be a link to a shared cache)."""
+    return f"local-dir:{toy_model_dir.resolve()}"
 
 
 @pytest.fixture(scope="session")

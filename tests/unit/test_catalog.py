@@ -115,3 +115,20 @@ def test_rate_and_eta_wait_for_a_few_batches() -> None:
     rates.batch_done(50, now=5.0)
     assert rates.rate() == pytest.approx(2.5)  # 10 photos in 4 s after the first batch
     assert rates.eta(50) == pytest.approx(20.0)
+
+
+def test_tagging_works_on_what_is_analysed_and_counts_the_rest(tmp_path: Path, store: Store, toy_model) -> None:
+    from photosift.core.library.tag_records import TagStore
+    from photosift.core.tagging.tagger import Tagger
+
+    generate_photos(tmp_path / "lib", 6, size=(96, 72))
+    index_library(store, toy_model, [tmp_path / "lib"])
+    generate_photos(tmp_path / "lib" / "new", 4, size=(96, 72), seed=3)
+    catalog_library(store)  # four more photos, not analysed yet
+    tags = TagStore(store)
+    for name in ("red", "blue", "circle", "square"):
+        tags.add_label(name)
+    summary = Tagger(store, toy_model, tags.labels()).run()
+    assert (summary.photos, summary.not_analysed) == (6, 4)
+    folder = Tagger(store, toy_model, tags.labels()).run(folder=tmp_path / "lib" / "new")
+    assert (folder.photos, folder.not_analysed) == (0, 4)

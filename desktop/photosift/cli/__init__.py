@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import os
 import sys
 from collections.abc import Sequence
 
@@ -70,12 +69,9 @@ def entry() -> None:
     from photosift.core.imaging.decode_pool import stuck_workers
 
     if stuck_workers():
-        for stream in (sys.stdout, sys.stderr):
-            try:
-                stream.flush()
-            except (OSError, ValueError):
-                pass
-        os._exit(code)
+        from photosift.process_exit import flush_and_exit
+
+        flush_and_exit(code)
     sys.exit(code)
 
 

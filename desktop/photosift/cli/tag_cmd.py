@@ -171,6 +171,9 @@ def run_tag(args: argparse.Namespace) -> int:
         f"Tagged {summary.photos} photos with {summary.labels} labels: "
         f"{summary.assigned} auto tags."
     )
+    if summary.not_analysed:
+        print(f"{summary.not_analysed} photos are not analysed yet and were left out; "
+              "run 'photosift index', then tag again.")
     if tagger.tags.write_xmp:
         print(f"Wrote {summary.sidecars_written} XMP sidecars.")
     for error in summary.sidecar_errors:

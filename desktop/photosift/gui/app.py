@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import QApplication
 from photosift import APP_ID, APP_NAME, __version__
 from photosift.gui.settings import Settings
 from photosift.gui.workers import lanes_still_running
+from photosift.process_exit import flush_and_exit
 
 if TYPE_CHECKING:
     from photosift.gui.main_window import MainWindow
@@ -62,12 +62,7 @@ def run_until_quit(app: QApplication, window: MainWindow) -> NoReturn:
     window.shutdown()
     log.info("leaving; %d lane(s) were still busy", lanes_still_running())
     logging.shutdown()
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):
-            pass
-    os._exit(code)
+    flush_and_exit(code)
 
 
 def create_application() -> QApplication:

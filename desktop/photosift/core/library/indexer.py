@@ -26,7 +26,7 @@ import os
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,7 +35,7 @@ from photosift.core.imaging.decode import ImageSkip, SkipReason, decode_image
 from photosift.core.imaging.decode_pool import DecodePool, DecodeTimeout
 from photosift.core.imaging.fingerprint import fingerprint_file
 from photosift.core.library.analysis_records import PendingPhoto
-from photosift.core.library.catalog import CATALOG_BATCH, catalog_library
+from photosift.core.library.catalog import CATALOG_BATCH, CatalogSummary, catalog_library
 from photosift.core.library.photo_records import photo_abspath
 from photosift.core.library.progress import IndexPhase, IndexProgress, RateEstimator
 from photosift.core.library.records import ACTIVE_MODEL_SETTING
@@ -54,28 +54,10 @@ WINDOW_BATCHES = 2  # batches decoded ahead of the one being embedded
 
 
 @dataclass
-class IndexSummary:
-    indexed: int = 0  # photos analysed (given a vector) by this run
-    catalogued: int = 0  # new or changed photos recorded by the catalog phase
-    unchanged: int = 0  # includes previously skipped files that were not retried
-    moved: int = 0
-    removed: int = 0  # files known gone this run: hidden, kept for the grace period
-    offline: int = 0  # photos of scanned folders found offline (their folder is unavailable)
-    restored: int = 0  # offline or removed photos found again
-    purged: int = 0  # removed photos whose grace period ended: forgotten
-    skipped: dict[str, int] = field(default_factory=dict)  # SkipReason value -> files this run
-    offline_roots: list[str] = field(default_factory=list)
-    offline_folders: list[str] = field(default_factory=list)  # sub-folders missing photos
-    unreadable_folders: list[str] = field(default_factory=list)
-    cancelled: bool = False
-    seconds: float = 0.0
-    removed_ids: list[int] = field(default_factory=list)  # photos no longer searchable
+class IndexSummary(CatalogSummary):
+    """The catalog phase's counts plus the analysis phase's."""
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-able counts (without the id list)."""
-        data = asdict(self)
-        del data["removed_ids"]
-        return data
+    indexed: int = 0  # photos analysed (given a vector) by this run
 
 
 @dataclass
@@ -123,13 +105,7 @@ def index_library(
         on_batch=on_catalogued,
         cancel=cancel, include_hidden=include_hidden,
     )  # fmt: skip
-    summary = IndexSummary(
-        catalogued=catalog.catalogued, unchanged=catalog.unchanged, moved=catalog.moved,
-        removed=catalog.removed, offline=catalog.offline, restored=catalog.restored,
-        purged=catalog.purged, skipped=dict(catalog.skipped), offline_roots=catalog.offline_roots,
-        offline_folders=catalog.offline_folders, unreadable_folders=catalog.unreadable_folders,
-        removed_ids=list(catalog.removed_ids),
-    )  # fmt: skip
+    summary = IndexSummary(**asdict(catalog))
     if catalog.cancelled:
         return _finish(summary, started, cancelled=True)
     model_id = store.register_model(

@@ -114,6 +114,7 @@ class TagSummary:
     seconds: float = 0.0
     sidecars_written: int = 0
     sidecar_errors: list[str] = field(default_factory=list)
+    not_analysed: int = 0  # photos asked for that have no vector yet, so were left out
 
 
 @dataclass(frozen=True)
@@ -225,6 +226,14 @@ class Tagger:
             return np.intersect1d(everything, filtered_ids(self.store, Filters(folder=folder)))
         return np.sort(everything)
 
+    def _scope_size(self, photo_ids: Sequence[int] | None, folder: str | Path | None) -> int:
+        """How many catalogued photos a run was asked about, analysed or not."""
+        if photo_ids is not None:
+            return len(set(photo_ids))
+        if folder is not None:
+            return len(filtered_ids(self.store, Filters(folder=folder)))
+        return self.store.photo_count()
+
     def run(
         self,
         photo_ids: Sequence[int] | None = None,
@@ -244,6 +253,7 @@ class Tagger:
         label_ids = [label.id for label in self.labels]
         ids = self.photo_ids(photo_ids, folder)
         summary = TagSummary(labels=len(self.labels))
+        summary.not_analysed = max(0, self._scope_size(photo_ids, folder) - len(ids))
         cancel = cancel or CancelToken()
         for start in range(0, len(ids), CHUNK):
             if not cancel.wait_if_paused():

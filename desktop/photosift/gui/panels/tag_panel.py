@@ -225,6 +225,9 @@ class TagPanel(QWidget):
         text = (self.tr("Stopped after %1 photos; %2 tags assigned.") if summary.cancelled
                 else self.tr("Tagged %1 photos; %2 tags assigned."))
         text = text.replace("%1", str(summary.photos)).replace("%2", str(summary.assigned))
+        if summary.not_analysed:
+            text += " " + self.tr("%1 photos are not analysed yet and were left out.").replace(
+                "%1", f"{summary.not_analysed:,}")
         if summary.sidecar_errors:
             text += " " + self.tr("Some sidecars could not be written: %1").replace(
                 "%1", summary.sidecar_errors[0])
