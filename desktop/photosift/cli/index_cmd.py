@@ -30,6 +30,7 @@ from photosift.core.errors import PhotoSiftError
 if TYPE_CHECKING:
     from photosift.core.cancel import CancelToken
     from photosift.core.library.indexer import IndexProgress, IndexSummary
+    from photosift.core.library.text_pass import TextProgress, TextSummary
 
 EXIT_CANCELLED = 130
 
@@ -53,6 +54,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     index.add_argument("--reindex", action="store_true",
                        help="forget this model's vectors and skipped files, then embed "
                        "everything again")
+    text = index.add_mutually_exclusive_group()
+    text.add_argument(
+        "--no-text",
+        dest="read_text",
+        action="store_false",
+        default=None,
+        help="do not read the words in photos, now and in later runs "
+        "(a library setting; the GUI's Settings has the same switch)",
+    )
+    text.add_argument(
+        "--text",
+        dest="read_text",
+        action="store_true",
+        help="read the words in photos again after --no-text (the default)",
+    )
     add_json_option(index)
     index.set_defaults(func=run_index)
 
@@ -100,18 +116,28 @@ def run_index(args: argparse.Namespace) -> int:
         model = library.load_model(args.model, ModelUse.INDEX, args.device).model
         token = CancelToken()
         bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
+        if args.read_text is not None:
+            library.set_reads_text(args.read_text)
         with _ctrl_c_cancels(token):
             summary = library.index(
                 model, folders, reindex=args.reindex, batch_size=args.batch_size,
                 workers=args.workers, progress=bar.update if bar else None, cancel=token,
             )  # fmt: skip
+            text = None
+            if not summary.cancelled:
+                text = library.read_text(progress=bar.update_text if bar else None, cancel=token)
         if bar:
             bar.clear()
+    cancelled = summary.cancelled or (text is not None and text.cancelled)
     if args.json:
-        print_json({**summary.to_dict(), "model": model.spec, "db": str(db_path(args))})
+        text_data = vars(text) if text is not None else None
+        print_json({**summary.to_dict(), "model": model.spec, "db": str(db_path(args)),
+                    "text": text_data})  # fmt: skip
     else:
         print(describe_summary(summary))
-    return EXIT_CANCELLED if summary.cancelled else 0
+        if text is not None:
+            print(describe_text(text))
+    return EXIT_CANCELLED if cancelled else 0
 
 
 def run_skipped(args: argparse.Namespace) -> int:
@@ -167,9 +193,18 @@ def describe_summary(s: IndexSummary) -> str:
     return "\n".join(lines)
 
 
+def describe_text(s: TextSummary) -> str:
+    head = "Cancelled after reading" if s.cancelled else "Read"
+    return (
+        f"{head} the text of {s.read + s.gated_out + s.failed} photos in {s.seconds:.1f} s: "
+        f"words found in {s.with_text}, {s.gated_out} without text, {s.failed} unreadable."
+    )
+
+
 @contextmanager
 def _ctrl_c_cancels(token: CancelToken) -> Iterator[None]:
     """First Ctrl-C cancels cleanly, a second one interrupts (KeyboardInterrupt)."""
+
     def handler(signum: int, frame: object) -> None:
         if token.cancelled:
             raise KeyboardInterrupt
@@ -203,6 +238,16 @@ class ProgressBar:
             return
         self._last = now
         self._write(self._line(p))
+
+    def update_text(self, p: TextProgress) -> None:
+        now = time.monotonic()
+        if now - self._last < 0.1 and p.done != p.total:
+            return
+        self._last = now
+        filled = int(self.width * p.done / p.total) if p.total else self.width
+        self._write(
+            f"Reading text [{'#' * filled}{'.' * (self.width - filled)}] {p.done}/{p.total}"
+        )
 
     def _line(self, p: IndexProgress) -> str:
         done, total = p.done, p.total

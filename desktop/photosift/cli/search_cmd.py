@@ -173,6 +173,7 @@ def _print(model_spec: str, found: Found, args: argparse.Namespace) -> int:
                         "score": round(f.score, 4),
                         "relevance": round(f.relevance, 2),
                         "offline": f.record.offline,
+                        "words": f.words,
                     }
                     for f in found.photos
                 ],
@@ -180,7 +181,8 @@ def _print(model_spec: str, found: Found, args: argparse.Namespace) -> int:
         )
         return 0
     for f in found.photos:
-        print(f"{f.score:.3f}\t{display_path(f.record.abspath)}")
+        words = "\ttext" if f.words else ""
+        print(f"{f.score:.3f}\t{display_path(f.record.abspath)}{words}")
     if not found.photos:
         hint = " (try --cutoff loose or off)" if found.cut else ""
         print(f"No photo matches well enough among {found.considered}{hint}.", file=sys.stderr)

@@ -28,9 +28,10 @@ from photosift.core.library.records import ModelRecord, Root
 from photosift.core.library.scan_records import (
     ScanRecordsMixin,
 )
+from photosift.core.library.text_records import TextRecordsMixin, migrate_photo_text
 from photosift.core.library.vector_records import VectorRecordsMixin
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # 16 KiB pages keep a 512..1024-d float32 vector on its row's own page (4 KiB pages spill each
 # one into an overflow page), which halves the file and makes load_vectors one sequential read.
 PAGE_SIZE = 16384
@@ -126,11 +127,14 @@ def _migrate_to_1(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {1: _migrate_to_1}
+MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
+    1: _migrate_to_1,
+    2: migrate_photo_text,
+}
 
 
 
-class Store(PhotoRecordsMixin, ScanRecordsMixin, VectorRecordsMixin):
+class Store(PhotoRecordsMixin, ScanRecordsMixin, VectorRecordsMixin, TextRecordsMixin):
     """One connection to the library database. Create one per thread.
 
     The photo, scan and vector queries come from the mixins (photo_records, scan_records,
