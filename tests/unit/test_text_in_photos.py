@@ -150,8 +150,7 @@ def test_turning_text_off_reads_nothing_and_keeps_the_vectors(
     write_text_photos(tmp_path / "photos", english=1, chinese=0, plain=0)
     with PhotoLibrary.open(tmp_path / "library.sqlite3") as library:
         library.index(toy_model, [tmp_path / "photos"], workers=1)
-        library.set_reads_text(False)
-        assert library.read_text(text_reader) is None
+        assert library.read_text(text_reader) is None  # off by default: OCR is slow on a CPU
         assert library.store.text_counts()["pending"] == 1
         library.set_reads_text(True)
         summary = library.read_text(text_reader)
@@ -163,6 +162,7 @@ def test_an_unreadable_file_is_failed_not_fatal(tmp_path: Path, toy_model, text_
     photos = write_text_photos(tmp_path / "photos", english=1, chinese=0, plain=0)
     with PhotoLibrary.open(tmp_path / "library.sqlite3") as library:
         library.index(toy_model, [tmp_path / "photos"], workers=1)
+        library.set_reads_text(True)
         photos[0].path.write_bytes(b"not a jpeg any more")  # same row, broken file
         summary = library.read_text(text_reader)
         assert summary is not None and summary.failed == 1

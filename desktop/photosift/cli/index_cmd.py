@@ -60,14 +60,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         dest="read_text",
         action="store_false",
         default=None,
-        help="do not read the words in photos, now and in later runs "
-        "(a library setting; the GUI's Settings has the same switch)",
+        help="stop reading the words in photos, now and in later runs (the default)",
     )
     text.add_argument(
         "--text",
         dest="read_text",
         action="store_true",
-        help="read the words in photos again after --no-text (the default)",
+        help="read the words in photos (OCR: slow on a CPU), now and in later runs; a "
+        "library setting, like the GUI's Settings switch",
     )
     add_json_option(index)
     index.set_defaults(func=run_index)

@@ -8,6 +8,8 @@ Why it looks like this:
   so the GUI thread receives ready-made `PhotoItem`s and only inserts rows.
 - Asking to index while a run is under way queues the folders for one more run, rather than
   starting a second writer.
+- After the embedding, the same job reads the words in the photos not read yet (the text pass,
+  core/library/text_pass.py) unless `read_text` is off; its progress has phase "text".
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ class IndexController(QObject):
         super().__init__(parent)
         self.db_path = db_path
         self.batch_size = 32
+        self.read_text = False  # Settings.read_text: the text pass after embedding
         self._lane = Lane("index", self)
         self._job: Job | None = None
         self._queued: list[Path] | None = None
@@ -96,7 +99,7 @@ class IndexController(QObject):
         def on_batch(photo_ids: list[int]) -> None:
             ctx.partial([PhotoItem.from_record(r) for r in library.store.photos(photo_ids)])
 
-        return library.index(
+        summary = library.index(
             model,
             roots or (),
             batch_size=self.batch_size,
@@ -104,6 +107,10 @@ class IndexController(QObject):
             on_batch=on_batch,
             cancel=ctx.cancel,
         )
+        library.set_reads_text(self.read_text)
+        if not summary.cancelled:
+            library.read_text(progress=ctx.progress, cancel=ctx.cancel)
+        return summary
 
     def _on_succeeded(self, summary: object) -> None:
         self.last_summary = summary

@@ -69,6 +69,7 @@ class MainWindow(QMainWindow):
 
         self.library = LibraryController(self.db_path, self)
         self.indexer = IndexController(self.db_path, self)
+        self.indexer.read_text = settings.read_text
         self.searcher = SearchController(self.db_path, self)
         self.grid_control = GridController(self.results, self.grid, self.library, self.searcher, self)
         self.tag_panel = TagPanel(self.db_path, parent=self, write_xmp=settings.write_xmp_sidecars)
@@ -317,7 +318,8 @@ class MainWindow(QMainWindow):
     def open_viewer(self, photo_id: int) -> None:
         from photosift.gui.panels.viewer import PhotoViewer
 
-        viewer = PhotoViewer(self.db_path, self.results.ids(), photo_id, parent=self)
+        viewer = PhotoViewer(self.db_path, self.results.ids(), photo_id, parent=self,
+                             query=self.search_bar.query.text())
         viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         viewer.more_like_this.connect(self.search_similar)
         viewer.show()
@@ -350,6 +352,7 @@ class MainWindow(QMainWindow):
         device_changed = new.device != self.settings.device
         self.settings = new
         new.save()
+        self.indexer.read_text = new.read_text
         if model_changed or device_changed:
             self.models.load(new.model_spec, new.device)
         if restart_needed:

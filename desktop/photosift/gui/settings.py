@@ -54,6 +54,8 @@ class Settings:
     """Write tags into .xmp files beside the photos (off: PhotoSift never writes there)."""
     relevance: str = "normal"
     """Search cut-off: strict, normal, loose or off."""
+    read_text: bool = False
+    """Read the words in photos while indexing (OCR, slow on a CPU), so searches find them."""
 
     @staticmethod
     def file_path() -> Path:
@@ -102,6 +104,7 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "thumbnail_size": (int,),
     "write_xmp_sidecars": (bool,),
     "relevance": (str,),
+    "read_text": (bool,),
 }
 
 

@@ -153,10 +153,10 @@ class PhotoLibrary:
 
     # -- text in photos --------------------------------------------------------------------
     def reads_text(self) -> bool:
-        """Whether indexing reads the words in photos (a library setting, on by default)."""
+        """Whether indexing reads the words in photos (a library setting, off by default)."""
         from photosift.core.library.text_records import READ_TEXT_SETTING
 
-        return bool(self.store.get_setting(READ_TEXT_SETTING, True))
+        return bool(self.store.get_setting(READ_TEXT_SETTING, False))
 
     def set_reads_text(self, enabled: bool) -> None:
         """Turn the text pass on or off; vectors are untouched either way."""

@@ -9,6 +9,10 @@ Cost: OCR is far slower than embedding, and most photos hold no text, so a gate 
 (`Gate.DETECT`: the detection network on a reduced copy, core/model/ocr.py) and only photos
 where it finds a text region are read at full size. `Gate.NONE` reads every photo (for
 measuring the gate's recall, tests/benchmarks/text.py).
+
+Off by default: on a 2-core CPU the gate alone costs about half a second a photo and a full
+reading one to three seconds, ten to a hundred times the embedding, so a person turns it on
+(Settings, or `photosift index --text`) for a library where words matter.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from photosift.core.cancel import CancelToken
 from photosift.core.imaging.decode import ImageSkip, decode_image
@@ -42,6 +46,7 @@ class TextProgress:
     done: int
     total: int
     current: str | None  # printable path of the photo just read
+    phase: ClassVar[str] = "text"  # beside IndexProgress's phases, for a shared progress view
 
 
 @dataclass

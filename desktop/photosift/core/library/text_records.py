@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
     import sqlite_utils
 
-READ_TEXT_SETTING = "text.read"  # JSON bool; absent = on
+READ_TEXT_SETTING = "text.read"  # JSON bool; absent = off (see text_pass.py: cost)
 TRIGRAM = 3  # shortest phrase the trigram index can answer
 
 

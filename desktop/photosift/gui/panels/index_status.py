@@ -67,6 +67,8 @@ class IndexStatus(QWidget):
             parts = [self.tr("Paused at {done} of {total}").format(**counts)]
         elif getattr(progress, "phase", "") == "scanning":
             parts = [self.tr("Looking for photos… {done} found").format(**counts)]
+        elif getattr(progress, "phase", "") == "text":
+            parts = [self.tr("Reading text in photos: {done} of {total}").format(**counts)]
         elif not total:
             parts = [self.tr("Nothing new to index")]
         else:

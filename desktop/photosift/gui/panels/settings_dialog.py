@@ -26,6 +26,7 @@ from pathlib import Path
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -132,6 +133,12 @@ class SettingsDialog(QDialog):
         form = QFormLayout(box)
         form.addRow(self.tr("Database file:"), db_row)
         form.addRow(self.tr("Thumbnail cache:"), self.cache_spin)
+        self.read_text_check = QCheckBox(self.tr("Read the text in photos while indexing"))
+        self.read_text_check.setToolTip(
+            self.tr("Finds receipts, signs and screenshots by their words (text:WORD searches "
+                    "the words only). Turning it off re-indexes nothing.")
+        )
+        form.addRow("", self.read_text_check)
         return box
 
     def _entry_title(self, entry: CatalogEntry) -> str:
@@ -161,6 +168,7 @@ class SettingsDialog(QDialog):
         self.device_combo.setCurrentIndex(max(self.device_combo.findData(settings.device), 0))
         self.db_edit.setText(settings.db_path or "")
         self.cache_spin.setValue(settings.thumbnail_cache_mb)
+        self.read_text_check.setChecked(settings.read_text)
 
     # -- what the controls do --------------------------------------------------------------
     def select_catalog_model(self, spec: str) -> None:
@@ -235,6 +243,7 @@ class SettingsDialog(QDialog):
         new.device = self.device_combo.currentData()
         new.db_path = self.db_edit.text().strip() or None
         new.thumbnail_cache_mb = self.cache_spin.value()
+        new.read_text = self.read_text_check.isChecked()
         return new
 
     def model_changed(self) -> bool:
