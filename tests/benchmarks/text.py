@@ -73,7 +73,9 @@ def report(db: Path, photos: list[TextPhoto], model, label: str) -> None:  # typ
         readings = {i: store.photo_text(i) for i in by_id}
     passed = [i for i, p in by_id.items() if p.words and readings[i].state is TextState.READ]  # type: ignore[union-attr]
     with_text = [i for i, p in by_id.items() if p.words]
-    print(f"\n{label}: gate recall {len(passed)}/{len(with_text)} = {len(passed) / len(with_text):.3f}")
+    print(
+        f"\n{label}: gate recall {len(passed)}/{len(with_text)} = {len(passed) / len(with_text):.3f}"
+    )
     for language in ("en", "zh"):
         scores = [
             char_accuracy(p.words, readings[i].text)  # type: ignore[union-attr]
@@ -90,7 +92,11 @@ def report(db: Path, photos: list[TextPhoto], model, label: str) -> None:  # typ
     for word in words:
         truth = {i for i, p in by_id.items() if word in p.words}
         got = {h.photo_id for h in engine.search(f"text:{word}", top_k=1000).hits}
-        relevant, retrieved, correct = relevant + len(truth), retrieved + len(got), correct + len(truth & got)
+        relevant, retrieved, correct = (
+            relevant + len(truth),
+            retrieved + len(got),
+            correct + len(truth & got),
+        )
     print(f"  text: search over {len(words)} words: precision {correct / max(retrieved, 1):.3f}, "
           f"recall {correct / max(relevant, 1):.3f}")  # fmt: skip
     engine.close()
