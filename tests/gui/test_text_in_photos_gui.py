@@ -88,3 +88,11 @@ def test_window_reads_text_while_indexing_and_finds_words(
     assert [Path(item.path).resolve() for item in window.results.items()] == [
         photos[0].path.resolve()
     ]
+
+
+def test_settings_choose_the_interface_language(qtbot) -> None:
+    dialog = SettingsDialog(Settings(language="zh_CN"))
+    qtbot.addWidget(dialog)
+    assert dialog.language_combo.currentData() == "zh_CN"
+    dialog.language_combo.setCurrentIndex(dialog.language_combo.findData(None))
+    assert dialog.result_settings().language is None  # back to the system's language

@@ -348,7 +348,7 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def _apply_settings(self, new: Settings, model_changed: bool) -> None:
-        restart_needed = new.resolved_db_path() != self.db_path
+        restart_needed = new.resolved_db_path() != self.db_path or new.language != self.settings.language
         device_changed = new.device != self.settings.device
         self.settings = new
         new.save()
@@ -357,7 +357,7 @@ class MainWindow(QMainWindow):
             self.models.load(new.model_spec, new.device)
         if restart_needed:
             QMessageBox.information(
-                self, self.tr("Restart needed"), self.tr("PhotoSift opens the new library the next time it starts.")
+                self, self.tr("Restart needed"), self.tr("PhotoSift uses the new library and language the next time it starts.")
             )
 
     def show_about(self) -> None:

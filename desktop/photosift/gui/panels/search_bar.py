@@ -51,7 +51,8 @@ class SearchBar(QWidget):
         self.query.setToolTip(
             self.tr(
                 "Describe what is in the photo. Combine: 'beach +sunset -people', "
-                "weight with '2:dog', or give an image file's path."
+                "weight with '2:dog', or give an image file's path; text:WORD finds the words "
+                "written in photos."
             )
         )
 

@@ -48,7 +48,9 @@ from photosift.core.model.catalog import CATALOG, DEFAULT_MODEL_SPEC, CatalogEnt
 from photosift.core.model.fetch import is_entry_cached
 from photosift.core.model.spec import parse_spec
 from photosift.core.paths import default_db_path
-from photosift.gui.settings import DEVICES, Settings
+from photosift.gui.settings import DEVICES, LANGUAGES, Settings
+
+LANGUAGE_NAMES = {"en": "English", "zh_CN": "简体中文"}  # each in its own language
 
 LOCAL_CONFIG_FILE = "open_clip_config.json"
 
@@ -139,6 +141,12 @@ class SettingsDialog(QDialog):
                     "the words only). Turning it off re-indexes nothing.")
         )
         form.addRow("", self.read_text_check)
+        self.language_combo = QComboBox()
+        self.language_combo.addItem(self.tr("System language"), None)
+        for language in LANGUAGES:
+            self.language_combo.addItem(LANGUAGE_NAMES[language], language)
+        self.language_combo.setToolTip(self.tr("Takes effect when PhotoSift starts again."))
+        form.addRow(self.tr("Language:"), self.language_combo)
         return box
 
     def _entry_title(self, entry: CatalogEntry) -> str:
@@ -169,6 +177,7 @@ class SettingsDialog(QDialog):
         self.db_edit.setText(settings.db_path or "")
         self.cache_spin.setValue(settings.thumbnail_cache_mb)
         self.read_text_check.setChecked(settings.read_text)
+        self.language_combo.setCurrentIndex(max(self.language_combo.findData(settings.language), 0))
 
     # -- what the controls do --------------------------------------------------------------
     def select_catalog_model(self, spec: str) -> None:
@@ -244,6 +253,7 @@ class SettingsDialog(QDialog):
         new.db_path = self.db_edit.text().strip() or None
         new.thumbnail_cache_mb = self.cache_spin.value()
         new.read_text = self.read_text_check.isChecked()
+        new.language = self.language_combo.currentData()
         return new
 
     def model_changed(self) -> bool:
