@@ -115,8 +115,8 @@ class _ContextFallbackTranslator(QTranslator):
     in "" when the class's own context has no entry makes both agree without rewriting callers.
     """
 
-    def translate(  # type: ignore[override]
+    def translate(
         self, context: str, source: str, disambiguation: str | None = None, n: int = -1
     ) -> str:
         found = super().translate(context, source, disambiguation, n)
-        return found or super().translate("", source, disambiguation, n)
+        return found or super().translate("", source, disambiguation, n) or ""
