@@ -101,3 +101,23 @@ def test_language_setting_accepts_only_shipped_languages(tmp_path: Path) -> None
     assert Settings.load(path).language == "zh_CN"
     path.write_text('{"language": "xx_YY"}', encoding="utf-8")
     assert Settings.load(path).language is None
+
+
+def test_tags_show_chinese_names_but_keep_their_identity(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QPushButton
+
+    from photosift.gui.widgets.tag_list import PhotoTagList, TagChip
+
+    before = QLocale()
+    QLocale.setDefault(QLocale("zh_CN"))
+    try:
+        tags = PhotoTagList()
+        qtbot.addWidget(tags)
+        tags.set_tags([TagChip("dog", "auto", "assigned", 0.4)])
+        button = tags.findChild(QPushButton, "filter:dog")
+        assert button is not None and button.text() == "狗"
+        with qtbot.waitSignal(tags.filter_requested) as asked:
+            button.click()
+        assert asked.args == ["dog"]  # filters and stored tags use the label's own name
+    finally:
+        QLocale.setDefault(before)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from photosift.gui.label_names import shown
 from photosift.gui.model_state import ModelState
 from photosift.gui.results_model import SortKey
 from photosift.gui.search_request import SearchRequest
@@ -147,7 +148,7 @@ class SearchBar(QWidget):
     def set_tag(self, name: str | None) -> None:
         """Filter by a tag (added to the list if the list has not caught up with it yet)."""
         if name is not None and self.tag.findData(name) < 0:
-            self.tag.addItem(name, name)
+            self.tag.addItem(shown(name), name)
         self.tag.setCurrentIndex(max(0, self.tag.findData(ALL if name is None else name)))
 
     def set_folder(self, root_id: int | None) -> None:
