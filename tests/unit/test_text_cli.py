@@ -7,16 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from photosift.cli import main
 from photosift.core.library.store import Store
 from tests.textlibrary import TextLibrary
 from tests.textphotos import write_text_photos
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: object) -> tuple[int, str, str]:
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
+from tests.unit.test_search_cli import run
 
 
 def test_text_prints_the_stored_reading_of_a_library_photo(
