@@ -80,3 +80,34 @@ def test_index_text_switch_is_a_library_setting(
     assert code == 0 and "Read the text" not in out
     with Store(db) as store:
         assert store.get_setting("text.read") is False
+
+
+def test_a_word_search_in_a_library_that_reads_no_text_says_so(
+    tmp_path: Path, toy_model_spec: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "photos"
+    write_text_photos(folder, english=1, chinese=0, plain=0)
+    db = tmp_path / "library.sqlite3"
+    assert run(capsys, "index", folder, "--db", db, "--model", toy_model_spec)[0] == 0
+    code, out, err = run(capsys, "search", "text:receipt", "--db", db)
+    assert code == 0 and out == ""
+    assert "photosift index --text" in err
+
+
+def test_a_version_1_library_gains_the_text_tables(tmp_path: Path) -> None:
+    import sqlite3
+
+    import sqlite_utils
+
+    from photosift.core.library.store import MIGRATIONS, SCHEMA_VERSION
+
+    db = tmp_path / "old.sqlite3"
+    conn = sqlite3.connect(db)
+    MIGRATIONS[1](sqlite_utils.Database(conn))
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+    with Store(db) as store:
+        assert store.schema_version() == SCHEMA_VERSION
+        assert store.text_counts()["pending"] == 0 and store.photos_with_words("收据") == set()
+    assert (tmp_path / "old.sqlite3.v1.bak").is_file()  # the upgrade kept a copy first

@@ -130,6 +130,10 @@ def run_search(args: argparse.Namespace) -> int:
         results = engine.search(
             " ".join(args.query), top_k=_top(args), cutoff=args.cutoff, filters=filters_from(args)
         )
+        words = any(t.kind == "words" for t in results.terms)
+        if not results.hits and words and not library.reads_text():
+            print("This library does not read the text in photos; turn it on with "
+                  "`photosift index --text`.", file=sys.stderr)  # fmt: skip
         return _print(model.spec, library.fill(results), args)
 
 
