@@ -59,3 +59,24 @@ def corpus_dir() -> Path:
     if not SHARED_CORPUS.is_dir():
         pytest.skip("../shared/corpus is not present")
     return SHARED_CORPUS
+
+
+@pytest.fixture(scope="session")
+def text_reader():
+    """The real OCR models (rapidocr-onnxruntime), loaded once."""
+    pytest.importorskip("rapidocr_onnxruntime")
+    from photosift.core.model.ocr import TextReader
+
+    return TextReader()
+
+
+@pytest.fixture(scope="session")
+def text_library(tmp_path_factory: pytest.TempPathFactory, toy_model, text_reader):  # type: ignore[no-untyped-def]
+    """Photos with English and Chinese words, indexed with the toy model and read (shared:
+    copy the file before changing it). Skips without a CJK font."""
+    from tests.textlibrary import build_text_library
+    from tests.textphotos import cjk_font
+
+    if cjk_font() is None:
+        pytest.skip("no CJK font installed (apt-get install fonts-noto-cjk)")
+    return build_text_library(tmp_path_factory.mktemp("text-library"), toy_model, text_reader)

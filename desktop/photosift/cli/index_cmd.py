@@ -31,6 +31,7 @@ from photosift.core.errors import PhotoSiftError
 if TYPE_CHECKING:
     from photosift.core.cancel import CancelToken
     from photosift.core.library.indexer import IndexProgress, IndexSummary
+    from photosift.core.library.text_pass import TextProgress, TextSummary
 
 EXIT_CANCELLED = 130
 
@@ -59,6 +60,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                        help="after the scan, forget for good (with their tags) the photos whose "
                        "files are gone or whose folder is offline, instead of keeping them for "
                        "the grace period or until the folder returns")
+    text = index.add_mutually_exclusive_group()
+    text.add_argument(
+        "--no-text",
+        dest="read_text",
+        action="store_false",
+        default=None,
+        help="stop reading the words in photos, now and in later runs (the default)",
+    )
+    text.add_argument(
+        "--text",
+        dest="read_text",
+        action="store_true",
+        help="read the words in photos (OCR: slow on a CPU), now and in later runs; a "
+        "library setting, like the GUI's Settings switch",
+    )
     add_json_option(index)
     index.set_defaults(func=run_index)
 
@@ -105,23 +121,32 @@ def run_index(args: argparse.Namespace) -> int:
             model = library.load_model(args.model, ModelUse.INDEX, args.device).model
         token = CancelToken()
         bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
+        if args.read_text is not None:
+            library.set_reads_text(args.read_text)
         with ctrl_c_cancels(token):
             summary = library.index(
                 model, folders, reindex=args.reindex, batch_size=args.batch_size,
                 workers=args.workers, progress=bar.update if bar else None, cancel=token,
             )  # fmt: skip
+            text = None
+            if not summary.cancelled:
+                text = library.read_text(progress=bar.update_text if bar else None, cancel=token)
         if bar:
             bar.clear()
         if args.forget_missing and not summary.cancelled:
             summary.purged += library.forget_missing()
         counts = library.analysis_counts(model.spec)
+    cancelled = summary.cancelled or (text is not None and text.cancelled)
     if args.json:
+        text_data = vars(text) if text is not None else None
         print_json({**summary.to_dict(), "model": model.spec, "db": str(db_path(args)),
-                    "ready": counts.ready, "total": counts.total})
+                    "ready": counts.ready, "total": counts.total, "text": text_data})  # fmt: skip
     else:
         print(describe_summary(summary))
         print(f"{ready_for_search(counts.ready, counts.total)}.")
-    return EXIT_CANCELLED if summary.cancelled else 0
+        if text is not None:
+            print(describe_text(text))
+    return EXIT_CANCELLED if cancelled else 0
 
 
 def run_skipped(args: argparse.Namespace) -> int:
@@ -204,9 +229,18 @@ def skipped_lines(skipped: dict[str, int]) -> list[str]:
     ]
 
 
+def describe_text(s: TextSummary) -> str:
+    head = "Cancelled after reading" if s.cancelled else "Read"
+    return (
+        f"{head} the text of {s.read + s.gated_out + s.failed} photos in {s.seconds:.1f} s: "
+        f"words found in {s.with_text}, {s.gated_out} without text, {s.failed} unreadable."
+    )
+
+
 @contextmanager
 def ctrl_c_cancels(token: CancelToken) -> Iterator[None]:
     """First Ctrl-C cancels cleanly, a second one interrupts (KeyboardInterrupt)."""
+
     def handler(signum: int, frame: object) -> None:
         if token.cancelled:
             raise KeyboardInterrupt
@@ -240,6 +274,16 @@ class ProgressBar:
             return
         self._last = now
         self._write(self._line(p))
+
+    def update_text(self, p: TextProgress) -> None:
+        now = time.monotonic()
+        if now - self._last < 0.1 and p.done != p.total:
+            return
+        self._last = now
+        filled = int(self.width * p.done / p.total) if p.total else self.width
+        self._write(
+            f"Reading text [{'#' * filled}{'.' * (self.width - filled)}] {p.done}/{p.total}"
+        )
 
     def _line(self, p: IndexProgress) -> str:
         done, total = p.done, p.total

@@ -142,6 +142,10 @@ def run_search(args: argparse.Namespace) -> int:
         results = engine.search(
             query, top_k=_top(args), cutoff=args.cutoff, filters=filters_from(args)
         )
+        words = any(t.kind == "words" for t in results.terms)
+        if not results.hits and words and not library.reads_text():
+            print("This library does not read the text in photos; turn it on with "
+                  "`photosift index --text`.", file=sys.stderr)  # fmt: skip
         found, counts = library.fill(results), library.analysis_counts(model.spec)
         return _print(model.spec, found, counts, args, warning=_query_warning(engine, query))
 
@@ -216,6 +220,7 @@ def _print(
                         "score": round(f.score, 4),
                         "relevance": round(f.relevance, 2),
                         "offline": f.record.offline,
+                        "words": f.words,
                     }
                     for f in found.photos
                 ],
@@ -225,7 +230,8 @@ def _print(
     if warning:
         print(f"photosift: warning: {warning}", file=sys.stderr)
     for f in found.photos:
-        print(f"{f.score:.3f}\t{plain_path(f.record.abspath)}")
+        words = "\ttext" if f.words else ""
+        print(f"{f.score:.3f}\t{plain_path(f.record.abspath)}{words}")
     if not found.photos:
         hint = " (try --cutoff loose or off)" if found.cut else ""
         print(f"No photo matches well enough among {found.considered}{hint}.", file=sys.stderr)

@@ -30,8 +30,8 @@ log = logging.getLogger(__name__)
 
 
 def run_app(args: argparse.Namespace) -> int:
-    app = create_application()
     settings = Settings.load()
+    app = create_application(settings.language)
     db = getattr(args, "db", None)
     if db is not None:
         settings.db_path = str(Path(db).expanduser())
@@ -65,8 +65,10 @@ def run_until_quit(app: QApplication, window: MainWindow) -> NoReturn:
     flush_and_exit(code)
 
 
-def create_application() -> QApplication:
-    """The one QApplication, with the identity desktops use to match windows to launchers."""
+def create_application(language: str | None = None) -> QApplication:
+    """The one QApplication, with the identity desktops use to match windows to launchers.
+
+    `language` is Settings.language (e.g. "zh_CN"); None follows the system locale."""
     app = QApplication.instance()
     if app is None:
         app = QApplication(sys.argv[:1])
@@ -76,7 +78,7 @@ def create_application() -> QApplication:
     app.setOrganizationName(APP_NAME)
     app.setDesktopFileName(APP_ID)
     app.setWindowIcon(app_icon())
-    install_translations(app)
+    install_translations(app, language)
     return app  # type: ignore[return-value]
 
 
@@ -96,14 +98,18 @@ def app_icon() -> QIcon:
     return icon
 
 
-def install_translations(app: QApplication) -> list[QTranslator]:
+def install_translations(app: QApplication, language: str | None = None) -> list[QTranslator]:
     """Load Qt's own strings and PhotoSift's for the user's locale, where a translation exists.
 
-    PhotoSift's .qm files live in resources/translations/photosift_<locale>.qm; without one the
-    English source strings (every one passed through tr()) are shown.
+    PhotoSift's .qm files live in resources/translations/photosift_<locale>.qm (sources: the
+    .ts beside them, refreshed by packaging/update_translations.sh); without one the English
+    source strings (every one passed through tr()) are shown. A `language` chosen in Settings
+    ("en", "zh_CN") wins over the system locale and also formats dates and numbers.
     """
     from photosift.resources import ResourceNotFoundError, resource_path
 
+    if language:
+        QLocale.setDefault(QLocale(language))
     locale = QLocale()
     installed = []
     qt_translator = QTranslator(app)
@@ -114,8 +120,23 @@ def install_translations(app: QApplication) -> list[QTranslator]:
         folder = resource_path("translations")
     except ResourceNotFoundError:
         return installed
-    ours = QTranslator(app)
+    ours = _ContextFallbackTranslator(app)
     if ours.load(locale, "photosift", "_", str(folder)):
         app.installTranslator(ours)
         installed.append(ours)
     return installed
+
+
+class _ContextFallbackTranslator(QTranslator):
+    """Also finds strings that pyside6-lupdate filed under the empty context.
+
+    lupdate files a `tr("…")` outside a class (menus.py calls the window's `tr` through a local
+    name) under the context "", while at run time the window asks under "MainWindow"; looking
+    in "" when the class's own context has no entry makes both agree without rewriting callers.
+    """
+
+    def translate(
+        self, context: str, source: str, disambiguation: str | None = None, n: int = -1
+    ) -> str:
+        found = super().translate(context, source, disambiguation, n)
+        return found or super().translate("", source, disambiguation, n) or ""

@@ -11,6 +11,8 @@ Why it looks like this:
   (`photos_analysed`) for the search index.
 - Asking to index while a run is under way queues the folders for one more run, rather than
   starting a second writer.
+- After the embedding, the same job reads the words in the photos not read yet (the text pass,
+  core/library/text_pass.py) unless `read_text` is off; its progress has phase "text".
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ class IndexController(QObject):
         self.db_path = db_path
         self.batch_size = 32  # photos per analysis batch
         self.catalog_batch_size = 128  # photos per catalog batch (core CATALOG_BATCH)
+        self.read_text = False  # Settings.read_text: the text pass after embedding
         self._lane = Lane("index", self)
         self._job: Job | None = None
         self._queued: list[Path] | None = None
@@ -125,7 +128,7 @@ class IndexController(QObject):
                 roots or (), batch_size=self.catalog_batch_size, progress=ctx.progress,
                 on_batch=on_catalogued, cancel=ctx.cancel,
             )  # fmt: skip
-        return library.index(
+        summary = library.index(
             model,
             roots or (),
             batch_size=self.batch_size,
@@ -135,6 +138,10 @@ class IndexController(QObject):
             on_catalogued=on_catalogued,
             cancel=ctx.cancel,
         )
+        library.set_reads_text(self.read_text)
+        if not summary.cancelled:
+            library.read_text(progress=ctx.progress, cancel=ctx.cancel)
+        return summary
 
     def _on_partial(self, batch: object) -> None:
         if isinstance(batch, _Catalogued):

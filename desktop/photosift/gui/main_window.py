@@ -101,6 +101,7 @@ class MainWindow(QMainWindow):
 
         self.library = LibraryController(self.db_path, self)
         self.indexer = IndexController(self.db_path, self)
+        self.indexer.read_text = settings.read_text
         self.searcher = SearchController(self.db_path, self)
         self.grid_control = GridController(self.results, self.grid, self.library, self.searcher, self)
         self.tag_panel = TagPanel(self.db_path, parent=self, write_xmp=settings.write_xmp_sidecars)
@@ -453,7 +454,8 @@ class MainWindow(QMainWindow):
     def open_viewer(self, photo_id: int) -> None:
         from photosift.gui.panels.viewer import PhotoViewer
 
-        viewer = PhotoViewer(self.db_path, self.results.ids(), photo_id, parent=self)
+        viewer = PhotoViewer(self.db_path, self.results.ids(), photo_id, parent=self,
+                             query=self.search_bar.query.text())
         viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         viewer.more_like_this.connect(self._more_like_this_from_viewer)
         viewer.show()
@@ -482,15 +484,16 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def _apply_settings(self, new: Settings, model_changed: bool) -> None:
-        restart_needed = new.resolved_db_path() != self.db_path
+        restart_needed = new.resolved_db_path() != self.db_path or new.language != self.settings.language
         device_changed = new.device != self.settings.device
         self.settings = new
         new.save()
+        self.indexer.read_text = new.read_text
         if model_changed or device_changed:
             self.models.load(new.model_spec, new.device)
         if restart_needed:
             QMessageBox.information(
-                self, self.tr("Restart needed"), self.tr("PhotoSift opens the new library the next time it starts.")
+                self, self.tr("Restart needed"), self.tr("PhotoSift uses the new library and language the next time it starts.")
             )
 
     def show_about(self) -> None:

@@ -34,6 +34,7 @@ from photosift.core import paths
 log = logging.getLogger(__name__)
 
 DEVICES = ("auto", "cpu", "cuda", "mps")
+LANGUAGES = ("en", "zh_CN")  # interface languages shipped (resources/translations/)
 RELEVANCE_LEVELS = ("strict", "normal", "loose", "off")
 
 
@@ -54,6 +55,10 @@ class Settings:
     """Write tags into .xmp files beside the photos (off: PhotoSift never writes there)."""
     relevance: str = "normal"
     """Search cut-off: strict, normal, loose or off."""
+    language: str | None = None
+    """Interface language (one of LANGUAGES); None = the system's. Applies on the next start."""
+    read_text: bool = False
+    """Read the words in photos while indexing (OCR, slow on a CPU), so searches find them."""
 
     @staticmethod
     def file_path() -> Path:
@@ -102,6 +107,8 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "thumbnail_size": (int,),
     "write_xmp_sidecars": (bool,),
     "relevance": (str,),
+    "read_text": (bool,),
+    "language": (str, type(None)),
 }
 
 
@@ -114,6 +121,8 @@ def _valid(name: str, value: object) -> bool:
         return value in DEVICES
     if name == "relevance":
         return value in RELEVANCE_LEVELS
+    if name == "language":
+        return value is None or value in LANGUAGES
     if name == "thumbnail_cache_mb":
         return 0 <= value <= 100_000  # type: ignore[operator]
     if name == "thumbnail_size":

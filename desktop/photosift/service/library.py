@@ -39,7 +39,10 @@ if TYPE_CHECKING:
     from photosift.core.library.records import Root
     from photosift.core.library.store import Store
     from photosift.core.library.tag_records import TagStore
+    from photosift.core.library.text_pass import Gate, TextProgress, TextSummary
+    from photosift.core.library.text_records import PhotoText
     from photosift.core.model.loader import ClipModel
+    from photosift.core.model.ocr import TextBox, TextReader
     from photosift.core.search.engine import SearchEngine, SearchResults
     from photosift.core.tagging.tagger import Tagger, TagProgress, TagSummary
     from photosift.core.tagging.vocabulary import Label
@@ -77,6 +80,7 @@ class FoundPhoto:
     record: PhotoRecord
     score: float
     relevance: float
+    words: bool = False  # the words read in the photo matched the query
 
 
 @dataclass(frozen=True)
@@ -199,6 +203,68 @@ class PhotoLibrary:
         """Purge photos known to be gone and forget offline ones (the user asked); returns how many."""
         return len(self.store.purge_removed()) + len(self.store.forget_offline_photos())
 
+    # -- text in photos --------------------------------------------------------------------
+    def reads_text(self) -> bool:
+        """Whether indexing reads the words in photos (a library setting, off by default)."""
+        from photosift.core.library.text_records import READ_TEXT_SETTING
+
+        return bool(self.store.get_setting(READ_TEXT_SETTING, False))
+
+    def set_reads_text(self, enabled: bool) -> None:
+        """Turn the text pass on or off; vectors are untouched either way."""
+        from photosift.core.library.text_records import READ_TEXT_SETTING
+
+        self.store.set_setting(READ_TEXT_SETTING, bool(enabled))
+
+    def read_text(
+        self,
+        reader: TextReader | None = None,
+        *,
+        gate: Gate | None = None,
+        progress: Callable[[TextProgress], None] | None = None,
+        on_batch: Callable[[list[int]], None] | None = None,
+        cancel: CancelToken | None = None,
+    ) -> TextSummary | None:
+        """The text pass after embedding: read the analysed photos not read yet.
+
+        Returns None, reading nothing, when the library's setting has it off.
+        """
+        from photosift.core.library.text_pass import Gate, read_text_pass
+        from photosift.core.model.ocr import TextReader
+
+        if not self.reads_text():
+            return None
+        return read_text_pass(
+            self.store, reader or TextReader(), gate=gate or Gate.DETECT, progress=progress,
+            on_batch=on_batch, cancel=cancel,
+        )  # fmt: skip
+
+    def photo_text(self, photo_id: int) -> PhotoText | None:
+        """What was read in a library photo (None: not looked at yet)."""
+        return self.store.photo_text(photo_id)
+
+    def find_photo(self, reference: str | Path) -> int | None:
+        """Like `photo_id`, but None for a file that is not in the library."""
+        try:
+            return self.photo_id(reference)
+        except QueryError:
+            if str(reference).startswith("#"):
+                raise
+            return None
+
+    @staticmethod
+    def read_file_text(path: str | Path, reader: TextReader | None = None) -> list[TextBox]:
+        """Read any image file now, without the gate and without storing anything."""
+        from photosift.core.imaging.decode import ImageSkip, decode_image
+        from photosift.core.library.text_pass import READ_SIDE
+        from photosift.core.model.ocr import TextReader
+
+        try:
+            image = decode_image(path, min_side=READ_SIDE).image
+        except ImageSkip as skip:
+            raise QueryError(f"Cannot read {path}: {skip.reason.description}.") from skip
+        return (reader or TextReader()).read(image)
+
     # -- photos ----------------------------------------------------------------------------
     def photo_id(self, reference: str | Path) -> int:
         """A photo named as `#ID` or by its path; QueryError when the library has no such photo."""
@@ -238,7 +304,7 @@ class PhotoLibrary:
         """Search hits with their photo records, in rank order (gone photos are dropped)."""
         records = {r.id: r for r in self.store.photos([h.photo_id for h in results.hits])}
         photos = [
-            FoundPhoto(records[h.photo_id], h.score, h.relevance)
+            FoundPhoto(records[h.photo_id], h.score, h.relevance, h.words)
             for h in results.hits
             if h.photo_id in records
         ]

@@ -30,9 +30,10 @@ from photosift.core.library.records import ModelRecord, Root
 from photosift.core.library.scan_records import (
     ScanRecordsMixin,
 )
+from photosift.core.library.text_records import TextRecordsMixin, migrate_photo_text
 from photosift.core.library.vector_records import VectorRecordsMixin
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # 16 KiB pages keep a 512..1024-d float32 vector on its row's own page (4 KiB pages spill each
 # one into an overflow page), which halves the file and makes load_vectors one sequential read.
 PAGE_SIZE = 16384
@@ -162,6 +163,7 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     1: _migrate_to_1,
     2: _migrate_to_2,
     3: _migrate_to_3,
+    4: migrate_photo_text,
 }
 
 
@@ -182,7 +184,9 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
         return sqlite3.connect(f"{uri}?immutable=1", uri=True)
 
 
-class Store(PhotoRecordsMixin, ScanRecordsMixin, VectorRecordsMixin, AnalysisRecordsMixin):
+class Store(
+    PhotoRecordsMixin, ScanRecordsMixin, VectorRecordsMixin, AnalysisRecordsMixin, TextRecordsMixin
+):
     """One connection to the library database. Create one per thread.
 
     The photo, scan and vector queries come from the mixins (photo_records, scan_records,

@@ -111,6 +111,8 @@ def _create(spec: ModelSpec, device: str, *, online: bool) -> ClipModel:
         options["pretrained_text"] = False
     else:
         options["require_pretrained"] = True
+    if spec.kind == "local-dir":
+        options.update(_local_text_tower(Path(spec.name)))
     cache = None if spec.kind == "local-dir" else str(model_cache_dir())
     with _LOAD_LOCK, hub_offline(not online), _quiet_open_clip_logging():
         try:
@@ -147,6 +149,17 @@ def _builtin_config(arch: str) -> dict[str, Any]:
     import open_clip
 
     return open_clip.get_model_config(arch) or {}
+
+
+def _local_text_tower(folder: Path) -> dict[str, Any]:
+    """A model folder that carries its Hugging Face text config (config.json) builds its text
+    tower from that, offline: open_clip would otherwise ask the Hub for `hf_model_name`'s
+    config (e.g. "xlm-roberta-base") even though the folder's weights cover the whole tower.
+    The tokenizer already comes from the folder (open_clip reads local-dir tokenizers there)."""
+    text_cfg = check_local_dir(folder).get("text_cfg", {})
+    if not text_cfg.get("hf_model_name") or not (folder / "config.json").is_file():
+        return {}
+    return {"text_cfg": {**text_cfg, "hf_model_name": str(folder), "hf_model_pretrained": False}}
 
 
 def _check_text_tower(spec: ModelSpec, model_cfg: dict[str, Any]) -> None:

@@ -16,6 +16,12 @@ calling thread's connection; the others close with their threads.
 Vectors of different models never mix: ``load()`` raises ModelMismatchError when the library
 was indexed with another model than the one loaded (the policy is core/library/model_choice.py).
 Filters are core/library/filters.py: the same value the grid applies in memory.
+
+Words in photos (the text pass, core/library/text_pass.py): a picture text term also finds
+the photos whose read text contains it — they come first, marked `Hit.words` — and `text:`
+terms (query.py) search the words only: added ones keep the photos that contain them,
+subtracted ones drop them. A query of only `text:` terms has no vector to rank by: its hits
+are the matching photos (newest first, score 1), and the cut-off does not apply to them.
 """
 
 from __future__ import annotations
@@ -54,6 +60,7 @@ class Hit:
     photo_id: int
     score: float  # cosine similarity to the (combined) query vector
     relevance: float  # z-score against this query's scores over the filtered library
+    words: bool = False  # the words read in the photo contain a phrase of the query
 
 
 @dataclass(frozen=True)
@@ -199,10 +206,65 @@ class SearchEngine:
     ) -> SearchResults:
         parsed = parse_query(query) if isinstance(query, str) else query
         exclude = [int(t.value) for t in parsed.terms if t.kind == "photo"]  # type: ignore[arg-type]
-        results = self.search_vector(
-            self.encode_query(parsed), top_k=top_k, cutoff=cutoff, filters=filters, exclude=exclude
-        )
-        return SearchResults(results.hits, results.considered, results.cut, parsed.terms)
+        only = self._only(filters)
+        if parsed.words:
+            only = self._with_words(parsed, only)
+            if not any(t.weight > 0 for t in parsed.picture_terms):
+                return self._words_only(parsed, only, top_k)
+        vector = self.encode_query(Query(parsed.text, parsed.picture_terms))
+        results = self._rank(vector, top_k=top_k, cutoff=cutoff, only=only, exclude=exclude)
+        hits = self._words_first(parsed, vector, results.hits, only, top_k)
+        return SearchResults(hits, results.considered, results.cut, parsed.terms)
+
+    def _with_words(self, parsed: Query, only: np.ndarray | None) -> np.ndarray:
+        """The photos (among `only`) that hold every added `text:` phrase and no subtracted one."""
+        store = self.store()
+        keep: set[int] | None = None
+        for term in parsed.words:
+            if term.weight > 0:
+                found = store.photos_with_words(str(term.value))
+                keep = found if keep is None else keep & found
+        if keep is None:  # only subtracted phrases: start from every photo with a vector
+            keep = set(self.index.ids.tolist())
+        for term in parsed.words:
+            if term.weight < 0:
+                keep -= store.photos_with_words(str(term.value))
+        ids = np.fromiter(sorted(keep), dtype=np.int64, count=len(keep))
+        return ids if only is None else np.intersect1d(ids, only)
+
+    def _words_only(self, parsed: Query, ids: np.ndarray, top_k: int) -> SearchResults:
+        """Hits of a query made of `text:` terms only: the photos with the words, newest first."""
+        indexed = ids[np.isin(ids, self.index.ids)]
+        hits = [Hit(int(i), 1.0, 0.0, words=True) for i in indexed[::-1][:top_k]]
+        return SearchResults(hits, len(indexed), 0, parsed.terms)
+
+    def _words_first(
+        self,
+        parsed: Query,
+        vector: np.ndarray,
+        hits: list[Hit],
+        only: np.ndarray | None,
+        top_k: int,
+    ) -> list[Hit]:
+        """Put photos whose words contain an added picture text term before the others."""
+        store = self.store()
+        matched: set[int] = set()
+        for term in parsed.terms:
+            if term.kind == "text" and term.weight > 0:
+                matched |= store.photos_with_words(str(term.value))
+        if only is not None:
+            matched &= set(only.tolist())
+        matched.difference_update(int(t.value) for t in parsed.terms if t.kind == "photo")  # type: ignore[arg-type]
+        if not matched:
+            return hits
+        first = []
+        for photo_id in matched:
+            stored = self.index.vector(photo_id)
+            if stored is not None:
+                first.append(Hit(photo_id, float(np.dot(stored, vector)), 0.0, words=True))
+        first.sort(key=lambda h: -h.score)
+        rest = [h for h in hits if h.photo_id not in matched]
+        return (first + rest)[:top_k]
 
     def similar(
         self,
@@ -233,17 +295,34 @@ class SearchEngine:
         filters: Filters | None = None,
         exclude: Sequence[int] = (),
     ) -> SearchResults:
+        return self._rank(
+            vector, top_k=top_k, cutoff=cutoff, only=self._only(filters), exclude=exclude
+        )
+
+    def _only(self, filters: Filters | None) -> np.ndarray | None:
+        """The ids a search may show, or None for every photo with a vector.
+
+        Soft-removed photos never show, offline ones only when asked (issue 16): the SQL form
+        of active filters leaves them out; without filters, the hidden ones are taken away."""
+        filters = filters or Filters()
+        if filters.active:
+            return filtered_ids(self.store(), filters)
+        hidden = self.store().hidden_photo_ids(include_offline=not filters.exclude_offline)
+        return np.setdiff1d(self.index.ids, hidden) if len(hidden) else None
+
+    def _rank(
+        self,
+        vector: np.ndarray,
+        *,
+        top_k: int,
+        cutoff: str | float | None,
+        only: np.ndarray | None,
+        exclude: Sequence[int],
+    ) -> SearchResults:
         try:
             strength = cutoff_strength(cutoff)
         except ValueError as exc:
             raise QueryError(f"{exc}.") from exc
-        only = (
-            filtered_ids(self.store(), filters) if filters is not None and filters.active else None
-        )
-        # Soft-removed photos never show; offline ones only when asked (issue 16).
-        offline = (filters or Filters()).exclude_offline
-        hidden = self.store().hidden_photo_ids(include_offline=not offline)
-        exclude = [*exclude, *hidden.tolist()] if len(hidden) else exclude
         return rank(self.index, vector, top_k=top_k, strength=strength, only=only, exclude=exclude)
 
 

@@ -12,7 +12,9 @@ Grammar (whitespace separates tokens; only double quotes quote)::
     sign    := "+" | "-"                             add (default) or subtract the term
     weight  := NUMBER ":"                            NUMBER > 0, e.g. 2  1.5  .5  (default 1;
                                                      a bare "-" subtracts at 0.5)
-    body    := '"' any characters but '"' '"'        a quoted body is taken literally
+    body    := words? text
+    words   := "text:"                               match the words written in the photo
+    text    := '"' any characters but '"' '"'        a quoted body is taken literally
              | WORD                                  characters up to the next whitespace
 
 How tokens become terms:
@@ -28,6 +30,11 @@ How tokens become terms:
   pushes the query so far from the added term that only its most extreme photos rank first
   (on the toy world, ``red -circle`` ranked red non-circles 0.75 right at weight 1 and 0.92 at
   0.5, tests/benchmarks/relevance.py). ``-1:TERM`` still subtracts fully.
+- A ``text:`` term searches only the words read in the photos (OCR, core/library/text_pass.py),
+  not the picture: ``text:收据``, ``text:"invoice 2024"`` (quote a phrase: an unquoted one ends
+  at the first space, and the next words are an ordinary picture term). Added, it keeps only
+  photos whose text contains it; subtracted (``-text:draft``), it drops them; its weight is
+  not used. A query of only ``text:`` terms lists the photos with those words.
 - At least one term must be added (a query of only ``-people`` says what to avoid, not what
   to find); weights must be positive; terms that cancel out (``dog -dog``) are an error.
 """
@@ -48,11 +55,12 @@ NEGATIVE_WEIGHT = 0.5  # what a bare "-TERM" subtracts (see the module docstring
 
 _MARKER = re.compile(r"(?P<sign>[+-])?(?:(?P<weight>\d+(?:\.\d*)?|\.\d+):)?")
 _PHOTO_REF = re.compile(r"#(\d+)")
+WORDS_PREFIX = "text:"
 
 
 @dataclass(frozen=True)
 class Term:
-    kind: str  # "text" | "image" (a file) | "photo" (a library photo id)
+    kind: str  # "text" | "image" (a file) | "photo" (a library photo id) | "words" (OCR text)
     value: str | Path | int
     weight: float  # signed: negative subtracts
 
@@ -70,6 +78,16 @@ class Query:
     def texts(self) -> list[str]:
         return [str(t.value) for t in self.terms if t.kind == "text"]
 
+    @property
+    def picture_terms(self) -> tuple[Term, ...]:
+        """The terms that make up the query vector (all but the `text:` word terms)."""
+        return tuple(t for t in self.terms if t.kind != "words")
+
+    @property
+    def words(self) -> tuple[Term, ...]:
+        """The `text:` terms: phrases to find among the words read in the photos."""
+        return tuple(t for t in self.terms if t.kind == "words")
+
 
 @dataclass
 class _Token:
@@ -77,6 +95,7 @@ class _Token:
     weight: float | None
     body: str | None  # None: a bare marker
     quoted: bool
+    words: bool = False  # prefixed with text:
 
 
 def parse_query(text: str, *, base_dir: Path | None = None) -> Query:
@@ -96,7 +115,12 @@ def parse_query(text: str, *, base_dir: Path | None = None) -> Query:
         if pending is not None:
             token = _merge_markers(pending, token, text)
             pending = None
-        kind, value = _classify(token.body, base)  # type: ignore[arg-type]
+        if token.words:
+            kind, value = "words", token.body.strip()  # type: ignore[union-attr]
+            if not value:
+                raise QueryError("'text:' needs words after it, e.g. text:receipt.")
+        else:
+            kind, value = _classify(token.body, base)  # type: ignore[arg-type]
         marked = token.sign is not None or token.weight is not None
         last = terms[-1] if terms else None
         if kind == "text" and not marked and not token.quoted and last is not None and last[3]:
@@ -122,7 +146,7 @@ def _merge_markers(marker: _Token, token: _Token, text: str) -> _Token:
     if (marker.sign and token.sign) or (marker.weight is not None and token.weight is not None):
         raise QueryError(f"Two markers in a row in '{text}': put a term after each one.")
     weight = marker.weight if marker.weight is not None else token.weight
-    return _Token(marker.sign or token.sign, weight, token.body, token.quoted)
+    return _Token(marker.sign or token.sign, weight, token.body, token.quoted, token.words)
 
 
 def _tokens(text: str) -> list[_Token]:
@@ -137,19 +161,24 @@ def _tokens(text: str) -> list[_Token]:
         sign, weight_text = marker.group("sign"), marker.group("weight")
         j = marker.end()
         weight = _weight(weight_text, text) if weight_text is not None else None
+        words = text[j : j + len(WORDS_PREFIX)].lower() == WORDS_PREFIX
+        if words:
+            j += len(WORDS_PREFIX)
         if j < n and text[j] == '"':
             end = text.find('"', j + 1)
             if end < 0:
                 raise QueryError(f"The query '{text}' has an unclosed quote (\").")
             if end + 1 < n and not text[end + 1].isspace():
                 raise QueryError(f"Put a space after the closing quote in '{text}'.")
-            tokens.append(_Token(sign, weight, text[j + 1 : end], True))
+            tokens.append(_Token(sign, weight, text[j + 1 : end], True, words))
             i = end + 1
             continue
         end = j
         while end < n and not text[end].isspace():
             end += 1
-        tokens.append(_Token(sign, weight, text[j:end] or None, False))
+        if words and end == j:
+            raise QueryError("'text:' needs words after it, e.g. text:receipt.")
+        tokens.append(_Token(sign, weight, text[j:end] or None, False, words))
         i = end
     return tokens
 

@@ -11,12 +11,14 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QToolButton, QW
 
 
 def format_duration(seconds: float) -> str:
-    tr = QCoreApplication.translate
+    # Spelled out (not via a local alias) so that pyside6-lupdate sees the context.
     if seconds < 60:
-        return tr("IndexStatus", "{n} s").format(n=max(1, round(seconds)))
+        return QCoreApplication.translate("IndexStatus", "{n} s").format(n=max(1, round(seconds)))
     if seconds < 3600:
-        return tr("IndexStatus", "{n} min").format(n=round(seconds / 60))
-    return tr("IndexStatus", "{h} h {m} min").format(h=int(seconds // 3600), m=round(seconds % 3600 / 60))
+        return QCoreApplication.translate("IndexStatus", "{n} min").format(n=round(seconds / 60))
+    return QCoreApplication.translate("IndexStatus", "{h} h {m} min").format(
+        h=int(seconds // 3600), m=round(seconds % 3600 / 60)
+    )
 
 
 class IndexStatus(QWidget):
@@ -73,6 +75,8 @@ class IndexStatus(QWidget):
             parts = [self.tr("Paused at {done} of {total}").format(**counts)]
         elif getattr(progress, "phase", "") == "scanning":
             parts = [self.tr("Looking for photos… {done} found").format(**counts)]
+        elif getattr(progress, "phase", "") == "text":
+            parts = [self.tr("Reading text in photos: {done} of {total}").format(**counts)]
         elif not total:
             parts = [self.tr("Nothing new to index")]
         else:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from photosift.gui.label_names import shown
 from photosift.gui.model_state import ModelState
 from photosift.gui.results_model import SortKey
 from photosift.gui.search_request import FILE_TYPES, SearchRequest
@@ -57,7 +58,8 @@ class SearchBar(QWidget):
         self.query.setToolTip(
             self.tr(
                 "Describe what is in the photo. Combine: 'beach +sunset -people', "
-                "weight with '2:dog', or give an image file's path."
+                "weight with '2:dog', or give an image file's path; text:WORD finds the words "
+                "written in photos."
             )
         )
 
@@ -169,7 +171,7 @@ class SearchBar(QWidget):
     def set_tag(self, name: str | None) -> None:
         """Filter by a tag (added to the list if the list has not caught up with it yet)."""
         if name is not None and self.tag.findData(name) < 0:
-            self.tag.addItem(name, name)
+            self.tag.addItem(shown(name), name)
         self.tag.setCurrentIndex(max(0, self.tag.findData(ALL if name is None else name)))
 
     def set_folder(self, root_id: int | None) -> None:

@@ -26,6 +26,7 @@ from pathlib import Path
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -48,7 +49,9 @@ from photosift.core.model.fetch import is_entry_cached
 from photosift.core.model.spec import parse_spec
 from photosift.core.paths import default_db_path
 from photosift.gui.dialog_places import home_folder
-from photosift.gui.settings import DEVICES, Settings
+from photosift.gui.settings import DEVICES, LANGUAGES, Settings
+
+LANGUAGE_NAMES = {"en": "English", "zh_CN": "简体中文"}  # each in its own language
 
 LOCAL_CONFIG_FILE = "open_clip_config.json"
 
@@ -133,6 +136,18 @@ class SettingsDialog(QDialog):
         form = QFormLayout(box)
         form.addRow(self.tr("Database file:"), db_row)
         form.addRow(self.tr("Thumbnail cache:"), self.cache_spin)
+        self.read_text_check = QCheckBox(self.tr("Read the text in photos while indexing"))
+        self.read_text_check.setToolTip(
+            self.tr("Finds receipts, signs and screenshots by their words (text:WORD searches "
+                    "the words only). Turning it off re-indexes nothing.")
+        )
+        form.addRow("", self.read_text_check)
+        self.language_combo = QComboBox()
+        self.language_combo.addItem(self.tr("System language"), None)
+        for language in LANGUAGES:
+            self.language_combo.addItem(LANGUAGE_NAMES[language], language)
+        self.language_combo.setToolTip(self.tr("Takes effect when PhotoSift starts again."))
+        form.addRow(self.tr("Language:"), self.language_combo)
         return box
 
     def _entry_title(self, entry: CatalogEntry) -> str:
@@ -162,6 +177,8 @@ class SettingsDialog(QDialog):
         self.device_combo.setCurrentIndex(max(self.device_combo.findData(settings.device), 0))
         self.db_edit.setText(settings.db_path or "")
         self.cache_spin.setValue(settings.thumbnail_cache_mb)
+        self.read_text_check.setChecked(settings.read_text)
+        self.language_combo.setCurrentIndex(max(self.language_combo.findData(settings.language), 0))
 
     # -- what the controls do --------------------------------------------------------------
     def select_catalog_model(self, spec: str) -> None:
@@ -236,6 +253,8 @@ class SettingsDialog(QDialog):
         new.device = self.device_combo.currentData()
         new.db_path = self.db_edit.text().strip() or None
         new.thumbnail_cache_mb = self.cache_spin.value()
+        new.read_text = self.read_text_check.isChecked()
+        new.language = self.language_combo.currentData()
         return new
 
     def model_changed(self) -> bool:

@@ -63,12 +63,15 @@ class LoadedPhoto:
     image: QImage | None
     problem: str | None  # "missing" | "offline" | "unreadable"; worded on the GUI thread
     detail: str = ""
+    text: str = ""  # the words read in the photo, one line per line
+    boxes: tuple = ()  # ((corners, matched the query), ...) for FitImageView
 
 
-def _load_photo(ctx: JobContext, db_path: Path, photo_id: int) -> LoadedPhoto:
+def _load_photo(ctx: JobContext, db_path: Path, photo_id: int, query: str) -> LoadedPhoto:
     """Runs on the viewer's lane, with that thread's own Store."""
     from photosift.core.imaging.decode import ImageSkip, decode_image
     from photosift.core.library.tag_records import TagStore
+    from photosift.core.search.words import matched_boxes, query_phrases
     from photosift.gui.thumbnails import pil_to_qimage
 
     store = thread_store(ctx, db_path)
@@ -83,7 +86,12 @@ def _load_photo(ctx: JobContext, db_path: Path, photo_id: int) -> LoadedPhoto:
         decoded = decode_image(record.abspath, min_side=VIEW_MIN_SIDE)
     except ImageSkip as skip:
         return LoadedPhoto(photo_id, record, tags, None, "unreadable", skip.reason.description)
-    return LoadedPhoto(photo_id, record, tags, pil_to_qimage(decoded.image), None)
+    reading = store.photo_text(photo_id)
+    read = reading.boxes if reading is not None else []
+    boxes = zip((b.points for b in read), matched_boxes(read, query_phrases(query)), strict=True)
+    text = reading.text if reading is not None else ""
+    return LoadedPhoto(photo_id, record, tags, pil_to_qimage(decoded.image), None, "", text,
+                       tuple(boxes))
 
 
 class PhotoViewer(QDialog):
@@ -91,8 +99,9 @@ class PhotoViewer(QDialog):
     photo_loaded = Signal(int)
 
     def __init__(self, db_path: str | Path, photo_ids: Sequence[int], current_id: int | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, query: str = "") -> None:
         super().__init__(parent)
+        self._query = query  # the search that led here: its words are highlighted
         self.setWindowTitle(self.tr("Photo"))
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
         self._db_path = Path(db_path)
@@ -108,13 +117,15 @@ class PhotoViewer(QDialog):
     # -- layout ----------------------------------------------------------------------------
     def _build(self) -> None:
         self.image_view = FitImageView(self)
-        self._facts = {key: self._fact_label() for key in ("date", "camera", "size", "path", "tags")}
+        keys = ("date", "camera", "size", "path", "tags", "text")
+        self._facts = {key: self._fact_label() for key in keys}
         facts = QFormLayout()
         facts.addRow(self.tr("Date:"), self._facts["date"])
         facts.addRow(self.tr("Camera:"), self._facts["camera"])
         facts.addRow(self.tr("Size:"), self._facts["size"])
         facts.addRow(self.tr("Path:"), self._facts["path"])
         facts.addRow(self.tr("Tags:"), self._facts["tags"])
+        facts.addRow(self.tr("Text:"), self._facts["text"])
 
         self.reveal_button = QPushButton(self.tr("Reveal in File Manager"))
         self.open_button = QPushButton(self.tr("Open with Default App"))
@@ -214,8 +225,8 @@ class PhotoViewer(QDialog):
         self._loaded = None
         self.image_view.set_message(self.tr("Loading…"))
         self._update_navigation()
-        db_path = self._db_path
-        job = Job(lambda ctx: _load_photo(ctx, db_path, photo_id), "view-photo")
+        db_path, query = self._db_path, self._query
+        job = Job(lambda ctx: _load_photo(ctx, db_path, photo_id, query), "view-photo")
         job.succeeded.connect(self._on_loaded)
         job.setProperty("photo_id", photo_id)
         job.failed.connect(self._on_job_failed)  # methods, not lambdas: Qt drops them with the dialog
@@ -237,7 +248,7 @@ class PhotoViewer(QDialog):
             return
         self._loaded = loaded
         if loaded.image is not None:
-            self.image_view.set_pixmap(QPixmap.fromImage(loaded.image))
+            self.image_view.set_pixmap(QPixmap.fromImage(loaded.image), loaded.boxes)
         else:
             self.image_view.set_message(self._problem_text(loaded))
         self._show_facts(loaded)
@@ -278,6 +289,7 @@ class PhotoViewer(QDialog):
         self._facts["size"].setText(f"{pixels} · {locale.formattedDataSize(record.size)}")
         self._facts["path"].setText(display_path(record.abspath))
         self._facts["tags"].setText(", ".join(loaded.tags) or self.tr("none"))
+        self._facts["text"].setText(loaded.text or self.tr("none"))
         self.setWindowTitle(Path(display_path(record.abspath)).name)
 
     def facts_visible(self) -> bool:
@@ -285,7 +297,7 @@ class PhotoViewer(QDialog):
         return self._side.isVisible()
 
     def facts(self) -> dict[str, str]:
-        """What the side panel shows, by field (date, camera, size, path, tags)."""
+        """What the side panel shows, by field (date, camera, size, path, tags, text)."""
         return {key: label.text() for key, label in self._facts.items()}
 
     def current_path(self) -> Path | None:

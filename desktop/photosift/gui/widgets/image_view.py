@@ -12,14 +12,26 @@ viewers have it, so full screen shows the photo on black.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPixmap, QWheelEvent
+from PySide6.QtGui import (
+    QColor,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QPixmap,
+    QPolygonF,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 WHEEL_STEP = 1.25  # zoom factor per wheel notch
 MIN_SCALE, MAX_SCALE = 0.05, 8.0
 BACKGROUND = QColor(18, 18, 18)
 MESSAGE_COLOUR = QColor(220, 220, 220)
+Corners = Sequence[tuple[float, float]]  # a box's corners as fractions of the picture's size
 
 
 class FitImageView(QWidget):
@@ -30,18 +42,25 @@ class FitImageView(QWidget):
         self._scale: float | None = None  # None = fit
         self._centre = QPointF(0.5, 0.5)  # the picture point (0..1) shown at the widget centre
         self._drag_from: QPointF | None = None
+        self._boxes: list[tuple[Corners, bool]] = []
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(200, 150)
 
-    def set_pixmap(self, pixmap: QPixmap) -> None:
+    def set_pixmap(self, pixmap: QPixmap, boxes: Sequence[tuple[Corners, bool]] = ()) -> None:
+        """Show `pixmap`, with text boxes drawn over it: (corners, matched the query)."""
         self._pixmap = pixmap
         self._message = ""
+        self._boxes = list(boxes)
         self.zoom_to_fit()
+
+    def boxes(self) -> list[tuple[Corners, bool]]:
+        return list(self._boxes)
 
     def set_message(self, text: str) -> None:
         """Show `text` instead of a picture (loading, or why the photo cannot be shown)."""
         self._pixmap = QPixmap()
         self._message = text
+        self._boxes = []
         self.update()
 
     def pixmap(self) -> QPixmap:
@@ -144,4 +163,17 @@ class FitImageView(QWidget):
                              self._message)
             return
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-        painter.drawPixmap(self.image_rect(), self._pixmap)
+        area = self.image_rect()
+        painter.drawPixmap(area, self._pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        for corners, matched in self._boxes:
+            colour = QColor(255, 200, 0) if matched else QColor(255, 255, 255, 110)
+            painter.setPen(QPen(colour, 3 if matched else 1))
+            if matched:
+                painter.setBrush(QColor(255, 200, 0, 60))
+            else:
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawPolygon(
+                QPolygonF([QPointF(area.x() + x * area.width(), area.y() + y * area.height())
+                           for x, y in corners])
+            )

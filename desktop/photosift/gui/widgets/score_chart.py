@@ -22,6 +22,8 @@ from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from photosift.gui.label_names import shown
+
 
 @dataclass(frozen=True)
 class ScoreBar:
@@ -92,7 +94,7 @@ class ScoreChart(QWidget):
         bold = QFont(self.font())
         bold.setBold(True)  # assigned labels are drawn bold: measure the wider face
         metrics = QFontMetrics(bold)
-        widest = max((metrics.horizontalAdvance(bar.label) for bar in self._bars), default=0)
+        widest = max((metrics.horizontalAdvance(shown(bar.label)) for bar in self._bars), default=0)
         return min(widest + 8, int(self.width() * 0.4))
 
     def _scale_max(self) -> float:
@@ -142,7 +144,7 @@ class ScoreChart(QWidget):
         painter.setFont(font)
         painter.setPen(text_color)
         label_rect = QRectF(_PADDING, top, label_w - 6, row_h)
-        elided = QFontMetrics(font).elidedText(bar.label, Qt.TextElideMode.ElideRight,
+        elided = QFontMetrics(font).elidedText(shown(bar.label), Qt.TextElideMode.ElideRight,
                                                int(label_rect.width()))
         painter.drawText(label_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
                          elided)

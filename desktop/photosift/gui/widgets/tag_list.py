@@ -20,6 +20,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QToolButton, QVBoxLayout, QWidget
 
+from photosift.gui.label_names import shown
+
 
 @dataclass(frozen=True)
 class TagChip:
@@ -66,11 +68,11 @@ class PhotoTagList(QWidget):
         row = QWidget(self)
         layout = QHBoxLayout(row)
         layout.setContentsMargins(0, 0, 0, 0)
-        name = QPushButton(tag.label, row)
+        name = QPushButton(shown(tag.label), row)
         name.setObjectName(f"filter:{tag.label}")
         name.setFlat(True)
         name.setCursor(Qt.CursorShape.PointingHandCursor)
-        name.setToolTip(self.tr("Show all photos tagged “%1”").replace("%1", tag.label))
+        name.setToolTip(self.tr("Show all photos tagged “%1”").replace("%1", shown(tag.label)))
         font = QFont(name.font())
         font.setStrikeOut(tag.state == "rejected")
         font.setBold(tag.state == "assigned")
