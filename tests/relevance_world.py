@@ -183,7 +183,8 @@ def evaluate(library: LabelledVectors, model, levels: tuple[str, ...] = LEVELS) 
     """Rank the whole library for every query at every level, as SearchEngine.search does."""
     from photosift.core.search.engine import rank
     from photosift.core.search.query import combine, parse_query
-    from photosift.core.search.vector_index import VectorIndex, cutoff_strength
+    from photosift.core.search.relevance import cutoff_strength
+    from photosift.core.search.vector_index import VectorIndex
 
     index = VectorIndex.from_arrays(library.ids, library.vectors)
     position = {int(i): n for n, i in enumerate(library.ids)}

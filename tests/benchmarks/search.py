@@ -19,7 +19,8 @@ from pathlib import Path
 import numpy as np
 
 from photosift.core.search.engine import rank
-from photosift.core.search.vector_index import VectorIndex, cutoff_strength
+from photosift.core.search.relevance import cutoff_strength
+from photosift.core.search.vector_index import VectorIndex
 
 DIM = 512
 

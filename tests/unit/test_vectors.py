@@ -6,12 +6,8 @@ import numpy as np
 import pytest
 
 from photosift.core.search import vector_index as vectors
-from photosift.core.search.vector_index import (
-    VectorIndex,
-    cutoff_strength,
-    relevance,
-    relevance_cutoff,
-)
+from photosift.core.search.relevance import cutoff_strength, relevance, relevance_cutoff
+from photosift.core.search.vector_index import VectorIndex
 
 
 def unit_rows(count: int, dim: int, seed: int = 0) -> np.ndarray:

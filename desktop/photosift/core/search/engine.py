@@ -40,13 +40,13 @@ from photosift.core.library.filters import Filters, filtered_ids
 from photosift.core.library.model_choice import require_model
 from photosift.core.search.query import Query, combine, parse_query
 from photosift.core.search.readability import QueryNotice, check_query
-from photosift.core.search.vector_index import (
+from photosift.core.search.relevance import (
     CUTOFF_WINDOW,
-    VectorIndex,
     cutoff_strength,
     relevance,
     relevance_cutoff,
 )
+from photosift.core.search.vector_index import VectorIndex
 
 if TYPE_CHECKING:
     from photosift.core.library.store import Store

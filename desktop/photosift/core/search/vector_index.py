@@ -12,8 +12,7 @@ Why it looks like this:
   still the exact top-k.
 - Thread-safe: every public method takes the index's lock.
 
-The relevance cut-off lives in :mod:`photosift.core.search.relevance`; its names are re-exported
-here because callers have always imported them from this module.
+The relevance cut-off lives in :mod:`photosift.core.search.relevance`.
 """
 
 from __future__ import annotations
@@ -25,28 +24,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from photosift.core.search.int8 import Int8Shadow
-from photosift.core.search.relevance import (
-    CUTOFF_LEVELS,
-    CUTOFF_WINDOW,
-    MIN_BACKGROUND,
-    cutoff_strength,
-    expected_max_z,
-    relevance,
-    relevance_cutoff,
-)
-
-__all__ = [
-    "ACCEL_MIN_ROWS",
-    "CUTOFF_LEVELS",
-    "CUTOFF_WINDOW",
-    "MIN_BACKGROUND",
-    "Ranked",
-    "VectorIndex",
-    "cutoff_strength",
-    "expected_max_z",
-    "relevance",
-    "relevance_cutoff",
-]
 
 ACCEL_MIN_ROWS = 32_768  # below this a plain float32 product takes a few milliseconds
 _SAMPLE = 16_384  # scores sampled for the median/MAD of a query's background
