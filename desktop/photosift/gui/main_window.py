@@ -365,7 +365,7 @@ class MainWindow(QMainWindow):
         if not request.is_search:
             self.search_notice.clear()
         self.library_panel.select_root(request.root_id)
-        self.tag_panel.set_current_folder(self._root_path(request.root_id))
+        self.tag_panel.set_current_folder(self._root_path(request.root_id), request.root_id)
         self.grid_control.set_request(request)
 
     def _on_search_details(self, request: SearchRequest, details: SearchDetails) -> None:

@@ -12,15 +12,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from photosift.core.errors import PhotoSiftError
-from photosift.gui.workers import JobContext, thread_store
+from photosift.gui.workers import JobContext, thread_library, thread_store
 
 if TYPE_CHECKING:
+    from photosift.core.library.filters import Filters
     from photosift.core.library.tag_records import PhotoTag, TagStore
     from photosift.core.model.loader import ClipModel
     from photosift.core.tagging.label_vectors import LabelVectorSummary
     from photosift.core.tagging.tagger import LabelScore, Tagger, TagSummary
     from photosift.core.tagging.vocabulary import Label, LabelEmbedder
     from photosift.gui.widgets.vocabulary_editor import LabelEdit
+    from photosift.service.library import TagAction
 
 
 class NoScores(Enum):
@@ -121,22 +123,21 @@ def remove_label(ctx: JobContext, db_path: Path, name: str, write_xmp: bool) -> 
     return photos
 
 
-def change_tag(ctx: JobContext, db_path: Path, action: str, photo_ids: list[int], name: str,
+def change_tag(ctx: JobContext, db_path: Path, action: TagAction, photo_ids: list[int], name: str,
                write_xmp: bool) -> list[int]:
-    tags = _tag_store(ctx, db_path, write_xmp)
-    if action == "add":
-        tags.add_manual(photo_ids, name)
-    else:
-        getattr(tags, action)(photo_ids, name)  # accept | reject | remove
+    thread_library(ctx, db_path).change_tags(photo_ids, [(action, name)], write_xmp=write_xmp)
     return photo_ids
 
 
 def run_tagging(ctx: JobContext, db_path: Path, model: ClipModel, embedder: LabelEmbedder,
                 write_xmp: bool, photo_ids: list[int] | None,
-                folder: Path | None) -> tuple[TagSummary, list[int]]:
+                filters: Filters | None) -> tuple[TagSummary, list[int]]:
+    """Tag the selection, the photos passing `filters`, or (both None) the whole library;
+    returns the summary and the ids it tagged (the service picks the photos once)."""
     from photosift.core.tagging.tagger import Tagger
 
-    tagger = Tagger(thread_store(ctx, db_path), model, embedder=embedder, write_xmp=write_xmp)
-    ids = tagger.photo_ids(photo_ids, folder).tolist()
-    summary = tagger.run(photo_ids, folder=folder, progress=ctx.progress, cancel=ctx.cancel)
-    return summary, ids
+    library = thread_library(ctx, db_path)
+    tagger = Tagger(library.store, model, embedder=embedder, write_xmp=write_xmp)
+    return library.tag(
+        tagger, photo_ids=photo_ids, filters=filters, progress=ctx.progress, cancel=ctx.cancel
+    )

@@ -44,6 +44,7 @@ from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from photosift.core.errors import PhotoSiftError
+from photosift.core.library.filters import Filters
 from photosift.gui import tagging_jobs
 from photosift.gui.tagging_jobs import NoScores
 from photosift.gui.widgets.photo_tags_view import PhotoTagsView
@@ -52,6 +53,7 @@ from photosift.gui.widgets.tag_list import TagChip
 from photosift.gui.widgets.tag_run_box import TagRunBox
 from photosift.gui.widgets.vocabulary_editor import LabelEdit, VocabularyEditor
 from photosift.gui.workers import Job, JobContext, Lane
+from photosift.service.library import TagAction
 
 if TYPE_CHECKING:
     from photosift.core.model.loader import ClipModel
@@ -83,6 +85,7 @@ class TagPanel(QWidget):
         self._label_progress: tuple[int, int] | None = None  # (done, total) while computing
         self._selection: list[int] = []
         self._folder: Path | None = None
+        self._folder_filters: Filters | None = None
         self._photo_job: Job | None = None
         self._run_job: Job | None = None
         self._edits = Lane("tag-edits", parent=self)
@@ -104,10 +107,10 @@ class TagPanel(QWidget):
         self.photo_view.chart.label_clicked.connect(self.tag_filter_requested)
         tag_list = self.photo_view.tag_list
         tag_list.filter_requested.connect(self.tag_filter_requested)
-        tag_list.accept_requested.connect(lambda name: self._change_tag("accept", name))
-        tag_list.reject_requested.connect(lambda name: self._change_tag("reject", name))
-        tag_list.remove_requested.connect(lambda name: self._change_tag("remove", name))
-        self.photo_view.tag_typed.connect(lambda name: self._change_tag("add", name))
+        tag_list.accept_requested.connect(lambda name: self._change_tag(TagAction.ACCEPT, name))
+        tag_list.reject_requested.connect(lambda name: self._change_tag(TagAction.REJECT, name))
+        tag_list.remove_requested.connect(lambda name: self._change_tag(TagAction.REMOVE, name))
+        self.photo_view.tag_typed.connect(lambda name: self._change_tag(TagAction.ADD, name))
         # numpy is imported here, when the panel is built, not when its module is imported
         from photosift.core.tagging.vocabulary import DEFAULT_THRESHOLD
 
@@ -146,8 +149,13 @@ class TagPanel(QWidget):
         self._selection = [int(i) for i in photo_ids]
         self._update_controls()
 
-    def set_current_folder(self, folder: str | Path | None) -> None:
+    def set_current_folder(self, folder: str | Path | None, root_id: int | None = None) -> None:
+        """The folder being browsed (None: all); "Tag folder" tags the photos of `root_id`
+        when given (the library's own id: nothing is resolved again), else of `folder`."""
         self._folder = Path(folder) if folder else None
+        self._folder_filters = Filters(root_id=root_id) if root_id is not None else (
+            Filters(folder=self._folder) if self._folder is not None else None
+        )
         self._update_controls()
 
     def set_write_xmp(self, enabled: bool) -> None:
@@ -188,8 +196,8 @@ class TagPanel(QWidget):
             self._start_run(list(self._selection), None)
 
     def tag_folder(self) -> None:
-        if self._folder is not None:
-            self._start_run(None, self._folder)
+        if self._folder_filters is not None:
+            self._start_run(None, self._folder_filters)
 
     def tag_library(self) -> None:
         self._start_run(None, None)
@@ -202,10 +210,10 @@ class TagPanel(QWidget):
             self._run_job.cancel()
             self.run_box.cancel_button.setEnabled(False)
 
-    def _start_run(self, photo_ids: list[int] | None, folder: Path | None) -> None:
+    def _start_run(self, photo_ids: list[int] | None, filters: Filters | None) -> None:
         if self._model is None or self._embedder is None or self._run_job is not None:
             return
-        args = (self._db_path, self._model, self._embedder, self._write_xmp(), photo_ids, folder)
+        args = (self._db_path, self._model, self._embedder, self._write_xmp(), photo_ids, filters)
         job = Job(lambda ctx: tagging_jobs.run_tagging(ctx, *args), "tagging")
         job.progress.connect(self._on_run_progress)  # a method, not a lambda: Qt drops it with the panel
         job.succeeded.connect(self._on_run_done)
@@ -308,17 +316,17 @@ class TagPanel(QWidget):
         self.photo_view.show_photo(info.name, bars, chips, reasons.get(info.no_scores, "") if info.no_scores else "")
         self.photo_shown.emit(info.photo_id)
 
-    def _change_tag(self, action: str, name: str) -> None:
+    def _change_tag(self, action: TagAction, name: str) -> None:
         """accept | reject | remove act on the shown photo; a typed tag ("add") goes to the
         whole selection when the shown photo is part of it."""
         if self._photo_id is None:
             return
         ids = [self._photo_id]
-        if action == "add" and self._photo_id in self._selection:
+        if action is TagAction.ADD and self._photo_id in self._selection:
             ids = list(self._selection)
         args = (self._db_path, action, ids, name, self._write_xmp())
         self._submit_edit(lambda ctx: tagging_jobs.change_tag(ctx, *args), self._on_tags_edited)
-        if action == "add" and not self.photo_view.knows_label(name):
+        if action is TagAction.ADD and not self.photo_view.knows_label(name):
             self._reload_vocabulary()
         self._reload_photo()
 
