@@ -20,7 +20,7 @@ def raised_within(
     def attempt() -> None:
         try:
             action()
-        except BaseException as exc:  # noqa: BLE001 - handed back to the test
+        except BaseException as exc:
             outcome.append(exc)
 
     worker = threading.Thread(target=attempt, daemon=True)

@@ -3,6 +3,7 @@ or abort (a decoder thread stuck in C code, a lane inside a forward pass, torch'
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from typing import NoReturn
@@ -10,8 +11,6 @@ from typing import NoReturn
 
 def flush_and_exit(code: int) -> NoReturn:
     for stream in (sys.stdout, sys.stderr):
-        try:
+        with contextlib.suppress(OSError, ValueError):  # a closed or broken stream
             stream.flush()
-        except (OSError, ValueError):
-            pass
     os._exit(code)

@@ -269,7 +269,7 @@ def _check_against_reference(tmp_path: Path, model) -> None:
         assert record is not None
         ids, matrix = store.load_vectors(record.id)
     row = {int(pid): i for i, pid in enumerate(ids)}
-    pipeline = lambda paths: matrix[[row[by_path[p]] for p in paths]]  # noqa: E731
+    pipeline = lambda paths: matrix[[row[by_path[p]] for p in paths]]
     np.testing.assert_allclose(pipeline(exact), _reference_vectors(model, exact), atol=1e-5)
     jpegs = sorted(lib.glob("big_*.jpg"))
     cosines = np.sum(pipeline(jpegs) * _reference_vectors(model, jpegs), axis=1)

@@ -177,7 +177,7 @@ def test_concurrent_first_open_migrates_once(tmp_path: Path) -> None:
     def open_and_close() -> None:
         try:
             Store(path).close()
-        except BaseException as exc:  # noqa: BLE001 - collected for the assertion below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=open_and_close) for _ in range(6)]

@@ -229,7 +229,7 @@ def test_a_kill_while_tagging_leaves_every_sidecar_old_or_new(tmp_path: Path) ->
     for path in photos:
         root = ET.fromstring(sidecar_path(path).read_bytes())  # each one parses
         subjects = {li.text for li in root.iter("{http://www.w3.org/1999/02/22-rdf-syntax-ns#}li")}
-        assert USER_KEYWORDS <= subjects
+        assert subjects >= USER_KEYWORDS
 
 
 def test_stale_temp_files_of_a_killed_run_are_removed_and_new_sidecars_follow_the_umask(

@@ -66,7 +66,7 @@ class DecodePool:
             task.thread, task.started = me, time.monotonic()
             try:
                 task.future.set_result(self._fn(task.payload))
-            except BaseException as exc:  # noqa: BLE001 - handed to the waiting caller
+            except BaseException as exc:
                 task.future.set_exception(exc)
             with self._lock:
                 if me in self._abandoned:

@@ -125,9 +125,11 @@ def tidy_camera(make: object, model: object) -> str | None:
 def _taken_at(exif: Any, sub_ifd: Any) -> float | None:
     for date_tag, offset_tag, subsec_tag, in_sub_ifd in _TIME_SOURCES:
         source = sub_ifd if in_sub_ifd else exif
-        stamp = _guard(
+        stamp = _guard(  # called at once: the loop variables cannot change under it
             lambda: parse_exif_datetime(
-                source.get(date_tag), sub_ifd.get(offset_tag), sub_ifd.get(subsec_tag)
+                source.get(date_tag),  # noqa: B023
+                sub_ifd.get(offset_tag),  # noqa: B023
+                sub_ifd.get(subsec_tag),  # noqa: B023
             )
         )
         if stamp is not None:

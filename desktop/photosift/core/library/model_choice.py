@@ -15,6 +15,7 @@ So the model to use depends on what the user is about to do (`ModelUse`):
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING
@@ -68,10 +69,8 @@ def choose_model(store: Store | None, requested: str | None, use: ModelUse) -> M
         return ModelChoice(wanted, specs)
     library = newest_library_spec(store) if store is not None else None
     if use is ModelUse.BROWSE and store is not None and wanted is None:
-        try:
+        with contextlib.suppress(PhotoSiftError):  # empty, or several models: the newest
             library = library_model_spec(store)
-        except PhotoSiftError:  # empty, or several models and none active: the newest
-            pass
     return ModelChoice(wanted or library or DEFAULT_MODEL_SPEC, specs)
 
 
