@@ -21,9 +21,7 @@ SHARED_CORPUS = Path(os.environ.get("PHOTOSIFT_CORPUS") or REPO_ROOT.parent / "s
 
 
 @pytest.fixture(autouse=True)
-def isolated_dirs(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> Path:
+def isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point every PhotoSift folder at a fresh temporary one for this test."""
     base = tmp_path_factory.mktemp("photosift-home")
     for name in ("DATA", "CACHE", "CONFIG"):

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from photosift.core.library.store import Store
     from photosift.core.library.tag_records import TagStore
     from photosift.core.model.loader import ClipModel
+    from photosift.core.search.duplicates import DuplicateReport
     from photosift.core.search.engine import SearchEngine, SearchResults
     from photosift.core.tagging.tagger import Tagger, TagProgress, TagSummary
     from photosift.core.tagging.vocabulary import Label
@@ -64,6 +65,14 @@ class FoundPhoto:
     record: PhotoRecord
     score: float
     relevance: float
+
+
+@dataclass(frozen=True)
+class Trashed:
+    """What a removal did: files now in the system trash, and those left with the reason."""
+
+    moved: list[Path]
+    failed: list[tuple[Path, str]]
 
 
 @dataclass(frozen=True)
@@ -191,6 +200,53 @@ class PhotoLibrary:
             if h.photo_id in records
         ]
         return Found(photos, results.considered, results.cut)
+
+    # -- duplicates ------------------------------------------------------------------------
+    def find_duplicates(
+        self, *, threshold: float | None = None, cancel: CancelToken | None = None
+    ) -> DuplicateReport:
+        """Groups of exact copies and near-duplicates (core/search/duplicates.py), compared
+        through the library's model vectors; a library without vectors finds exact copies."""
+        from photosift.core.library.model_choice import newest_library_spec
+        from photosift.core.search.duplicates import DEFAULT_THRESHOLD, find_duplicates
+
+        spec = newest_library_spec(self.store)
+        record = self.store.model_by_spec(spec) if spec else None
+        return find_duplicates(
+            self.store,
+            record.id if record else None,
+            threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
+            cancel=cancel,
+        )
+
+    def trash_photos(self, photo_ids: Sequence[int], *, keep: Sequence[int] = ()) -> Trashed:
+        """Move the files of `photo_ids` to the system trash and forget them in the library.
+
+        The caller has shown the user the list and had it confirmed. A photo also named in
+        `keep`, or whose file is the same file as a kept photo's, is never touched; offline
+        photos are left alone (their drive is not here). Nothing is ever unlinked: a file
+        the trash refuses stays where it is and is reported in `failed`.
+        """
+        from send2trash import send2trash
+
+        kept = {record.abspath.resolve() for record in self.store.photos(list(keep))}
+        moved: list[Path] = []
+        failed: list[tuple[Path, str]] = []
+        gone: list[int] = []
+        for record in self.store.photos([i for i in photo_ids if i not in set(keep)]):
+            path = record.abspath
+            if record.offline or path.resolve() in kept:
+                failed.append((path, "offline" if record.offline else "is a kept photo"))
+                continue
+            try:
+                send2trash(path)
+            except OSError as exc:
+                failed.append((path, str(exc)))
+                continue
+            moved.append(path)
+            gone.append(record.id)
+        self.store.apply_scan([], gone, [])
+        return Trashed(moved, failed)
 
     # -- tagging ---------------------------------------------------------------------------
     def tag_store(self, *, write_xmp: bool | None = None) -> TagStore:
