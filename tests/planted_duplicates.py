@@ -82,3 +82,15 @@ def precision_recall(found: list[set[Path]], truth: list[set[Path]]) -> tuple[fl
     precision = len(got & want) / len(got) if got else 1.0
     recall = len(got & want) / len(want) if want else 1.0
     return precision, recall
+
+
+def use_temporary_trash(monkeypatch, data: Path) -> Path:  # type: ignore[no-untyped-def]
+    """Point send2trash's freedesktop trash at `data`/Trash; returns its files folder."""
+    from send2trash import plat_other
+
+    data.mkdir(parents=True, exist_ok=True)
+    monkeypatch.setattr(plat_other, "XDG_DATA_HOME", bytes(data))
+    monkeypatch.setattr(plat_other, "HOMETRASH_B", bytes(data / "Trash"))
+    monkeypatch.setattr(plat_other, "HOMETRASH", str(data / "Trash"))
+    monkeypatch.setattr("send2trash.send2trash", plat_other.send2trash)
+    return data / "Trash" / "files"

@@ -16,7 +16,7 @@ from photosift.core.library.photo_records import PhotoRecord
 from photosift.core.search.duplicates import DuplicateKind, KeepReason, suggest_keep
 from photosift.core.search.neighbours import similar_pairs
 from photosift.service.library import PhotoLibrary
-from tests.planted_duplicates import PlantedWorld, plant, precision_recall
+from tests.planted_duplicates import PlantedWorld, plant, precision_recall, use_temporary_trash
 
 
 @pytest.fixture(scope="module")
@@ -36,15 +36,7 @@ def world(tmp_path_factory: pytest.TempPathFactory, toy_model) -> tuple[PlantedW
 @pytest.fixture
 def trash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """send2trash's freedesktop trash pointed at a temporary XDG data folder."""
-    from send2trash import plat_other
-
-    data = tmp_path / "xdg-data"
-    data.mkdir()
-    monkeypatch.setattr(plat_other, "XDG_DATA_HOME", bytes(data))
-    monkeypatch.setattr(plat_other, "HOMETRASH_B", bytes(data / "Trash"))
-    monkeypatch.setattr(plat_other, "HOMETRASH", str(data / "Trash"))
-    monkeypatch.setattr("send2trash.send2trash", plat_other.send2trash)
-    return data / "Trash" / "files"
+    return use_temporary_trash(monkeypatch, tmp_path / "xdg-data")
 
 
 def found_groups(db: Path, threshold: float | None = None) -> list[set[Path]]:

@@ -31,6 +31,7 @@ from photosift.gui.library import LibraryController, create_library_if_missing
 from photosift.gui.menus import MainAction, build_menus
 from photosift.gui.model_presenter import ModelPresenter
 from photosift.gui.model_state import ModelState
+from photosift.gui.organizer_menu import OrganizerTools
 from photosift.gui.panels.index_status import IndexStatus
 from photosift.gui.panels.library_panel import LibraryPanel
 from photosift.gui.panels.results_view import ResultsView
@@ -75,6 +76,7 @@ class MainWindow(QMainWindow):
 
         self._build_layout()
         self.actions = build_menus(self, self.grid.list, self.tag_dock)
+        self.organizer = OrganizerTools(self)
         self.search_bar.set_relevance(settings.relevance)
         self._connect()
         self._restore_state()
@@ -404,6 +406,7 @@ class MainWindow(QMainWindow):
         if self._shut_down:
             return
         self._shut_down = True
+        self.organizer.shutdown()
         self.tag_panel.shutdown()
         self.indexer.shutdown()
         self.searcher.shutdown()
