@@ -15,6 +15,7 @@ imported inside the calls that need it.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     import numpy as np
 
     from photosift.core.cancel import CancelToken
+    from photosift.core.library.album_records import Album
     from photosift.core.library.indexer import IndexProgress, IndexSummary
     from photosift.core.library.photo_records import PhotoRecord, RootStats
     from photosift.core.library.records import Root
@@ -73,6 +75,18 @@ class Trashed:
 
     moved: list[Path]
     failed: list[tuple[Path, str]]
+
+
+@dataclass(frozen=True)
+class AlbumImport:
+    """What importing albums did: names created, names merged, paths the library lacks."""
+
+    created: list[str]
+    merged: list[str]
+    missing: list[str]
+
+
+ALBUMS_FORMAT = "photosift-albums/1"
 
 
 @dataclass(frozen=True)
@@ -247,6 +261,91 @@ class PhotoLibrary:
             gone.append(record.id)
         self.store.apply_scan([], gone, [])
         return Trashed(moved, failed)
+
+    # -- albums and saved searches ---------------------------------------------------------
+    def albums(self) -> list[Album]:
+        return self.store.albums()
+
+    def create_album(self, name: str) -> Album:
+        return self.store.create_album(name)
+
+    def save_search(
+        self, name: str, query: str, filters: Filters | None = None, cutoff: str = "normal"
+    ) -> Album:
+        """A smart album: the query is checked now and re-run each time the album is opened."""
+        from photosift.core.library.album_records import SavedSearch
+        from photosift.core.search.query import parse_query
+        from photosift.core.search.relevance import cutoff_strength
+
+        parse_query(query)  # a query that cannot parse is refused now, not when opened
+        try:
+            cutoff_strength(cutoff)
+        except ValueError as exc:
+            raise QueryError(f"{exc}.") from exc
+        return self.store.create_album(name, SavedSearch(query, filters or Filters(), cutoff))
+
+    def album_photos(self, name: str, engine: SearchEngine | None = None) -> list[PhotoRecord]:
+        """An album's photos in its order; a saved search is re-run (it needs `engine`)."""
+        album = self.store.album(name)
+        if album.search is None:
+            return self.store.photos(self.store.album_photo_ids(album.id))
+        if engine is None:
+            raise QueryError(f"'{album.name}' is a saved search: it needs the model to run.")
+        search = album.search
+        results = engine.search(search.query, cutoff=search.cutoff, filters=search.filters)
+        return [found.record for found in self.fill(results).photos]
+
+    def export_albums(self) -> dict:
+        """Every album (photos by path) and saved search, as JSON-ready data."""
+        from photosift.core.library.album_records import filters_to_json
+        from photosift.core.paths import display_path
+
+        out = []
+        for album in self.store.albums():
+            if album.search is None:
+                photos = self.store.photos(self.store.album_photo_ids(album.id))
+                out.append({"name": album.name, "kind": album.kind.value,
+                            "photos": [display_path(p.abspath) for p in photos]})  # fmt: skip
+            else:
+                out.append({"name": album.name, "kind": album.kind.value,
+                            "query": album.search.query, "cutoff": album.search.cutoff,
+                            "filters": json.loads(filters_to_json(album.search.filters))})  # fmt: skip
+        return {"format": ALBUMS_FORMAT, "albums": out}
+
+    def import_albums(self, data: dict) -> AlbumImport:
+        """Albums from `export_albums` data: new names are created, an existing album gets
+        the photos it lacks; photos are found by path (those not in the library are listed)."""
+        from photosift.core.library.album_records import filters_from_json
+
+        if not isinstance(data, dict) or data.get("format") != ALBUMS_FORMAT:
+            raise QueryError(f"This is not a PhotoSift albums file ({ALBUMS_FORMAT}).")
+        existing = {a.name.casefold(): a for a in self.store.albums()}
+        created: list[str] = []
+        merged: list[str] = []
+        missing: list[str] = []
+        for entry in data.get("albums", []):
+            name = str(entry["name"])
+            if entry.get("kind") == "search":
+                if name.casefold() not in existing:
+                    filters = filters_from_json(json.dumps(entry.get("filters") or {}))
+                    self.save_search(name, entry["query"], filters, entry.get("cutoff", "normal"))
+                    created.append(name)
+                continue
+            album = existing.get(name.casefold())
+            if album is None:
+                album = self.store.create_album(name)
+                created.append(name)
+            else:
+                merged.append(name)
+            ids = []
+            for path in entry.get("photos", []):
+                photo_id = self.store.photo_id_at(path)
+                if photo_id is None:
+                    missing.append(path)
+                else:
+                    ids.append(photo_id)
+            self.store.add_to_album(album.id, ids)
+        return AlbumImport(created, merged, missing)
 
     # -- tagging ---------------------------------------------------------------------------
     def tag_store(self, *, write_xmp: bool | None = None) -> TagStore:

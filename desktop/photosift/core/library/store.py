@@ -21,6 +21,7 @@ from pathlib import Path
 import sqlite_utils
 
 from photosift.core.errors import Remedy, StoreError
+from photosift.core.library.album_records import ALBUMS_SCHEMA, AlbumRecordsMixin
 from photosift.core.library.photo_records import (
     PhotoRecordsMixin,
 )
@@ -30,7 +31,7 @@ from photosift.core.library.scan_records import (
 )
 from photosift.core.library.vector_records import VectorRecordsMixin
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # 16 KiB pages keep a 512..1024-d float32 vector on its row's own page (4 KiB pages spill each
 # one into an overflow page), which halves the file and makes load_vectors one sequential read.
 PAGE_SIZE = 16384
@@ -126,11 +127,16 @@ def _migrate_to_1(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {1: _migrate_to_1}
+def _migrate_albums(db: sqlite_utils.Database) -> None:
+    """Albums and saved searches (core/library/album_records.py)."""
+    _run_script(db, ALBUMS_SCHEMA)
+
+
+MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {1: _migrate_to_1, 2: _migrate_albums}
 
 
 
-class Store(PhotoRecordsMixin, ScanRecordsMixin, VectorRecordsMixin):
+class Store(PhotoRecordsMixin, ScanRecordsMixin, VectorRecordsMixin, AlbumRecordsMixin):
     """One connection to the library database. Create one per thread.
 
     The photo, scan and vector queries come from the mixins (photo_records, scan_records,
