@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from photosift.core.library.photo_records import PhotoRecord, RootStats
     from photosift.core.library.records import Root
     from photosift.core.library.store import Store
+    from photosift.core.library.watcher import WatchEvent, WatchMode
     from photosift.core.library.tag_records import TagStore
     from photosift.core.model.loader import ClipModel
     from photosift.core.search.duplicates import DuplicateReport
@@ -168,6 +169,26 @@ class PhotoLibrary:
         return index_library(
             self.store, model, list(folders) or None, batch_size=batch_size, workers=workers,
             progress=progress, on_batch=on_batch, cancel=cancel,
+        )  # fmt: skip
+
+    def watch(
+        self,
+        model: ClipModel,
+        *,
+        on_event: Callable[[WatchEvent], None] | None = None,
+        on_mode: Callable[[WatchMode, list[Path]], None] | None = None,
+        cancel: CancelToken | None = None,
+        debounce_s: float | None = None,
+        workers: int | None = None,
+    ) -> None:
+        """Keep every folder of the library indexed as files come and go, until `cancel`
+        (core/library/watcher.py: watchdog events, debounced; reconcile scans at start and
+        after a sleep; periodic scans when the system cannot watch a folder)."""
+        from photosift.core.library.watcher import DEFAULT_DEBOUNCE_S, watch_library
+
+        watch_library(
+            self.store, model, on_event=on_event, on_mode=on_mode, cancel=cancel,
+            debounce_s=DEFAULT_DEBOUNCE_S if debounce_s is None else debounce_s, workers=workers,
         )  # fmt: skip
 
     # -- photos ----------------------------------------------------------------------------
