@@ -99,13 +99,30 @@ def run_show(args: argparse.Namespace) -> int:
             model = library.load_model(args.model, ModelUse.QUERY, args.device).model
             engine = library.search_engine(model)
         photos = library.album_photos(album.name, engine)
-    if args.json:
+    if args.export is not None:
+        _export(photos, args)
+    if args.format == "csv":
+        from photosift.service.export import ListFormat, photo_list
+
+        sys.stdout.write(photo_list(photos, ListFormat.CSV))
+        return 0
+    if args.json or args.format == "json":
         print_json({"name": album.name, "kind": album.kind.value,
                     "photos": [{"photo_id": p.id, "path": display_path(p.abspath)} for p in photos]})  # fmt: skip
         return 0
     for photo in photos:
         print(display_path(photo.abspath))
     return 0
+
+
+def _export(photos: list, args: argparse.Namespace) -> None:
+    from photosift.service.export import ExportMode, export_photos
+
+    mode = ExportMode.LINK if args.link else ExportMode.COPY
+    done = export_photos(photos, args.export, mode)
+    print(f"Exported {len(done.written)} files to {args.export}.", file=sys.stderr)
+    for source, why in done.failed:
+        print(f"photosift: not exported {source}: {why}", file=sys.stderr)
 
 
 def run_create(args: argparse.Namespace) -> int:
