@@ -27,6 +27,7 @@ class DuplicatesController(QObject):
         self.db_path = db_path
         self._lane = Lane("duplicates", self)
         self._search: Job | None = None
+        self._held: set[Job] = set()  # see AlbumsController._submit: jobs kept until finished
 
     def find(self, threshold: float) -> None:
         """Look for duplicate groups; a newer request supersedes one still running."""
@@ -51,6 +52,8 @@ class DuplicatesController(QObject):
         job = Job(lambda ctx: thread_library(ctx, self.db_path).trash_photos(remove, keep=kept), "trash")
         job.succeeded.connect(self.trashed.emit)
         job.failed.connect(lambda error: self.failed.emit(describe(error)))
+        self._held.add(job)
+        job.finished.connect(lambda: self._held.discard(job))
         self._lane.submit(job)
 
     def cancel(self) -> None:

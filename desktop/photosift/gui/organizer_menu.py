@@ -8,13 +8,18 @@ the watcher reports to the window's indexer (only with the model the library was
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QInputDialog, QMenu, QProgressDialog
 
+from photosift.gui.albums import AlbumsController
 from photosift.gui.folder_watch import FolderWatchController
+from photosift.gui.panels.albums_panel import AlbumsPanel
 from photosift.gui.panels.duplicates_dialog import DuplicatesDialog
+from photosift.gui.results_model import Mode
 
 if TYPE_CHECKING:
     from photosift.gui.main_window import MainWindow
@@ -30,6 +35,25 @@ class OrganizerTools(QObject):
         menu = window.menuBar().addMenu(window.tr("&Tools"))
         self.duplicates_action = menu.addAction(window.tr("Find &Duplicates…"))
         self.duplicates_action.triggered.connect(self.show_duplicates)
+        self.save_search_action = menu.addAction(window.tr("Save Search as &Album…"))
+        self.save_search_action.triggered.connect(self._ask_save_search)
+
+        self.albums = AlbumsController(window.db_path, self)
+        self.albums_panel = AlbumsPanel(self.albums, window)
+        self.albums_dock = QDockWidget(window.tr("Albums"), window)
+        self.albums_dock.setObjectName("albumsDock")
+        self.albums_dock.setWidget(self.albums_panel)
+        window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.albums_dock)
+        self.albums_panel.open_requested.connect(self.open_album)
+        self.albums.album_opened.connect(self._show_album)
+        self.albums.failed.connect(lambda message: window.statusBar().showMessage(message, 10_000))
+        self.albums.exported.connect(self._on_exported)
+        self.albums.list_saved.connect(
+            lambda path: window.statusBar().showMessage(window.tr("Saved the list to {path}.").format(path=path), 10_000)
+        )
+        self.shown_album: str | None = None
+        window.grid.menu_extenders.append(self._extend_photo_menu)
+        self.albums.refresh()
 
         self.watch = FolderWatchController(window.db_path, self)
         window.library.roots_changed.connect(self._on_roots)
@@ -37,6 +61,82 @@ class OrganizerTools(QObject):
         self.watch.reconcile.connect(lambda: self._index(None))
         self.watch.mode_changed.connect(self._on_watch_mode)
 
+    # -- albums ----------------------------------------------------------------------------
+    def open_album(self, name: str) -> None:
+        loaded = self.window.loaded
+        self.albums.open(name, loaded.model if loaded is not None and loaded.matches_library else None)
+
+    def _show_album(self, name: str, items: list) -> None:
+        self.shown_album = name
+        self.window.results.set_items(items, Mode.BROWSE)
+        self.window.statusBar().showMessage(
+            self.window.tr("{name}: {n} photos").format(name=name, n=len(items)), 10_000
+        )
+
+    def _ask_save_search(self) -> None:
+        request = self.window.search_bar.request()
+        if not request.text.strip():
+            self.window.statusBar().showMessage(self.window.tr("Type a search first."), 5000)
+            return
+        name, ok = QInputDialog.getText(self.window, self.window.tr("Save Search"), self.window.tr("Name:"))
+        if ok and name.strip():
+            self.albums.save_search(name.strip(), request.text, request.filters, request.relevance)
+
+    def _extend_photo_menu(self, menu: QMenu, ids: list[int]) -> None:
+        """Actions on the selected photos, added to the grid's context menu."""
+        tr = self.window.tr
+        menu.addSeparator()
+        add = menu.addMenu(tr("Add to Album"))
+        for name in self.albums_panel.album_names():
+            add.addAction(name, _later(self.albums.add, name, ids))
+        add.addSeparator()
+        add.addAction(tr("New Album…"), lambda: self._ask_new_album(ids))
+        if self.shown_album is not None:
+            menu.addAction(
+                tr("Remove from “{name}”").format(name=self.shown_album),
+                _later(self.albums.remove, self.shown_album, ids),
+            )
+        menu.addAction(tr("Export to Folder…"), lambda: self._ask_export(ids, link=False))
+        menu.addAction(tr("Link into Folder…"), lambda: self._ask_export(ids, link=True))
+        menu.addAction(tr("Save List as CSV/JSON…"), lambda: self._ask_save_list(ids))
+
+    def _ask_new_album(self, ids: list[int]) -> None:
+        name, ok = QInputDialog.getText(self.window, self.window.tr("New Album"), self.window.tr("Name:"))
+        if ok and name.strip():
+            self.albums.create(name.strip(), ids)
+
+    def _ask_export(self, ids: list[int], *, link: bool) -> None:
+        folder = QFileDialog.getExistingDirectory(self.window, self.window.tr("Export to folder"))
+        if folder:
+            self.export(ids, Path(folder), link=link)
+
+    def export(self, ids: list[int], folder: Path, *, link: bool = False) -> QProgressDialog:
+        """Copy (or link) the photos into `folder`, with a progress dialog that cancels."""
+        progress = QProgressDialog(self.window.tr("Exporting photos…"), self.window.tr("Cancel"), 0, len(ids), self.window)
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        job = self.albums.export(ids, folder, link)
+        progress.canceled.connect(job.cancel)
+        self.albums.export_progress.connect(lambda done, _total: progress.setValue(done))
+        job.finished.connect(progress.close)
+        progress.show()
+        return progress
+
+    def _on_exported(self, summary: object) -> None:
+        written = len(getattr(summary, "written", []))
+        failed = len(getattr(summary, "failed", []))
+        text = self.window.tr("Exported {n} files.").format(n=written)
+        if failed:
+            text += " " + self.window.tr("{n} could not be exported.").format(n=failed)
+        self.window.statusBar().showMessage(text, 10_000)
+
+    def _ask_save_list(self, ids: list[int]) -> None:
+        path, _filter = QFileDialog.getSaveFileName(
+            self.window, self.window.tr("Save list"), "photos.csv", self.window.tr("CSV (*.csv);;JSON (*.json)")
+        )
+        if path:
+            self.albums.save_list(ids, Path(path))
+
+    # -- watching --------------------------------------------------------------------------
     def _on_roots(self, stats: list) -> None:
         self.watch.set_folders([Path(s.root.path) for s in stats if s.root.online])
 
@@ -75,5 +175,15 @@ class OrganizerTools(QObject):
 
     def shutdown(self) -> None:
         self.watch.shutdown()
+        self.albums.shutdown()
         if self.duplicates_dialog is not None:
             self.duplicates_dialog.controller.shutdown()
+
+
+def _later(function: Callable[..., object], *args: object) -> Callable[[], None]:
+    """A slot without parameters (QAction.triggered would pass `checked` to a partial)."""
+
+    def call() -> None:
+        function(*args)
+
+    return call
