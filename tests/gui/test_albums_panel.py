@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu
 
-from tests.gui.conftest import WAIT_MS, wait_indexing_done, wait_model_ready
+from tests.gui.conftest import WAIT_MS
+from tests.gui.test_main_window import index_folder
 
 pytestmark = pytest.mark.gui
 
@@ -39,10 +40,7 @@ def test_album_from_selection_export_and_saved_search(
 ) -> None:
     folder, labels = photo_dir
     window = make_window(toy_model_spec)
-    wait_model_ready(qtbot, window)
-    wait_indexing_done(qtbot, window)
-    with qtbot.waitSignal(window.indexer.idle, timeout=WAIT_MS):
-        window.add_folders([folder])
+    index_folder(qtbot, window, folder)
     qtbot.waitUntil(lambda: window.results.rowCount() == len(labels), timeout=WAIT_MS)
     window.grid.list.selectAll()  # Ctrl+A
     assert len(window.grid.selected_ids()) == len(labels)

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.gui.conftest import WAIT_MS, wait_indexing_done, wait_model_ready
+from tests.gui.conftest import WAIT_MS
+from tests.gui.test_main_window import index_folder
 from tests.toyworld import generate_photos
 
 pytestmark = pytest.mark.gui
@@ -20,10 +21,7 @@ def test_new_and_deleted_photos_reach_the_grid_while_the_app_runs(
 ) -> None:
     folder, labels = photo_dir
     window = make_window(toy_model_spec)
-    wait_model_ready(qtbot, window)
-    wait_indexing_done(qtbot, window)
-    with qtbot.waitSignal(window.indexer.idle, timeout=WAIT_MS):
-        window.add_folders([folder])
+    index_folder(qtbot, window, folder)
     qtbot.waitUntil(lambda: window.organizer.watch.folders == [folder.resolve()], timeout=WAIT_MS)
     qtbot.waitUntil(lambda: window.results.rowCount() == len(labels), timeout=WAIT_MS)
 

@@ -9,26 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from photosift.cli import main
 from photosift.core.errors import QueryError
 from photosift.service.library import PhotoLibrary
+from tests.toy_library import index_generated
+from tests.toy_library import run_cli as run
 from tests.toyworld import generate_photos
 
 
 @pytest.fixture
 def library(tmp_path: Path, toy_model) -> tuple[Path, Path]:  # type: ignore[no-untyped-def]
-    folder = tmp_path / "photos"
-    generate_photos(folder, 24, size=(160, 120), seed=5)
-    db = tmp_path / "library.sqlite3"
-    with PhotoLibrary.open(db) as lib:
-        lib.index(toy_model, [folder], workers=1)
-    return db, folder
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: object) -> tuple[int, str, str]:
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
+    return index_generated(tmp_path, toy_model, 24, seed=5)
 
 
 def test_album_editing_order_and_moves(

@@ -10,29 +10,17 @@ from pathlib import Path
 
 import pytest
 
-from photosift.cli import main
 from photosift.core.cancel import CancelToken
 from photosift.core.library.filters import Filters
 from photosift.service.export import ExportMode, export_photos
 from photosift.service.library import PhotoLibrary
-from tests.toyworld import generate_photos
+from tests.toy_library import index_generated
+from tests.toy_library import run_cli as run
 
 
 @pytest.fixture(scope="module")
 def library(tmp_path_factory: pytest.TempPathFactory, toy_model) -> tuple[Path, Path]:  # type: ignore[no-untyped-def]
-    base = tmp_path_factory.mktemp("export")
-    folder = base / "photos"
-    generate_photos(folder, 24, size=(160, 120), seed=8)
-    db = base / "library.sqlite3"
-    with PhotoLibrary.open(db) as lib:
-        lib.index(toy_model, [folder], workers=1)
-    return db, folder
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: object) -> tuple[int, str, str]:
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
+    return index_generated(tmp_path_factory.mktemp("export"), toy_model, 24, seed=8)
 
 
 def test_search_export_copies_then_numbers_clashes_and_links(

@@ -122,6 +122,7 @@ def _describe(photo: PhotoRecord) -> str:
 
 def _group_json(group: DuplicateGroup) -> dict:
     from photosift.core.paths import display_path
+    from photosift.service.export import photo_fields
 
     return {
         "kind": group.kind.value,
@@ -129,15 +130,6 @@ def _group_json(group: DuplicateGroup) -> dict:
         "keep": group.keep.id,
         "keep_reason": group.keep_reason.value,
         "photos": [
-            {
-                "photo_id": p.id,
-                "path": display_path(p.abspath),
-                "width": p.width,
-                "height": p.height,
-                "size": p.size,
-                "taken_at": p.taken_at,
-                "folder": display_path(p.abspath.parent),
-            }
-            for p in group.photos
+            {**photo_fields(p), "folder": display_path(p.abspath.parent)} for p in group.photos
         ],
     }

@@ -85,21 +85,23 @@ def _free_name(folder: Path, name: str) -> Path:
     return candidate
 
 
+def photo_fields(photo: PhotoRecord) -> dict[str, object]:
+    """A photo as plain JSON/CSV values: the columns of lists and of `--json` outputs."""
+    return {
+        "photo_id": photo.id,
+        "path": display_path(photo.abspath),
+        "width": photo.width,
+        "height": photo.height,
+        "size": photo.size,
+        "taken_at": photo.taken_at,
+        "camera": photo.camera,
+        "file_type": photo.file_type,
+    }
+
+
 def photo_list(photos: Sequence[PhotoRecord], fmt: ListFormat) -> str:
     """The photos as CSV (a header row, then one row per photo) or a JSON array."""
-    rows = [
-        {
-            "photo_id": p.id,
-            "path": display_path(p.abspath),
-            "width": p.width,
-            "height": p.height,
-            "size": p.size,
-            "taken_at": p.taken_at,
-            "camera": p.camera,
-            "file_type": p.file_type,
-        }
-        for p in photos
-    ]
+    rows = [photo_fields(p) for p in photos]
     if fmt is ListFormat.JSON:
         return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
     out = io.StringIO()
