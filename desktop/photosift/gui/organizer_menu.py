@@ -10,10 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, cast
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QInputDialog, QMenu, QProgressDialog
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QInputDialog,
+    QMainWindow,
+    QMenu,
+    QProgressDialog,
+)
 
 from photosift.gui.albums import AlbumsController
 from photosift.gui.folder_watch import FolderWatchController
@@ -22,23 +29,52 @@ from photosift.gui.panels.duplicates_dialog import DuplicatesDialog
 from photosift.gui.results_model import Mode
 
 if TYPE_CHECKING:
-    from photosift.gui.main_window import MainWindow
+    from PySide6.QtWidgets import QStatusBar
+
+    from photosift.gui.grid_controller import GridController
+    from photosift.gui.indexing import IndexController
+    from photosift.gui.library import LibraryController
+    from photosift.gui.panels.results_view import ResultsView
+    from photosift.gui.panels.search_bar import SearchBar
+    from photosift.gui.results_model import ResultsModel
+    from photosift.gui.thumbnails import ThumbnailLoader
+    from photosift.service.library import LoadedModel
+
+
+class OrganizerHost(Protocol):
+    """What the organizer needs of the main window (a Protocol: no import cycle with it)."""
+
+    db_path: Path
+    thumbnails: ThumbnailLoader
+    library: LibraryController
+    indexer: IndexController
+    grid: ResultsView
+    grid_control: GridController
+    results: ResultsModel
+    search_bar: SearchBar
+
+    @property
+    def loaded(self) -> LoadedModel | None: ...
+    def tr(self, text: str) -> str: ...
+    def statusBar(self) -> QStatusBar: ...
 
 
 class OrganizerTools(QObject):
     """Owns the Tools menu, the one duplicates dialog and the folder watcher of a window."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: QMainWindow) -> None:
         super().__init__(window)
-        self.window = window
+        self.widget = window  # parent of the dialogs and the dock
+        self.window = cast("OrganizerHost", window)  # the main window's parts used here
         self.duplicates_dialog: DuplicatesDialog | None = None
         menu = window.menuBar().addMenu(window.tr("&Tools"))
+        host = self.window
         self.duplicates_action = menu.addAction(window.tr("Find &Duplicates…"))
         self.duplicates_action.triggered.connect(self.show_duplicates)
         self.save_search_action = menu.addAction(window.tr("Save Search as &Album…"))
         self.save_search_action.triggered.connect(self._ask_save_search)
 
-        self.albums = AlbumsController(window.db_path, self)
+        self.albums = AlbumsController(host.db_path, self)
         self.albums_panel = AlbumsPanel(self.albums, window)
         self.albums_dock = QDockWidget(window.tr("Albums"), window)
         self.albums_dock.setObjectName("albumsDock")
@@ -52,11 +88,11 @@ class OrganizerTools(QObject):
             lambda path: window.statusBar().showMessage(window.tr("Saved the list to {path}.").format(path=path), 10_000)
         )
         self.shown_album: str | None = None
-        window.grid.menu_extenders.append(self._extend_photo_menu)
+        host.grid.menu_extenders.append(self._extend_photo_menu)
         self.albums.refresh()
 
-        self.watch = FolderWatchController(window.db_path, self)
-        window.library.roots_changed.connect(self._on_roots)
+        self.watch = FolderWatchController(host.db_path, self)
+        host.library.roots_changed.connect(self._on_roots)
         self.watch.dirty.connect(self._index)
         self.watch.reconcile.connect(lambda: self._index(None))
         self.watch.mode_changed.connect(self._on_watch_mode)
@@ -78,7 +114,7 @@ class OrganizerTools(QObject):
         if not request.text.strip():
             self.window.statusBar().showMessage(self.window.tr("Type a search first."), 5000)
             return
-        name, ok = QInputDialog.getText(self.window, self.window.tr("Save Search"), self.window.tr("Name:"))
+        name, ok = QInputDialog.getText(self.widget, self.window.tr("Save Search"), self.window.tr("Name:"))
         if ok and name.strip():
             self.albums.save_search(name.strip(), request.text, request.filters, request.relevance)
 
@@ -101,18 +137,18 @@ class OrganizerTools(QObject):
         menu.addAction(tr("Save List as CSV/JSON…"), lambda: self._ask_save_list(ids))
 
     def _ask_new_album(self, ids: list[int]) -> None:
-        name, ok = QInputDialog.getText(self.window, self.window.tr("New Album"), self.window.tr("Name:"))
+        name, ok = QInputDialog.getText(self.widget, self.window.tr("New Album"), self.window.tr("Name:"))
         if ok and name.strip():
             self.albums.create(name.strip(), ids)
 
     def _ask_export(self, ids: list[int], *, link: bool) -> None:
-        folder = QFileDialog.getExistingDirectory(self.window, self.window.tr("Export to folder"))
+        folder = QFileDialog.getExistingDirectory(self.widget, self.window.tr("Export to folder"))
         if folder:
             self.export(ids, Path(folder), link=link)
 
     def export(self, ids: list[int], folder: Path, *, link: bool = False) -> QProgressDialog:
         """Copy (or link) the photos into `folder`, with a progress dialog that cancels."""
-        progress = QProgressDialog(self.window.tr("Exporting photos…"), self.window.tr("Cancel"), 0, len(ids), self.window)
+        progress = QProgressDialog(self.window.tr("Exporting photos…"), self.window.tr("Cancel"), 0, len(ids), self.widget)
         progress.setWindowModality(Qt.WindowModality.WindowModal)
         job = self.albums.export(ids, folder, link)
         progress.canceled.connect(job.cancel)
@@ -131,7 +167,7 @@ class OrganizerTools(QObject):
 
     def _ask_save_list(self, ids: list[int]) -> None:
         path, _filter = QFileDialog.getSaveFileName(
-            self.window, self.window.tr("Save list"), "photos.csv", self.window.tr("CSV (*.csv);;JSON (*.json)")
+            self.widget, self.window.tr("Save list"), "photos.csv", self.window.tr("CSV (*.csv);;JSON (*.json)")
         )
         if path:
             self.albums.save_list(ids, Path(path))
@@ -161,7 +197,7 @@ class OrganizerTools(QObject):
     def show_duplicates(self) -> DuplicatesDialog:
         """Open the duplicates review (non-modal; raised if open) and look at once."""
         if self.duplicates_dialog is None:
-            dialog = DuplicatesDialog(self.window.db_path, self.window.thumbnails, self.window)
+            dialog = DuplicatesDialog(self.window.db_path, self.window.thumbnails, self.widget)
             dialog.controller.trashed.connect(self._after_trash)
             self.duplicates_dialog = dialog
         self.duplicates_dialog.find_duplicates()

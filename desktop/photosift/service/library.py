@@ -36,8 +36,8 @@ if TYPE_CHECKING:
     from photosift.core.library.photo_records import PhotoRecord, RootStats
     from photosift.core.library.records import Root
     from photosift.core.library.store import Store
-    from photosift.core.library.watcher import WatchEvent, WatchMode
     from photosift.core.library.tag_records import TagStore
+    from photosift.core.library.watcher import WatchEvent, WatchMode
     from photosift.core.model.loader import ClipModel
     from photosift.core.search.duplicates import DuplicateReport
     from photosift.core.search.engine import SearchEngine, SearchResults
@@ -295,6 +295,7 @@ class PhotoLibrary:
     ) -> Album:
         """A smart album: the query is checked now and re-run each time the album is opened."""
         from photosift.core.library.album_records import SavedSearch
+        from photosift.core.library.filters import filters_to_json
         from photosift.core.search.query import parse_query
         from photosift.core.search.relevance import cutoff_strength
 
@@ -303,7 +304,8 @@ class PhotoLibrary:
             cutoff_strength(cutoff)
         except ValueError as exc:
             raise QueryError(f"{exc}.") from exc
-        return self.store.create_album(name, SavedSearch(query, filters or Filters(), cutoff))
+        saved = SavedSearch(query, filters_to_json(filters or Filters()), cutoff)
+        return self.store.create_album(name, saved)
 
     def album_photos(self, name: str, engine: SearchEngine | None = None) -> list[PhotoRecord]:
         """An album's photos in its order; a saved search is re-run (it needs `engine`)."""
@@ -312,13 +314,15 @@ class PhotoLibrary:
             return self.store.photos(self.store.album_photo_ids(album.id))
         if engine is None:
             raise QueryError(f"'{album.name}' is a saved search: it needs the model to run.")
+        from photosift.core.library.filters import filters_from_json
+
         search = album.search
-        results = engine.search(search.query, cutoff=search.cutoff, filters=search.filters)
+        filters = filters_from_json(search.filters_json)
+        results = engine.search(search.query, cutoff=search.cutoff, filters=filters)
         return [found.record for found in self.fill(results).photos]
 
     def export_albums(self) -> dict:
         """Every album (photos by path) and saved search, as JSON-ready data."""
-        from photosift.core.library.album_records import filters_to_json
         from photosift.core.paths import display_path
 
         out = []
@@ -330,13 +334,13 @@ class PhotoLibrary:
             else:
                 out.append({"name": album.name, "kind": album.kind.value,
                             "query": album.search.query, "cutoff": album.search.cutoff,
-                            "filters": json.loads(filters_to_json(album.search.filters))})  # fmt: skip
+                            "filters": json.loads(album.search.filters_json)})  # fmt: skip
         return {"format": ALBUMS_FORMAT, "albums": out}
 
     def import_albums(self, data: dict) -> AlbumImport:
         """Albums from `export_albums` data: new names are created, an existing album gets
         the photos it lacks; photos are found by path (those not in the library are listed)."""
-        from photosift.core.library.album_records import filters_from_json
+        from photosift.core.library.filters import filters_from_json
 
         if not isinstance(data, dict) or data.get("format") != ALBUMS_FORMAT:
             raise QueryError(f"This is not a PhotoSift albums file ({ALBUMS_FORMAT}).")

@@ -12,13 +12,12 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from photosift.core.errors import QueryError
-from photosift.core.library.filters import Filters
 
 if TYPE_CHECKING:
     import sqlite3
@@ -55,7 +54,7 @@ class AlbumKind(Enum):
 @dataclass(frozen=True)
 class SavedSearch:
     query: str
-    filters: Filters = field(default_factory=Filters)
+    filters_json: str = "{}"  # core.library.filters.filters_to_json (kept opaque here)
     cutoff: str = "normal"
 
 
@@ -66,21 +65,6 @@ class Album:
     kind: AlbumKind
     count: int  # photos in it (0 for a saved search: it has no stored photos)
     search: SavedSearch | None = None
-
-
-def filters_to_json(filters: Filters) -> str:
-    data = asdict(filters)
-    data["folder"] = None if filters.folder is None else str(filters.folder)
-    data["file_types"] = list(filters.file_types)
-    return json.dumps(data, sort_keys=True)
-
-
-def filters_from_json(text: str | None) -> Filters:
-    data = json.loads(text) if text else {}
-    known = {k: v for k, v in data.items() if k in Filters.__dataclass_fields__}
-    if known.get("file_types") is not None:
-        known["file_types"] = tuple(known["file_types"])
-    return Filters(**known)
 
 
 class AlbumRecordsMixin:
@@ -123,7 +107,7 @@ class AlbumRecordsMixin:
                     name,
                     kind.value,
                     search.query if search else None,
-                    filters_to_json(search.filters) if search else None,
+                    search.filters_json if search else None,
                     search.cutoff if search else None,
                     time.time(),
                 ],
@@ -193,7 +177,7 @@ class AlbumRecordsMixin:
 def _album(row: tuple) -> Album:
     kind = AlbumKind(row[2])
     search = (
-        SavedSearch(row[3] or "", filters_from_json(row[4]), row[5] or "normal")
+        SavedSearch(row[3] or "", row[4] or "{}", row[5] or "normal")
         if kind is AlbumKind.SEARCH
         else None
     )
