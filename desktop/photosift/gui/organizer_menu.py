@@ -52,6 +52,7 @@ class OrganizerHost(Protocol):
     grid_control: GridController
     results: ResultsModel
     search_bar: SearchBar
+    tag_dock: QDockWidget
 
     @property
     def loaded(self) -> LoadedModel | None: ...
@@ -79,7 +80,10 @@ class OrganizerTools(QObject):
         self.albums_dock = QDockWidget(window.tr("Albums"), window)
         self.albums_dock.setObjectName("albumsDock")
         self.albums_dock.setWidget(self.albums_panel)
-        window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.albums_dock)
+        # A tab beside the Tags dock: the window keeps its size and layout.
+        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.albums_dock)
+        window.tabifyDockWidget(host.tag_dock, self.albums_dock)
+        host.tag_dock.raise_()
         self.albums_panel.open_requested.connect(self.open_album)
         self.albums.album_opened.connect(self._show_album)
         self.albums.failed.connect(lambda message: window.statusBar().showMessage(message, 10_000))
