@@ -39,7 +39,11 @@ def test_review_marks_confirms_and_trashes_only_the_marked(
     assert keeper.checkState(0) == Qt.CheckState.Unchecked
 
     listed: list[str] = []
-    monkeypatch.setattr(QMessageBox, "exec", lambda box: listed.append(box.detailedText()) or QMessageBox.StandardButton.Cancel)
+    monkeypatch.setattr(
+        QMessageBox,
+        "exec",
+        lambda box: listed.append(box.detailedText()) or QMessageBox.StandardButton.Cancel,
+    )
     dialog.confirm_and_trash()
     assert len(listed[0].splitlines()) == 12 and not trash.exists()
 
@@ -47,7 +51,10 @@ def test_review_marks_confirms_and_trashes_only_the_marked(
     monkeypatch.setattr(QMessageBox, "exec", lambda box: QMessageBox.StandardButton.Yes)
     dialog.confirm_and_trash()
     qtbot.waitUntil(lambda: trash.exists() and len(list(trash.iterdir())) == 12, timeout=WAIT_MS)
-    qtbot.waitUntil(lambda: dialog.tree.topLevelItemCount() == 0 and dialog.find_button.isEnabled(), timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: dialog.tree.topLevelItemCount() == 0 and dialog.find_button.isEnabled(),
+        timeout=WAIT_MS,
+    )
     assert sorted(p.name for p in world.folder.rglob("group*/*.jpg")) == keepers
     assert len(list((world.folder / "distinct").iterdir())) == 6
     assert "Moved 12 files" in dialog.status.text()

@@ -110,7 +110,9 @@ class AlbumsController(QObject):
         self._run(work, refresh=True)
 
     def save_search(self, name: str, query: str, filters: Filters, cutoff: str) -> None:
-        self._run(lambda ctx: self._library(ctx).save_search(name, query, filters, cutoff), refresh=True)
+        self._run(
+            lambda ctx: self._library(ctx).save_search(name, query, filters, cutoff), refresh=True
+        )
 
     def open(self, name: str, model: ClipModel | None = None) -> None:
         """The album's photos; a saved search is re-run with `model` (new photos appear)."""
@@ -119,7 +121,9 @@ class AlbumsController(QObject):
             library = self._library(ctx)
             album = library.store.album(name)
             engine = library.search_engine(model) if album.search is not None and model else None
-            return album.name, [PhotoItem.from_record(r) for r in library.album_photos(name, engine)]
+            return album.name, [
+                PhotoItem.from_record(r) for r in library.album_photos(name, engine)
+            ]
 
         self._run(work, lambda result: self.album_opened.emit(*result))
 
@@ -133,7 +137,9 @@ class AlbumsController(QObject):
 
             photos = self._library(ctx).store.photos(ids)
             mode = ExportMode.LINK if link else ExportMode.COPY
-            return export_photos(photos, folder, mode, progress=lambda d, t: ctx.progress((d, t)), cancel=ctx.cancel)
+            return export_photos(
+                photos, folder, mode, progress=lambda d, t: ctx.progress((d, t)), cancel=ctx.cancel
+            )
 
         job = Job(work, "export")
         job.progress.connect(lambda value: self.export_progress.emit(*value))

@@ -33,7 +33,9 @@ class DuplicatesController(QObject):
         """Look for duplicate groups; a newer request supersedes one still running."""
 
         def work(ctx: JobContext) -> object:
-            return thread_library(ctx, self.db_path).find_duplicates(threshold=threshold, cancel=ctx.cancel)
+            return thread_library(ctx, self.db_path).find_duplicates(
+                threshold=threshold, cancel=ctx.cancel
+            )
 
         self.cancel()  # not the lane's supersede: that would also cancel a queued trash job
         job = Job(work, "duplicates")
@@ -49,7 +51,9 @@ class DuplicatesController(QObject):
     def trash(self, photo_ids: Sequence[int], keep: Sequence[int]) -> None:
         """Move the photos' files to the system trash (the user confirmed the list)."""
         remove, kept = list(photo_ids), list(keep)
-        job = Job(lambda ctx: thread_library(ctx, self.db_path).trash_photos(remove, keep=kept), "trash")
+        job = Job(
+            lambda ctx: thread_library(ctx, self.db_path).trash_photos(remove, keep=kept), "trash"
+        )
         job.succeeded.connect(self.trashed.emit)
         job.failed.connect(lambda error: self.failed.emit(describe(error)))
         self._held.add(job)

@@ -67,8 +67,13 @@ class FolderWatchController(QObject):
                 self._watcher = None
             if not wanted:
                 return None, []
-            files = [self._library_file, self._library_file.with_name(self._library_file.name + "-wal")]
-            watcher = FolderWatcher(wanted, lambda dirty: self.dirty.emit(sorted(dirty)), ignore=files)
+            files = [
+                self._library_file,
+                self._library_file.with_name(self._library_file.name + "-wal"),
+            ]
+            watcher = FolderWatcher(
+                wanted, lambda dirty: self.dirty.emit(sorted(dirty)), ignore=files
+            )
             mode = watcher.start()
             self._watcher = watcher
             return mode, watcher.unwatchable

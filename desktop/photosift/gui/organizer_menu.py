@@ -89,7 +89,9 @@ class OrganizerTools(QObject):
         self.albums.failed.connect(lambda message: window.statusBar().showMessage(message, 10_000))
         self.albums.exported.connect(self._on_exported)
         self.albums.list_saved.connect(
-            lambda path: window.statusBar().showMessage(window.tr("Saved the list to {path}.").format(path=path), 10_000)
+            lambda path: window.statusBar().showMessage(
+                window.tr("Saved the list to {path}.").format(path=path), 10_000
+            )
         )
         self.shown_album: str | None = None
         host.grid.menu_extenders.append(self._extend_photo_menu)
@@ -104,7 +106,9 @@ class OrganizerTools(QObject):
     # -- albums ----------------------------------------------------------------------------
     def open_album(self, name: str) -> None:
         loaded = self.window.loaded
-        self.albums.open(name, loaded.model if loaded is not None and loaded.matches_library else None)
+        self.albums.open(
+            name, loaded.model if loaded is not None and loaded.matches_library else None
+        )
 
     def _show_album(self, name: str, items: list) -> None:
         self.shown_album = name
@@ -118,7 +122,9 @@ class OrganizerTools(QObject):
         if not request.text.strip():
             self.window.statusBar().showMessage(self.window.tr("Type a search first."), 5000)
             return
-        name, ok = QInputDialog.getText(self.widget, self.window.tr("Save Search"), self.window.tr("Name:"))
+        name, ok = QInputDialog.getText(
+            self.widget, self.window.tr("Save Search"), self.window.tr("Name:")
+        )
         if ok and name.strip():
             self.albums.save_search(name.strip(), request.text, request.filters, request.relevance)
 
@@ -141,7 +147,9 @@ class OrganizerTools(QObject):
         menu.addAction(tr("Save List as CSV/JSON…"), lambda: self._ask_save_list(ids))
 
     def _ask_new_album(self, ids: list[int]) -> None:
-        name, ok = QInputDialog.getText(self.widget, self.window.tr("New Album"), self.window.tr("Name:"))
+        name, ok = QInputDialog.getText(
+            self.widget, self.window.tr("New Album"), self.window.tr("Name:")
+        )
         if ok and name.strip():
             self.albums.create(name.strip(), ids)
 
@@ -152,7 +160,9 @@ class OrganizerTools(QObject):
 
     def export(self, ids: list[int], folder: Path, *, link: bool = False) -> QProgressDialog:
         """Copy (or link) the photos into `folder`, with a progress dialog that cancels."""
-        progress = QProgressDialog(self.window.tr("Exporting photos…"), self.window.tr("Cancel"), 0, len(ids), self.widget)
+        progress = QProgressDialog(
+            self.window.tr("Exporting photos…"), self.window.tr("Cancel"), 0, len(ids), self.widget
+        )
         progress.setWindowModality(Qt.WindowModality.WindowModal)
         job = self.albums.export(ids, folder, link)
         progress.canceled.connect(job.cancel)
@@ -171,7 +181,10 @@ class OrganizerTools(QObject):
 
     def _ask_save_list(self, ids: list[int]) -> None:
         path, _filter = QFileDialog.getSaveFileName(
-            self.widget, self.window.tr("Save list"), "photos.csv", self.window.tr("CSV (*.csv);;JSON (*.json)")
+            self.widget,
+            self.window.tr("Save list"),
+            "photos.csv",
+            self.window.tr("CSV (*.csv);;JSON (*.json)"),
         )
         if path:
             self.albums.save_list(ids, Path(path))

@@ -65,7 +65,9 @@ class DuplicatesDialog(QDialog):
         self.threshold.setSingleStep(0.01)
         self.threshold.setDecimals(2)
         self.threshold.setValue(0.90)
-        self.threshold.setToolTip(self.tr("How alike two photos' contents must be; higher is stricter"))
+        self.threshold.setToolTip(
+            self.tr("How alike two photos' contents must be; higher is stricter")
+        )
         self.find_button = QPushButton(self.tr("Find"), self)
         self.status = QLabel(self.tr("Looking for duplicates…"), self)
         top = QHBoxLayout()
@@ -77,7 +79,14 @@ class DuplicatesDialog(QDialog):
         self.tree = QTreeWidget(self)
         self.tree.setColumnCount(COLUMNS)
         self.tree.setHeaderLabels(
-            [self.tr("Photo"), self.tr("Resolution"), self.tr("Size"), self.tr("Date"), self.tr("Folder"), self.tr("Suggestion")]
+            [
+                self.tr("Photo"),
+                self.tr("Resolution"),
+                self.tr("Size"),
+                self.tr("Date"),
+                self.tr("Folder"),
+                self.tr("Suggestion"),
+            ]
         )
         self.tree.setIconSize(self.tree.iconSize().expandedTo(QPixmap(72, 72).size()))
         self.tree.header().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
@@ -182,7 +191,11 @@ class DuplicatesDialog(QDialog):
     def _add_group(self, number: int, group: DuplicateGroup) -> None:
         from photosift.core.search.duplicates import DuplicateKind
 
-        kind = self.tr("exact copies") if group.kind is DuplicateKind.EXACT else self.tr("near-duplicates")
+        kind = (
+            self.tr("exact copies")
+            if group.kind is DuplicateKind.EXACT
+            else self.tr("near-duplicates")
+        )
         title = self.tr("Group {n}: {kind}, {count} photos, similarity {sim:.3f}").format(
             n=number, kind=kind, count=len(group.photos), sim=group.similarity
         )
@@ -232,7 +245,9 @@ class DuplicatesDialog(QDialog):
     def _on_item_changed(self, item: QTreeWidgetItem, column: int) -> None:
         if self._adjusting or column != 0 or item.parent() is None:
             return
-        ticked = [child.checkState(0) == Qt.CheckState.Checked for child in _children(item.parent())]
+        ticked = [
+            child.checkState(0) == Qt.CheckState.Checked for child in _children(item.parent())
+        ]
         if all(ticked):  # never remove every photo of a group
             self._adjusting = True
             item.setCheckState(0, Qt.CheckState.Unchecked)
