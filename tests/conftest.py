@@ -16,7 +16,8 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SHARED_CORPUS = REPO_ROOT.parent / "shared" / "corpus"
+# PHOTOSIFT_CORPUS points at the corpus from a checkout that is not next to ../shared (a worktree).
+SHARED_CORPUS = Path(os.environ.get("PHOTOSIFT_CORPUS") or REPO_ROOT.parent / "shared" / "corpus")
 
 
 @pytest.fixture(autouse=True)

@@ -14,7 +14,17 @@ from collections.abc import Sequence
 from photosift import __version__
 from photosift.cli.common import add_db_option, run_command
 
-COMMAND_MODULES = ("catalog_cmd", "index_cmd", "search_cmd", "text_cmd", "tag_cmd", "models_cmd")
+COMMAND_MODULES = (
+    "catalog_cmd",
+    "index_cmd",
+    "search_cmd",
+    "text_cmd",
+    "tag_cmd",
+    "models_cmd",
+    "duplicates_cmd",
+    "albums_cmd",
+    "watch_cmd",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

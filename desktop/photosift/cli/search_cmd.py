@@ -72,6 +72,7 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
         help="drop results that do not stand out from the library for this query (default normal)",
     )
     add_filter_options(parser)
+    _add_export_options(parser)
     add_json_option(parser)
     add_db_option(parser)
     add_model_option(parser)
@@ -101,6 +102,21 @@ def add_filter_options(parser: argparse.ArgumentParser) -> None:
         help="also show photos whose folder or drive is offline (left out by default)",
     )
     parser.add_argument("--online-only", action="store_true", help=argparse.SUPPRESS)
+
+
+def _add_export_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--export", type=Path, metavar="DIR", help="also copy the results' files into DIR"
+    )
+    parser.add_argument(
+        "--link", action="store_true", help="with --export: symbolic links instead of copies"
+    )
+    parser.add_argument(
+        "--format",
+        choices=("text", "csv", "json"),
+        default="text",
+        help="how to print the results (json is the same as --json)",
+    )
 
 
 def _date(text: str) -> float:
@@ -188,6 +204,18 @@ def run_similar(args: argparse.Namespace) -> int:
         return _print(model.spec, library.fill(results), library.analysis_counts(model.spec), args)
 
 
+def _export(found: Found, args: argparse.Namespace) -> None:
+    from photosift.core.paths import display_path
+    from photosift.service.export import ExportMode, export_photos
+
+    mode = ExportMode.LINK if args.link else ExportMode.COPY
+    done = export_photos([f.record for f in found.photos], args.export, mode)
+    for source, why in done.failed:
+        print(f"photosift: not exported {display_path(source)}: {why}", file=sys.stderr)
+    verb = "Linked" if args.link else "Copied"
+    print(f"{verb} {len(done.written)} files to {display_path(args.export)}.", file=sys.stderr)
+
+
 def _top(args: argparse.Namespace) -> int:
     from photosift.core.errors import QueryError
 
@@ -205,7 +233,14 @@ def _print(
 ) -> int:
     from photosift.core.paths import display_path
 
-    if args.json:
+    if getattr(args, "export", None) is not None:
+        _export(found, args)
+    if getattr(args, "format", "text") == "csv":
+        from photosift.service.export import ListFormat, photo_list
+
+        sys.stdout.write(photo_list([f.record for f in found.photos], ListFormat.CSV))
+        return 0
+    if args.json or getattr(args, "format", "text") == "json":
         print_json(
             {
                 "model": model_spec,

@@ -36,6 +36,7 @@ from photosift.gui.library import LibraryController, create_library_if_missing
 from photosift.gui.menus import MainAction, build_menus
 from photosift.gui.model_presenter import ModelPresenter
 from photosift.gui.model_state import ModelState
+from photosift.gui.organizer_menu import OrganizerTools
 from photosift.gui.panels.index_status import IndexStatus
 from photosift.gui.panels.library_panel import LibraryPanel
 from photosift.gui.panels.results_view import ResultsView
@@ -108,6 +109,7 @@ class MainWindow(QMainWindow):
 
         self._build_layout()
         self.menu_actions = build_menus(self, self.grid.list, self.tag_dock)  # not `actions`: QWidget has one
+        self.organizer = OrganizerTools(self)
         self.search_bar.set_relevance(settings.relevance)
         self._connect()
         self._restore_state()
@@ -549,6 +551,7 @@ class MainWindow(QMainWindow):
         if self._shut_down:
             return self.stopped_in_time
         self._shut_down = True
+        self.organizer.shutdown()  # the watcher first: it would queue more indexing
         self.indexer.cancel()  # also drops queued runs
         lanes = self.findChildren(Lane)
         for lane in lanes:

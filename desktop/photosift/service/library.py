@@ -15,6 +15,7 @@ imported inside the calls that need it.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     import numpy as np
 
     from photosift.core.cancel import CancelToken
+    from photosift.core.library.album_records import Album
     from photosift.core.library.analysis_records import AnalysisCounts
     from photosift.core.library.catalog import CatalogSummary
     from photosift.core.library.indexer import IndexSummary
@@ -41,8 +43,10 @@ if TYPE_CHECKING:
     from photosift.core.library.tag_records import TagStore
     from photosift.core.library.text_pass import Gate, TextProgress, TextSummary
     from photosift.core.library.text_records import PhotoText
+    from photosift.core.library.watcher import WatchEvent, WatchMode
     from photosift.core.model.loader import ClipModel
     from photosift.core.model.ocr import TextBox, TextReader
+    from photosift.core.search.duplicates import DuplicateReport
     from photosift.core.search.engine import SearchEngine, SearchResults
     from photosift.core.tagging.tagger import Tagger, TagProgress, TagSummary
     from photosift.core.tagging.vocabulary import Label
@@ -81,6 +85,26 @@ class FoundPhoto:
     score: float
     relevance: float
     words: bool = False  # the words read in the photo matched the query
+
+
+@dataclass(frozen=True)
+class Trashed:
+    """What a removal did: files now in the system trash, and those left with the reason."""
+
+    moved: list[Path]
+    failed: list[tuple[Path, str]]
+
+
+@dataclass(frozen=True)
+class AlbumImport:
+    """What importing albums did: names created, names merged, paths the library lacks."""
+
+    created: list[str]
+    merged: list[str]
+    missing: list[str]
+
+
+ALBUMS_FORMAT = "photosift-albums/1"
 
 
 @dataclass(frozen=True)
@@ -265,6 +289,26 @@ class PhotoLibrary:
             raise QueryError(f"Cannot read {path}: {skip.reason.description}.") from skip
         return (reader or TextReader()).read(image)
 
+    def watch(
+        self,
+        model: ClipModel,
+        *,
+        on_event: Callable[[WatchEvent], None] | None = None,
+        on_mode: Callable[[WatchMode, list[Path]], None] | None = None,
+        cancel: CancelToken | None = None,
+        debounce_s: float | None = None,
+        workers: int | None = None,
+    ) -> None:
+        """Keep every folder of the library indexed as files come and go, until `cancel`
+        (core/library/watcher.py: watchdog events, debounced; reconcile scans at start and
+        after a sleep; periodic scans when the system cannot watch a folder)."""
+        from photosift.core.library.watcher import DEFAULT_DEBOUNCE_S, watch_library
+
+        watch_library(
+            self.store, model, on_event=on_event, on_mode=on_mode, cancel=cancel,
+            debounce_s=DEFAULT_DEBOUNCE_S if debounce_s is None else debounce_s, workers=workers,
+        )  # fmt: skip
+
     # -- photos ----------------------------------------------------------------------------
     def photo_id(self, reference: str | Path) -> int:
         """A photo named as `#ID` or by its path; QueryError when the library has no such photo."""
@@ -309,6 +353,142 @@ class PhotoLibrary:
             if h.photo_id in records
         ]
         return Found(photos, results.considered, results.cut)
+
+    # -- duplicates ------------------------------------------------------------------------
+    def find_duplicates(
+        self, *, threshold: float | None = None, cancel: CancelToken | None = None
+    ) -> DuplicateReport:
+        """Groups of exact copies and near-duplicates (core/search/duplicates.py), compared
+        through the library's model vectors; a library without vectors finds exact copies."""
+        from photosift.core.library.model_choice import newest_library_spec
+        from photosift.core.search.duplicates import DEFAULT_THRESHOLD, find_duplicates
+
+        spec = newest_library_spec(self.store)
+        record = self.store.model_by_spec(spec) if spec else None
+        return find_duplicates(
+            self.store,
+            record.id if record else None,
+            threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
+            cancel=cancel,
+        )
+
+    def trash_photos(self, photo_ids: Sequence[int], *, keep: Sequence[int] = ()) -> Trashed:
+        """Move the files of `photo_ids` to the system trash and forget them in the library.
+
+        The caller has shown the user the list and had it confirmed. A photo also named in
+        `keep`, or whose file is the same file as a kept photo's, is never touched; offline
+        photos are left alone (their drive is not here). Nothing is ever unlinked: a file
+        the trash refuses stays where it is and is reported in `failed`.
+        """
+        from send2trash import send2trash
+
+        kept = {record.abspath.resolve() for record in self.store.photos(list(keep))}
+        moved: list[Path] = []
+        failed: list[tuple[Path, str]] = []
+        gone: list[int] = []
+        for record in self.store.photos([i for i in photo_ids if i not in set(keep)]):
+            path = record.abspath
+            if record.offline or path.resolve() in kept:
+                failed.append((path, "offline" if record.offline else "is a kept photo"))
+                continue
+            try:
+                send2trash(path)
+            except OSError as exc:
+                failed.append((path, str(exc)))
+                continue
+            moved.append(path)
+            gone.append(record.id)
+        self.store.apply_scan([], gone, [])
+        return Trashed(moved, failed)
+
+    # -- albums and saved searches ---------------------------------------------------------
+    def albums(self) -> list[Album]:
+        return self.store.albums()
+
+    def create_album(self, name: str) -> Album:
+        return self.store.create_album(name)
+
+    def save_search(
+        self, name: str, query: str, filters: Filters | None = None, cutoff: str = "normal"
+    ) -> Album:
+        """A smart album: the query is checked now and re-run each time the album is opened."""
+        from photosift.core.library.album_records import SavedSearch
+        from photosift.core.library.filters import filters_to_json
+        from photosift.core.search.query import parse_query
+        from photosift.core.search.relevance import cutoff_strength
+
+        parse_query(query)  # a query that cannot parse is refused now, not when opened
+        try:
+            cutoff_strength(cutoff)
+        except ValueError as exc:
+            raise QueryError(f"{exc}.") from exc
+        saved = SavedSearch(query, filters_to_json(filters or Filters()), cutoff)
+        return self.store.create_album(name, saved)
+
+    def album_photos(self, name: str, engine: SearchEngine | None = None) -> list[PhotoRecord]:
+        """An album's photos in its order; a saved search is re-run (it needs `engine`)."""
+        album = self.store.album(name)
+        if album.search is None:
+            return self.store.photos(self.store.album_photo_ids(album.id))
+        if engine is None:
+            raise QueryError(f"'{album.name}' is a saved search: it needs the model to run.")
+        from photosift.core.library.filters import filters_from_json
+
+        search = album.search
+        filters = filters_from_json(search.filters_json)
+        results = engine.search(search.query, cutoff=search.cutoff, filters=filters)
+        return [found.record for found in self.fill(results).photos]
+
+    def export_albums(self) -> dict:
+        """Every album (photos by path) and saved search, as JSON-ready data."""
+        from photosift.core.paths import display_path
+
+        out = []
+        for album in self.store.albums():
+            if album.search is None:
+                photos = self.store.photos(self.store.album_photo_ids(album.id))
+                out.append({"name": album.name, "kind": album.kind.value,
+                            "photos": [display_path(p.abspath) for p in photos]})  # fmt: skip
+            else:
+                out.append({"name": album.name, "kind": album.kind.value,
+                            "query": album.search.query, "cutoff": album.search.cutoff,
+                            "filters": json.loads(album.search.filters_json)})  # fmt: skip
+        return {"format": ALBUMS_FORMAT, "albums": out}
+
+    def import_albums(self, data: dict) -> AlbumImport:
+        """Albums from `export_albums` data: new names are created, an existing album gets
+        the photos it lacks; photos are found by path (those not in the library are listed)."""
+        from photosift.core.library.filters import filters_from_json
+
+        if not isinstance(data, dict) or data.get("format") != ALBUMS_FORMAT:
+            raise QueryError(f"This is not a PhotoSift albums file ({ALBUMS_FORMAT}).")
+        existing = {a.name.casefold(): a for a in self.store.albums()}
+        created: list[str] = []
+        merged: list[str] = []
+        missing: list[str] = []
+        for entry in data.get("albums", []):
+            name = str(entry["name"])
+            if entry.get("kind") == "search":
+                if name.casefold() not in existing:
+                    filters = filters_from_json(json.dumps(entry.get("filters") or {}))
+                    self.save_search(name, entry["query"], filters, entry.get("cutoff", "normal"))
+                    created.append(name)
+                continue
+            album = existing.get(name.casefold())
+            if album is None:
+                album = self.store.create_album(name)
+                created.append(name)
+            else:
+                merged.append(name)
+            ids = []
+            for path in entry.get("photos", []):
+                photo_id = self.store.photo_id_at(path)
+                if photo_id is None:
+                    missing.append(path)
+                else:
+                    ids.append(photo_id)
+            self.store.add_to_album(album.id, ids)
+        return AlbumImport(created, merged, missing)
 
     # -- tagging ---------------------------------------------------------------------------
     def tag_store(self, *, write_xmp: bool | None = None) -> TagStore:

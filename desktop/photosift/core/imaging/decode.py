@@ -27,8 +27,9 @@ Policies:
 - Colour: a wide-gamut RGB profile (Display P3, Adobe RGB, ...) is converted to sRGB
   (core.colour); files without a profile or with an sRGB one are left as decoded.
 - Transparency is composited on white; 16-bit grey is scaled (>> 8), float by min/max.
-- Camera RAW extensions are in :data:`IMAGE_EXTENSIONS` so RAW files are reported as
-  UNSUPPORTED instead of silently ignored (Pillow would only see their tiny TIFF previews).
+- Camera RAW files (:data:`RAW_EXTENSIONS`) are decoded through their embedded preview JPEG
+  (core.imaging.raw, LibRaw via rawpy), a half-size demosaic when they have none; the
+  orientation is LibRaw's. Without rawpy they are reported UNSUPPORTED, never ignored.
 - Animated files give their first frame. A file is judged by its content, not its name,
   among the formats in :data:`DECODED_FORMATS` only (no Ghostscript, PSD, ... plugins).
 
@@ -39,6 +40,7 @@ decoder that hangs; callers that need a time limit wrap it (SkipReason.TIMEOUT).
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import math
 import os
@@ -56,6 +58,13 @@ from PIL import Image, UnidentifiedImageError
 
 from photosift.core.imaging.colour import to_srgb
 from photosift.core.imaging.exif import read_metadata
+from photosift.core.imaging.raw import (
+    RawPreview,
+    RawUnavailable,
+    RawUnreadable,
+    raw_metadata,
+    read_raw_preview,
+)
 
 
 class SkipReason(str, Enum):
@@ -229,14 +238,19 @@ def probe_image(path: str | os.PathLike[str]) -> ImageHeader:
     path = Path(path)
     try:
         _check_file(path)
-        with open(path, "rb") as stream:
-            try:
-                image = _open(stream, reducible=True)
-            except UnidentifiedImageError:
-                stream.seek(0)
-                raise _unidentified(stream.read(64)) from None
-            width, height = image.size
-            meta = read_metadata(image)
+        if path.suffix.lower().lstrip(".") in RAW_EXTENSIONS:  # the embedded preview's header
+            raw = _open_raw(path)
+            meta = dataclasses.replace(raw_metadata(path, raw.image), orientation=raw.orientation)
+            width, height = _preview_proportions(raw.full_size, raw.image.size)
+        else:
+            with open(path, "rb") as stream:
+                try:
+                    image = _open(stream, reducible=True)
+                except UnidentifiedImageError:
+                    stream.seek(0)
+                    raise _unidentified(stream.read(64)) from None
+                width, height = image.size
+                meta = read_metadata(image)
     except ImageSkip:
         raise
     except Exception as exc:
@@ -248,18 +262,12 @@ def probe_image(path: str | os.PathLike[str]) -> ImageHeader:
 
 
 def _check_file(path: Path) -> os.stat_result:
-    """Refusals that need only a stat (not a regular file, empty, camera RAW); the stat."""
+    """Refusals that need only a stat (not a regular file, empty); the stat."""
     info = path.stat()
     if not stat.S_ISREG(info.st_mode):
         raise ImageSkip(SkipReason.NOT_IMAGE, "not a regular file")
     if info.st_size == 0:
         raise ImageSkip(SkipReason.EMPTY, "the file is 0 bytes long")
-    extension = path.suffix.lower().lstrip(".")
-    if extension in RAW_EXTENSIONS:
-        raise ImageSkip(
-            SkipReason.UNSUPPORTED,
-            f"camera RAW (.{extension}) cannot be decoded; index its JPEG or HEIC export instead",
-        )
     return info
 
 
@@ -267,15 +275,21 @@ def _decode(
     path: Path, draft_boxes: _DraftBoxes, max_pixels: int, model_input: bool
 ) -> DecodedImage:
     info = _check_file(path)
+    extension = path.suffix.lower().lstrip(".")
+    raw = _open_raw(path) if extension in RAW_EXTENSIONS else None
     with open(path, "rb") as stream:
-        try:
-            # Any box at all means the caller accepts a reduced decode.
-            image = _open(stream, reducible=bool(draft_boxes((1 << 16, 1 << 16))))
-        except UnidentifiedImageError:
-            stream.seek(0)
-            raise _unidentified(stream.read(64)) from None
-        full_width, full_height = image.size
-        _check_header(info.st_size, image.format, full_width, full_height)
+        if raw is not None:
+            image = raw.image
+            full_width, full_height = raw.full_size
+        else:
+            try:
+                # Any box at all means the caller accepts a reduced decode.
+                image = _open(stream, reducible=bool(draft_boxes((1 << 16, 1 << 16))))
+            except UnidentifiedImageError:
+                stream.seek(0)
+                raise _unidentified(stream.read(64)) from None
+            full_width, full_height = image.size
+            _check_header(info.st_size, image.format, full_width, full_height)
         for box in draft_boxes(image.size):  # first one the format accepts
             if image.draft("RGB", box) is not None:  # JPEG: DCT scaling; HEIF: thumbnail
                 break
@@ -289,7 +303,10 @@ def _decode(
                 SkipReason.UNSUPPORTED, f"degenerate aspect ratio {full_width}x{full_height}"
             )
         image.load()
-        meta = read_metadata(image)
+        meta = read_metadata(image) if raw is None else raw_metadata(path, image)
+        if raw is not None:
+            meta = dataclasses.replace(meta, orientation=raw.orientation)
+            full_width, full_height = _preview_proportions(raw.full_size, image.size)
         method = _TRANSPOSE.get(meta.orientation)
         upright = image.transpose(method) if method is not None else image
         rgb = to_srgb(_to_rgb(upright), image.info.get("icc_profile"))
@@ -300,7 +317,7 @@ def _decode(
         height=full_width if swap else full_height,
         taken_at=meta.taken_at,
         camera=meta.camera,
-        file_type=image.format,
+        file_type=image.format if raw is None else "RAW",
     )
 
 
@@ -321,6 +338,27 @@ def _check_header(size: int, file_format: str | None, width: int, height: int) -
             SkipReason.TOO_LARGE,
             f"the file is {size:,} bytes, far more than a {width}x{height} JPEG can need",
         )
+
+
+def _open_raw(path: Path) -> RawPreview:
+    """A RAW file's embedded preview (core.imaging.raw), its failures as ImageSkip."""
+    try:
+        return read_raw_preview(path)
+    except RawUnavailable:
+        raise ImageSkip(
+            SkipReason.UNSUPPORTED, "camera RAW needs the rawpy package (pip install rawpy)"
+        ) from None
+    except RawUnreadable as exc:
+        reason = SkipReason.UNSUPPORTED if exc.unsupported else SkipReason.CORRUPT
+        raise ImageSkip(reason, f"camera RAW: {exc}") from None
+
+
+def _preview_proportions(sensor: tuple[int, int], preview: tuple[int, int]) -> tuple[int, int]:
+    """The photo's size: the sensor's, unless a demosaic already rotated the preview
+    (then the sides are swapped to match it), so width/height always agree with the pixels."""
+    if (sensor[0] >= sensor[1]) == (preview[0] >= preview[1]):
+        return sensor
+    return sensor[1], sensor[0]
 
 
 def _to_rgb(image: Image.Image) -> Image.Image:

@@ -12,8 +12,9 @@ inclusive, `before` exclusive.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -159,3 +160,20 @@ def _folder_clause(store: Store, given: Path) -> tuple[str, list[object]]:
 
 def _like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def filters_to_json(filters: Filters) -> str:
+    """Filters as JSON (saved searches store them so)."""
+    data = asdict(filters)
+    data["folder"] = None if filters.folder is None else str(filters.folder)
+    data["file_types"] = list(filters.file_types)
+    return json.dumps(data, sort_keys=True)
+
+
+def filters_from_json(text: str | None) -> Filters:
+    """Filters from filters_to_json's JSON; keys a newer version added are ignored."""
+    data = json.loads(text) if text else {}
+    known = {k: v for k, v in data.items() if k in Filters.__dataclass_fields__}
+    if known.get("file_types") is not None:
+        known["file_types"] = tuple(known["file_types"])
+    return Filters(**known)

@@ -22,6 +22,7 @@ from pathlib import Path
 import sqlite_utils
 
 from photosift.core.errors import Remedy, StoreError
+from photosift.core.library.album_records import ALBUMS_SCHEMA, AlbumRecordsMixin
 from photosift.core.library.analysis_records import AnalysisRecordsMixin
 from photosift.core.library.photo_records import (
     PhotoRecordsMixin,
@@ -33,7 +34,7 @@ from photosift.core.library.scan_records import (
 from photosift.core.library.text_records import TextRecordsMixin, migrate_photo_text
 from photosift.core.library.vector_records import VectorRecordsMixin
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 # 16 KiB pages keep a 512..1024-d float32 vector on its row's own page (4 KiB pages spill each
 # one into an overflow page), which halves the file and makes load_vectors one sequential read.
 PAGE_SIZE = 16384
@@ -159,11 +160,17 @@ def _migrate_to_3(db: sqlite_utils.Database) -> None:
     )
 
 
+def _migrate_albums(db: sqlite_utils.Database) -> None:
+    """Albums and saved searches (core/library/album_records.py)."""
+    _run_script(db, ALBUMS_SCHEMA)
+
+
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     1: _migrate_to_1,
     2: _migrate_to_2,
     3: _migrate_to_3,
     4: migrate_photo_text,
+    5: _migrate_albums,
 }
 
 
@@ -185,7 +192,12 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
 
 
 class Store(
-    PhotoRecordsMixin, ScanRecordsMixin, VectorRecordsMixin, AnalysisRecordsMixin, TextRecordsMixin
+    PhotoRecordsMixin,
+    ScanRecordsMixin,
+    VectorRecordsMixin,
+    AnalysisRecordsMixin,
+    TextRecordsMixin,
+    AlbumRecordsMixin,
 ):
     """One connection to the library database. Create one per thread.
 

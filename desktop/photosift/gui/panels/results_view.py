@@ -8,6 +8,8 @@ The view emits photo ids, never rows; the window decides what an action does.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QPoint, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -98,6 +100,7 @@ class ResultsView(QWidget):
         )
         model.modelReset.connect(lambda: self.delegate.set_mode(model.mode))
 
+        self.menu_extenders: list[Callable[[QMenu, list[int]], None]] = []
         self.overlay = _Overlay(self)
         self.overlay.action_clicked.connect(self.overlay_action)
         self._stack = QStackedLayout(self)
@@ -186,6 +189,8 @@ class ResultsView(QWidget):
         menu.addSeparator()
         copy = self.tr("Copy Path") if len(ids) == 1 else self.tr("Copy {n} Paths").format(n=len(ids))
         menu.addAction(copy, lambda: self.copy_paths_requested.emit(ids))
+        for extend in self.menu_extenders:  # actions on the selection added by other modules
+            extend(menu, ids)
         return menu
 
     def _action(self, text: str, shortcut: QKeySequence, slot) -> QAction:
