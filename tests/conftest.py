@@ -19,14 +19,24 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_CORPUS = REPO_ROOT.parent / "shared" / "corpus"
 
 
+@pytest.fixture(scope="session")
+def shared_engine_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """ONNX engine builds are keyed by a hash of the weights, so tests can share them: each
+    model is exported once per session instead of once per test."""
+    return tmp_path_factory.mktemp("engines")
+
+
 @pytest.fixture(autouse=True)
-def isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def isolated_dirs(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch, shared_engine_dir: Path
+) -> Path:
     """Point every PhotoSift folder at a fresh temporary one for this test."""
     base = tmp_path_factory.mktemp("photosift-home")
     for name in ("DATA", "CACHE", "CONFIG"):
         folder = base / name.lower()
         folder.mkdir()
         monkeypatch.setenv(f"PHOTOSIFT_{name}_DIR", str(folder))
+    monkeypatch.setenv("PHOTOSIFT_ENGINE_DIR", str(shared_engine_dir))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     return base
 

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from photosift.core.cancel import CancelToken
 from photosift.core.imaging.decode_pool import DecodePool, DecodeTimeout
-from photosift.core.errors import PhotoSiftError
+from photosift.core.errors import PhotoSiftError, StoreError
 from photosift.core.imaging.fingerprint import fingerprint_file
 from photosift.core.imaging.decode import IMAGE_EXTENSIONS, ImageSkip, SkipReason, decode_image
 from photosift.core.paths import display_path
@@ -34,9 +34,11 @@ from photosift.core.library.scanner import Work, plan_changes, walk_root
 from photosift.core.library.store import PhotoWrite, Root, SkipWrite, Store
 
 if TYPE_CHECKING:
+    import numpy as np
     import torch
 
     from photosift.core.model.loader import ClipModel
+    from photosift.core.model.onnx_runtime import OnnxClipModel
 
 __all__ = [
     "DEFAULT_DECODE_TIMEOUT",
@@ -89,7 +91,7 @@ class IndexSummary:
 
 @dataclass
 class _Prepared:
-    tensor: torch.Tensor
+    tensor: torch.Tensor | np.ndarray  # the model's preprocess() output
     width: int
     height: int
     taken_at: float | None
@@ -103,7 +105,7 @@ def default_workers() -> int:
 
 def index_library(
     store: Store,
-    model: ClipModel,
+    model: ClipModel | OnnxClipModel,
     roots: Sequence[str | Path] | None = None,
     *,
     batch_size: int = 32,
@@ -125,6 +127,7 @@ def index_library(
     report = progress or (lambda _p: None)
     summary = IndexSummary()
     model_id = store.register_model(model.spec, model.dim, model.preprocess_cfg).id
+    check_precision(store, model_id, model)
     listings = []
     for root in _resolve_roots(store, roots):
         listing = walk_root(
@@ -160,6 +163,24 @@ def index_library(
     store.set_setting("active_model", model.spec)
     report(IndexProgress(len(plan.work), len(plan.work), embedder.rate(), 0.0, None, "done"))
     return _finish(summary, started, cancelled=False)
+
+
+def check_precision(store: Store, model_id: int, model: ClipModel | OnnxClipModel) -> None:
+    """Record the precision of the vectors about to be written, refusing to add them to a
+    library whose vectors of this model are int8 when this build's int8 guard failed: int8
+    vectors only stand in for fp32 ones when the guard says they are close enough."""
+    stored = store.vector_precisions(model_id)
+    precision = model.precision.value
+    info = getattr(model, "info", None)
+    guard_failed = info is not None and (info.guard is None or not info.guard.passed)
+    if "int8" in stored and precision != "int8" and guard_failed:
+        raise StoreError(
+            f"This library's photos were embedded with the int8 image tower of '{model.spec}', "
+            f"but its int8 guard now fails ({info.describe()}), so new photos would be embedded "
+            f"in {precision} and the two must not be mixed. Re-index: "
+            f"photosift index --reindex --model {model.spec}"
+        )
+    store.add_vector_precision(model_id, precision)
 
 
 def _finish(summary: IndexSummary, started: float, *, cancelled: bool) -> IndexSummary:
@@ -198,7 +219,7 @@ class _Embedder:
     def __init__(
         self,
         store: Store,
-        model: ClipModel,
+        model: ClipModel | OnnxClipModel,
         model_id: int,
         batch_size: int,
         report: Callable[[IndexProgress], None],
@@ -304,12 +325,8 @@ class _Embedder:
             self.on_batch(ids)
         return len(ids)
 
-    def _embed(self, tensors: list[torch.Tensor]) -> list:
-        if not tensors:
-            return []
-        import torch
-
-        return list(self.model.encode_image_batch(torch.stack(tensors)))
+    def _embed(self, tensors: list) -> list:
+        return list(self.model.encode_prepared(tensors)) if tensors else []
 
     def _progress(self, item: Work) -> None:
         rate = self.rate()

@@ -12,6 +12,7 @@ list without the 4 s torch import.
 
 from __future__ import annotations
 
+import importlib.util
 from dataclasses import asdict, dataclass
 
 from photosift.core.model.loader import DEFAULT_MODEL_SPEC, hub_file_cached
@@ -83,8 +84,16 @@ def is_entry_cached(entry: CatalogEntry) -> bool:
     return hub_file_cached(entry.hf_repo)
 
 
+def missing_packages(entry: CatalogEntry) -> list[str]:
+    """The entry's extra packages that are not installed (found without importing them)."""
+    return [name for name in entry.needs if importlib.util.find_spec(name) is None]
+
+
 def catalog_listing() -> dict:
-    """The catalog as JSON-able data, with what is cached, for `photosift models` and the GUI."""
+    """The catalog as JSON-able data, with what is cached, for `photosift models` and the GUI;
+    ``engines`` lists the CPU engine builds (ONNX) with the precision each one uses and why."""
+    from photosift.core.model.engine_cache import builds
+
     return {
         "default": DEFAULT_MODEL_SPEC,
         "cache_dir": str(model_cache_dir()),
@@ -92,9 +101,14 @@ def catalog_listing() -> dict:
             {
                 **asdict(entry),
                 "needs": list(entry.needs),
+                "missing": missing_packages(entry),
                 "default": entry.spec == DEFAULT_MODEL_SPEC,
                 "cached": is_entry_cached(entry),
             }
             for entry in CATALOG
+        ],
+        "engines": [
+            {"spec": info.spec, "precision": info.precision.value, "summary": info.describe()}
+            for info in builds()
         ],
     }

@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+import logging
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from photosift.core.model.devices import choose_device, precision_for
+from photosift.core.model.devices import choose_device, cpu_only, precision_for
+from photosift.core.model.precision import Engine, Precision, engine_from_env
 from photosift.core.errors import ModelUnavailableError
 from photosift.core.model.fetch import (
     LOCAL_DIR_HINT,
@@ -49,6 +51,10 @@ if TYPE_CHECKING:
     import torch
     from PIL import Image
 
+    from photosift.core.model.onnx_runtime import OnnxClipModel
+
+log = logging.getLogger(__name__)
+
 __all__ = [
     "DEFAULT_MODEL_SPEC", "LOCAL_DIR_HINT", "SPEC_FORMS", "ClipModel", "InvalidModelSpecError",
     "ModelSpec", "choose_device", "hub_file_cached", "is_cached", "load_model", "parse_spec",
@@ -62,12 +68,45 @@ DEFAULT_MODEL_SPEC = "ViT-B-32-256/datacomp_s34b_b86k"
 _LOAD_LOCK = threading.Lock()  # model creation flips the Hub's process-wide offline switch
 
 
-def load_model(spec: str | ModelSpec, device: str = "auto") -> ClipModel:
-    """Load a model for inference; ModelUnavailableError when it is missing and cannot be fetched."""
+def load_model(
+    spec: str | ModelSpec, device: str = "auto", engine: Engine | None = None
+) -> ClipModel | OnnxClipModel:
+    """Load a model for inference; ModelUnavailableError when it is missing and cannot be fetched.
+
+    On a CPU the model runs on ONNX Runtime (``onnx_runtime``) unless ``engine`` (default:
+    ``PHOTOSIFT_ENGINE``, else auto) says torch: found without importing torch when it was
+    built before, else built now from the torch model (``onnx_export``).
+    """
     spec = spec if isinstance(spec, ModelSpec) else parse_spec(spec)
     if spec.kind == "random":
         return random_model(spec.name, device)
-    device = choose_device(device)
+    engine = engine or engine_from_env()
+    if engine is not Engine.TORCH and cpu_only(device):
+        from photosift.core.model.onnx_runtime import load_cached
+
+        cached = load_cached(spec)
+        if cached is not None:
+            return cached
+    model = _load_torch(spec, choose_device(device))
+    return _onnx_engine(spec, model, engine) if engine is not Engine.TORCH and model.device == "cpu" else model
+
+
+def _onnx_engine(spec: ModelSpec, model: ClipModel, engine: Engine) -> ClipModel | OnnxClipModel:
+    """Build (or reuse) the ONNX engine of a model just loaded with torch; keep torch if the
+    export fails, unless ONNX was asked for by name."""
+    from photosift.core.model.onnx_export import EngineBuildError, ensure_build
+    from photosift.core.model.onnx_runtime import OnnxClipModel
+
+    try:
+        return OnnxClipModel(ensure_build(spec, model), spec=str(spec))
+    except EngineBuildError as exc:
+        if engine is Engine.ONNX:
+            raise
+        log.warning("%s; %s stays on torch.", exc, spec)
+        return model
+
+
+def _load_torch(spec: ModelSpec, device: str) -> ClipModel:
     if spec.kind == "local-dir":
         _check_text_tower(spec, check_local_dir(Path(spec.name)))
     elif spec.kind == "pretrained":
@@ -158,8 +197,9 @@ def _check_text_tower(spec: ModelSpec, model_cfg: dict[str, Any]) -> None:
     ):
         raise ModelUnavailableError(
             f"The model '{spec}' needs the Python package 'transformers' for its text encoder, "
-            f"and it is not installed. Install it (pip install transformers) or choose another "
-            f"model, such as {DEFAULT_MODEL_SPEC}."
+            f"and it is not installed (it is an optional extra: importing it costs every start "
+            f"seconds). Install it (pip install transformers, or pip install 'photosift[multilingual]') "
+            f"or choose another model, such as {DEFAULT_MODEL_SPEC}."
         )
 
 
@@ -175,6 +215,8 @@ class ClipModel:
     """A loaded model in eval mode. ``preprocess`` is thread-safe (PIL + torchvision, no shared
     state) so decode workers can run it; the encode methods run under inference_mode."""
 
+    engine = "torch"
+
     def __init__(self, spec: str, device: str, model: torch.nn.Module, tokenizer: Any) -> None:
         import open_clip
         import torch
@@ -182,9 +224,10 @@ class ClipModel:
 
         self.spec = spec
         self.device = device
-        self._model = model.eval()
-        self._tokenizer = tokenizer
-        self._dtype = torch.float16 if precision_for(device) == "fp16" else torch.float32
+        self.module = self._model = model.eval()
+        self.tokenizer = self._tokenizer = tokenizer
+        self.precision = Precision(precision_for(device))
+        self._dtype = torch.float16 if self.precision is Precision.FP16 else torch.float32
         cfg = dict(open_clip.get_model_preprocess_cfg(model))
         self._transform = image_transform_v2(PreprocessCfg(**cfg), is_train=False)
         self.preprocess_cfg: dict[str, Any] = _jsonable(cfg)
@@ -210,6 +253,12 @@ class ClipModel:
         with torch.inference_mode():
             features = self._model.encode_image(batch.to(self.device, dtype=self._dtype))
             return self._unit_rows(features)
+
+    def encode_prepared(self, items: Sequence[torch.Tensor]) -> np.ndarray:
+        """Embed what ``preprocess`` returned for each photo."""
+        import torch
+
+        return self.encode_image_batch(torch.stack(list(items))) if items else self._empty()
 
     def encode_images(self, images: Sequence[Image.Image], batch_size: int = 32) -> np.ndarray:
         import numpy as np
