@@ -52,7 +52,8 @@ def toy_model_dir() -> Path:
     """A trained toy-world open_clip model saved as a `local-dir:` folder."""
     from tests.toyworld import build_model
 
-    return build_model()
+    # Resolved: a spec stores the real path, and .cache may be a symlink (shared checkouts).
+    return build_model().resolve()
 
 
 @pytest.fixture(scope="session")

@@ -66,14 +66,22 @@ class OnnxClipModel:
         return self._transform(image)
 
     def encode_image_batch(self, batch: np.ndarray) -> np.ndarray:
-        """Embed a stacked (N, 3, H, W) batch of preprocessed images."""
+        """Embed a stacked (N, 3, H, W) batch of preprocessed images.
+
+        The int8 tower runs one image at a time: dynamic quantization scales activations by the
+        range of the whole input, so in a batch a photo's vector would depend on its batch-mates
+        (cosine ~0.9999 between batchings, but not reproducible). Per image it costs the same
+        CPU time on ViT-B-32 (measured), and a photo always gets the same vector.
+        """
         import numpy as np
 
         if len(batch) == 0:
             return self._empty()
-        file = "image_int8" if self.precision is Precision.INT8 else "image"
-        (features,) = self._session(file).run(None, {"pixels": np.ascontiguousarray(batch, dtype=np.float32)})
-        return _unit_rows(features)
+        pixels = np.ascontiguousarray(batch, dtype=np.float32)
+        if self.precision is not Precision.INT8:
+            return _unit_rows(self._session("image").run(None, {"pixels": pixels})[0])
+        session = self._session("image_int8")
+        return _unit_rows(np.concatenate([session.run(None, {"pixels": pixels[i : i + 1]})[0] for i in range(len(pixels))]))
 
     def encode_prepared(self, items: Sequence[np.ndarray]) -> np.ndarray:
         """Embed what ``preprocess`` returned for each photo."""
