@@ -70,6 +70,11 @@ def model_dir() -> Path:
     return folder
 
 
+def hd_photos(args: argparse.Namespace) -> Path:
+    """The 1080p set: indexing, forward rates, fidelity and the search library share it."""
+    return photo_set("1080p", max(args.count, args.search_library))
+
+
 def bench_env(engine: str) -> dict[str, str]:
     env = dict(os.environ, PHOTOSIFT_ENGINE_DIR=str(BENCH / "engines"), PHOTOSIFT_ENGINE=engine)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO / "desktop"), str(REPO), env.get("PYTHONPATH")]))
@@ -117,7 +122,7 @@ def phase_forward(args: argparse.Namespace) -> dict:
         model = OnnxClipModel(dataclasses.replace(built.info, precision=precision))
     from PIL import Image
 
-    files = sorted(photo_set("1080p", args.count).glob("*.jpg"))
+    files = sorted(hd_photos(args).glob("*.jpg"))
     prepared = [model.preprocess(Image.open(path).convert("RGB")) for path in files[: args.batch_size]]
     batches = [prepared] * -(-args.forward // args.batch_size)
     model.encode_prepared(prepared[:2])
@@ -146,7 +151,7 @@ def phase_fidelity(args: argparse.Namespace) -> dict:
     built = load_model(spec, device="cpu", engine=Engine.ONNX)
     fp32 = OnnxClipModel(dataclasses.replace(built.info, precision=Precision.FP32))
     photos = int8_guard.probe_photos() + [
-        Image.open(p).convert("RGB") for p in sorted(photo_set("1080p", args.count).glob("*.jpg"))[:32]
+        Image.open(p).convert("RGB") for p in sorted(hd_photos(args).glob("*.jpg"))[:32]
     ]
     ref, onnx = torch_model.encode_images(photos), fp32.encode_images(photos)
     result = {"onnx_fp32_vs_torch_min": float((ref * onnx).sum(1).min()), "guard": dataclasses.asdict(built.info.guard) if built.info.guard else None}
@@ -164,7 +169,8 @@ PHASES = {"forward": phase_forward, "fidelity": phase_fidelity}
 
 def run_phase(args: argparse.Namespace, phase: str, engine: str = "onnx") -> dict:
     command = [sys.executable, "-m", "tests.benchmarks.inference", "--phase", phase, "--engine", engine,
-               "--count", str(args.count), "--forward", str(args.forward), "--batch-size", str(args.batch_size)]
+               "--count", str(args.count), "--forward", str(args.forward), "--batch-size", str(args.batch_size),
+               "--search-library", str(args.search_library)]
     done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, env=bench_env("auto"))
     if done.returncode != 0:
         raise SystemExit(f"phase {phase} failed:\n{done.stderr[-3000:]}")
@@ -187,7 +193,7 @@ def main() -> None:
     spec = f"local-dir:{model_dir()}"
     print(f"model {spec} (random {ARCH} weights), {os.cpu_count()} CPUs, "
           f"load average {os.getloadavg()[0]:.1f} at the start")
-    sets = {name: photo_set(name, max(args.count, args.search_library)) for name in ("12mp", "1080p")}
+    sets = {"12mp": photo_set("12mp", args.count), "1080p": hd_photos(args)}
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp)
         one = home / "one"
