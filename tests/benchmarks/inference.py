@@ -45,11 +45,28 @@ CLI_CHILD = r"""
 import json, resource, sys
 from photosift.cli import main
 code = main(sys.argv[1:])
+def peak_mb():
+    with open("/proc/self/status", encoding="ascii") as status:
+        return next(int(l.split()[1]) / 1024 for l in status if l.startswith("VmHWM:"))
 usage = resource.getrusage(resource.RUSAGE_SELF)
 heavy = [m for m in ("torch", "open_clip", "transformers") if m in sys.modules]
 print("BENCH " + json.dumps({"code": code, "cpu": usage.ru_utime + usage.ru_stime,
-      "peak_mb": usage.ru_maxrss / 1024, "heavy": heavy}), file=sys.stderr)
+      "peak_mb": peak_mb(), "heavy": heavy}), file=sys.stderr)
 """
+
+
+def peak_mb() -> float:
+    """This process's peak resident memory (CLI_CHILD repeats it without importing this module).
+    VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the parent across fork and exec,
+    so a child of a big parent would report the parent's."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def model_dir() -> Path:
@@ -132,7 +149,7 @@ def phase_forward(args: argparse.Namespace) -> dict:
     seconds, cpu = time.perf_counter() - start, cpu_seconds() - cpu
     images = len(batches) * len(prepared)
     return {"images_per_s": images / seconds, "cpu_ms_per_image": 1000 * cpu / images,
-            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+            "peak_mb": peak_mb()}
 
 
 def phase_fidelity(args: argparse.Namespace) -> dict:

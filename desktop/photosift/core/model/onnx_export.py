@@ -129,12 +129,15 @@ def _export_and_check(key: str, model: ClipModel, folder: Path) -> BuildInfo:
         precision=Precision.FP32, torch_min_cosine=0.0, files=files,
     )
     probes = int8_guard.probe_photos()
+    # One staged engine at a time, dropped before the next step: each holds its graphs'
+    # weights in memory, and a build's peak memory is what a first run costs.
     onnx = _staged(info, folder)
     fp32 = onnx.encode_images(probes)
     torch_min = min(
         _min_cosine(model.encode_images(probes), fp32),
         _min_cosine(model.encode_texts(_FIDELITY_PROMPTS), onnx.encode_texts(_FIDELITY_PROMPTS)),
     )
+    del onnx
     if torch_min < TORCH_MIN_COSINE:
         raise EngineBuildError(
             f"the ONNX export of {model.spec} does not reproduce torch's vectors "
