@@ -224,8 +224,8 @@ class ClipModel:
 
         self.spec = spec
         self.device = device
-        self.module = self._model = model.eval()
-        self.tokenizer = self._tokenizer = tokenizer
+        self.module = model.eval()
+        self.tokenizer = tokenizer
         self.precision = Precision(precision_for(device))
         self._dtype = torch.float16 if self.precision is Precision.FP16 else torch.float32
         cfg = dict(open_clip.get_model_preprocess_cfg(model))
@@ -251,7 +251,7 @@ class ClipModel:
         if batch.shape[0] == 0:
             return self._empty()
         with torch.inference_mode():
-            features = self._model.encode_image(batch.to(self.device, dtype=self._dtype))
+            features = self.module.encode_image(batch.to(self.device, dtype=self._dtype))
             return self._unit_rows(features)
 
     def encode_prepared(self, items: Sequence[torch.Tensor]) -> np.ndarray:
@@ -282,8 +282,8 @@ class ClipModel:
         parts = []
         with torch.inference_mode():
             for i in range(0, len(texts), batch_size):
-                tokens = self._tokenizer(list(texts[i : i + batch_size])).to(self.device)
-                parts.append(self._unit_rows(self._model.encode_text(tokens)))
+                tokens = self.tokenizer(list(texts[i : i + batch_size])).to(self.device)
+                parts.append(self._unit_rows(self.module.encode_text(tokens)))
         return np.concatenate(parts)
 
     def _empty(self) -> np.ndarray:

@@ -161,26 +161,21 @@ def export_towers(model: ClipModel, image_path: Path, text_path: Path) -> None:
     """Both towers as ONNX graphs with a dynamic batch axis; outputs are not normalised."""
     import torch
 
-    class ImageTower(torch.nn.Module):
-        def __init__(self, clip: torch.nn.Module) -> None:
+    class Tower(torch.nn.Module):
+        """One encoder of the model as a module of its own (the clip stays a submodule, so its
+        weights are exported as initializers)."""
+
+        def __init__(self, clip: torch.nn.Module, encode: str) -> None:
             super().__init__()
-            self.clip = clip
+            self.clip, self.encode = clip, encode
 
-        def forward(self, pixels: torch.Tensor) -> torch.Tensor:
-            return self.clip.encode_image(pixels)
-
-    class TextTower(torch.nn.Module):
-        def __init__(self, clip: torch.nn.Module) -> None:
-            super().__init__()
-            self.clip = clip
-
-        def forward(self, tokens: torch.Tensor) -> torch.Tensor:
-            return self.clip.encode_text(tokens)
+        def forward(self, inputs: torch.Tensor) -> torch.Tensor:
+            return getattr(self.clip, self.encode)(inputs)
 
     size = model.input_size
     towers = (
-        (ImageTower(model.module), torch.zeros(2, 3, size, size), "pixels", image_path),
-        (TextTower(model.module), torch.zeros(2, model.context_length, dtype=torch.long), "tokens", text_path),
+        (Tower(model.module, "encode_image"), torch.zeros(2, 3, size, size), "pixels", image_path),
+        (Tower(model.module, "encode_text"), torch.zeros(2, model.context_length, dtype=torch.long), "tokens", text_path),
     )
     # Grad mode on: with it off, eval-mode attention takes a fused fast path with no ONNX op.
     with warnings.catch_warnings(), torch.inference_mode(False), torch.enable_grad():
