@@ -281,3 +281,30 @@ def test_cli_search_on_a_cpu_imports_no_torch_once_the_engine_exists(
     found = json.loads("\n".join(out_lines[:-1]))["results"]
     assert len(found) == 3
     assert {str(p.path.resolve()) for p in labelled} >= {r["path"] for r in found}
+
+
+LOAD_WITHOUT_TORCH = r"""
+import json, sys
+from photosift.core.model.loader import load_model
+model = load_model(sys.argv[1])
+print(json.dumps({"model": repr(model), "heavy": [m for m in %r if m in sys.modules]}))
+""" % (HEAVY,)
+
+
+def test_an_arch_tag_spec_with_a_built_engine_loads_without_open_clip(
+    onnx_toy: OnnxClipModel, toy_model_dir: Path
+) -> None:
+    """Checking an ARCH/TAG name against open_clip's lists would import torch: a spec whose
+    build is remembered must not need it. (No real pretrained weights can be downloaded here,
+    so the toy model's build is remembered under a catalog-style name.)"""
+    from photosift.core.model.engine_cache import remember_build
+    from photosift.core.model.spec import ModelSpec
+
+    spec = ModelSpec("pretrained", "ViT-B-32-256", "toy_weights")
+    remember_build(spec, onnx_toy.info.key, sorted(p for p in toy_model_dir.iterdir() if p.is_file()))
+    result = subprocess.run(
+        [sys.executable, "-c", LOAD_WITHOUT_TORCH, str(spec)], capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report == {"model": f"OnnxClipModel('{spec}', int8, dim=64)", "heavy": []}

@@ -77,18 +77,29 @@ def load_model(
     ``PHOTOSIFT_ENGINE``, else auto) says torch: found without importing torch when it was
     built before, else built now from the torch model (``onnx_export``).
     """
+    engine = engine or engine_from_env()
+    if engine is not Engine.TORCH and cpu_only(device):
+        cached = _cached_engine(spec)
+        if cached is not None:
+            return cached
     spec = spec if isinstance(spec, ModelSpec) else parse_spec(spec)
     if spec.kind == "random":
         return random_model(spec.name, device)
-    engine = engine or engine_from_env()
-    if engine is not Engine.TORCH and cpu_only(device):
-        from photosift.core.model.onnx_runtime import load_cached
-
-        cached = load_cached(spec)
-        if cached is not None:
-            return cached
     model = _load_torch(spec, choose_device(device))
     return _onnx_engine(spec, model, engine) if engine is not Engine.TORCH and model.device == "cpu" else model
+
+
+def _cached_engine(spec: str | ModelSpec) -> OnnxClipModel | None:
+    """The built engine of a spec, looked up by its syntax alone: checking an ARCH/TAG name
+    against open_clip's lists imports torch, which is what the engine is there to avoid. A
+    spelling that is not canonical simply misses and takes the checked path."""
+    from photosift.core.model.onnx_runtime import load_cached
+
+    try:
+        parsed = spec if isinstance(spec, ModelSpec) else parse_spec(spec, check=False)
+    except InvalidModelSpecError:
+        return None
+    return load_cached(parsed)
 
 
 def _onnx_engine(spec: ModelSpec, model: ClipModel, engine: Engine) -> ClipModel | OnnxClipModel:
