@@ -52,8 +52,7 @@ def toy_model_dir() -> Path:
     """A trained toy-world open_clip model saved as a `local-dir:` folder."""
     from tests.toyworld import build_model
 
-    # Resolved: a spec stores the real path, and .cache may be a symlink (shared checkouts).
-    return build_model().resolve()
+    return build_model()
 
 
 @pytest.fixture(scope="session")
