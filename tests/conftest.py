@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,14 +21,29 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_CORPUS = Path(os.environ.get("PHOTOSIFT_CORPUS") or REPO_ROOT.parent / "shared" / "corpus")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def shared_engine_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """ONNX engine builds are keyed by a hash of the weights, so tests can share them: each
+    model is exported once per session instead of once per test. Set for the whole session
+    (not per test) so that module- and session-scoped model fixtures, which are created before
+    any test's own folders, build there too."""
+    folder = tmp_path_factory.mktemp("engines")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PHOTOSIFT_ENGINE_DIR", str(folder))
+        yield folder
+
+
 @pytest.fixture(autouse=True)
-def isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def isolated_dirs(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch, shared_engine_dir: Path
+) -> Path:
     """Point every PhotoSift folder at a fresh temporary one for this test."""
     base = tmp_path_factory.mktemp("photosift-home")
     for name in ("DATA", "CACHE", "CONFIG"):
         folder = base / name.lower()
         folder.mkdir()
         monkeypatch.setenv(f"PHOTOSIFT_{name}_DIR", str(folder))
+    monkeypatch.setenv("PHOTOSIFT_ENGINE_DIR", str(shared_engine_dir))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     return base
 

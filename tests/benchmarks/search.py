@@ -62,11 +62,12 @@ def bench_search(
 
     for query in query_vectors[:3]:
         one(query)
-    timings, kept = [], []
+    timings, cpu, kept = [], [], []
     for query in query_vectors[:queries]:
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         kept.append(one(query))
         timings.append((time.perf_counter() - t) * 1000)
+        cpu.append((time.process_time() - c) * 1000)
     filtered = []
     for query in query_vectors[:10]:
         t = time.perf_counter()
@@ -75,6 +76,7 @@ def bench_search(
     print(
         f"search {count:>9,} x {DIM}  backend={index.backend:<7} "
         f"median {np.median(timings):6.1f} ms  p95 {np.percentile(timings, 95):6.1f} ms  "
+        f"CPU {np.median(cpu):6.1f} ms  load {os.getloadavg()[0]:4.1f}  "
         f"(1/3 filtered: median {np.median(filtered):6.1f} ms)  "
         f"index {index.nbytes / 2**20:7.0f} MiB (RSS +{rss_mib() - before:5.0f})  "
         f"build {build:5.1f} s  kept@normal median {int(np.median(kept))}"

@@ -42,8 +42,12 @@ def ready_window_in_small_batches(qtbot, make_window, model_spec: str):
 def test_add_folder_index_and_search_finds_red_circles(qtbot, make_window, photo_dir, toy_model_spec):
     folder, labels = photo_dir
     window = make_window(toy_model_spec)
+    # Settled: the model (ready in well under a second from its ONNX build) starts a rescan of
+    # the empty library, shown as "Indexing…" while it runs.
+    wait_model_ready(qtbot, window)
+    wait_indexing_done(qtbot, window)
     wait_shown(qtbot, window, lambda request: not request.is_search)
-    assert window.grid.message_title() == "No photos yet"
+    qtbot.waitUntil(lambda: window.grid.message_title() == "No photos yet", timeout=WAIT_MS)
 
     index_folder(qtbot, window, folder)
     wait_shown(qtbot, window, lambda request: not request.is_search)

@@ -6,6 +6,7 @@ fresh interpreter, since this test process has long imported torch for other tes
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -43,15 +44,29 @@ window.close()
 
 
 def test_window_shows_without_torch_and_torch_loads_off_the_gui_thread(tmp_path, toy_model_spec):
+    """First use of a model on a CPU: torch loads it (off the GUI thread) to build its engine."""
+    env = {**os.environ, "PHOTOSIFT_ENGINE_DIR": str(tmp_path / "no-engines-yet")}
+    lines = run_window(tmp_path, toy_model_spec, env)
+    assert "model loaded: True ['torch', 'open_clip']" in lines
+
+
+def test_window_loads_a_built_model_without_torch(tmp_path, toy_model, toy_model_spec):
+    """Once the model's ONNX engine exists (the toy_model fixture built it), torch never loads."""
+    lines = run_window(tmp_path, toy_model_spec, dict(os.environ))
+    assert "model loaded: True []" in lines
+
+
+def run_window(tmp_path, toy_model_spec, env):
     result = subprocess.run(
         [sys.executable, "-c", SCRIPT, str(tmp_path / "library.sqlite3"), toy_model_spec],
         capture_output=True,
         text=True,
         timeout=600,
+        env=env,
     )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert "heavy after importing the window: []" in lines  # numpy alone costs ~120 ms
     assert "after show: []" in lines
-    assert "model loaded: True ['torch', 'open_clip']" in lines
     assert "imported on the GUI thread: []" in lines
+    return lines

@@ -24,6 +24,7 @@ from photosift.core.model.catalog import CATALOG, DEFAULT_MODEL_SPEC
 from photosift.core.model.devices import DeviceUnavailableError, available_devices, choose_device
 from photosift.core.model.fetch import is_cached
 from photosift.core.model.loader import load_model, random_model
+from photosift.core.model.precision import Engine
 from photosift.core.model.spec import InvalidModelSpecError, ModelSpec, parse_spec
 from photosift.core.paths import model_cache_dir
 
@@ -71,7 +72,8 @@ def tiny_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def tiny(tiny_dir: Path):
-    return load_model(f"local-dir:{tiny_dir}", device="cpu")
+    """The torch adapter (the ONNX engine has its own tests in test_onnx_engine.py)."""
+    return load_model(f"local-dir:{tiny_dir}", device="cpu", engine=Engine.TORCH)
 
 
 def fake_hub_cache(repo: str, files: dict[str, Path | bytes]) -> Path:
@@ -259,9 +261,7 @@ def test_batches_give_the_same_vectors_as_one_call(tiny) -> None:
     images = [Image.new("RGB", (48, 36), (i * 40, 255 - i * 40, 128)) for i in range(5)]
     whole = tiny.encode_images(images)
     split = tiny.encode_images(images, batch_size=2)
-    by_hand = tiny.encode_image_batch(
-        __import__("torch").stack([tiny.preprocess(image) for image in images])
-    )
+    by_hand = tiny.encode_prepared([tiny.preprocess(image) for image in images])
     np.testing.assert_allclose(whole, split, atol=1e-5)
     np.testing.assert_allclose(whole, by_hand, atol=1e-5)
     texts = [f"photo number {i}" for i in range(5)]
@@ -409,11 +409,12 @@ def test_weights_that_do_not_fit_the_config_are_a_clear_error(tmp_path: Path, ti
         load_model(f"local-dir:{folder}", device="cpu")
 
 
-def test_hugging_face_text_towers_need_transformers() -> None:
+def test_hugging_face_text_towers_need_transformers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """transformers is an optional extra: without it the multilingual model says what to install.
+    A None entry in sys.modules is how Python itself marks a module as not importable."""
     pytest.importorskip("open_clip")
-    if __import__("importlib").util.find_spec("transformers") is not None:
-        pytest.skip("transformers is installed here")
-    with pytest.raises(ModelUnavailableError, match="pip install transformers"):
+    monkeypatch.setitem(sys.modules, "transformers", None)
+    with pytest.raises(ModelUnavailableError, match=r"pip install transformers.*photosift\[multilingual\]"):
         load_model("xlm-roberta-base-ViT-B-32/laion5b_s13b_b90k", device="cpu")
 
 

@@ -128,7 +128,9 @@ def test_cutoff_keeps_true_matches_and_drops_nonsense(
     size = len(toy_library.kinds)
     red = engine.search("red", top_k=size, cutoff="normal")
     kinds = toy_library.kind_of([h.photo_id for h in red])
-    assert sum(c == "red" for _, c in kinds) >= 0.9 * 48 and len(red) < size / 4
+    # Every kept photo is red. One of the 48 red photos scores far below the others, within
+    # 0.002 of the cut-off: kept with fp32 vectors (torch, ONNX), cut with the int8 tower's.
+    assert {c for _, c in kinds} == {"red"} and len(kinds) >= 47 and len(red) < size / 4
     assert red.cut == size - len(red)
     good = engine.search("a red circle", top_k=size, cutoff="normal")
     assert toy_library.kind_of([h.photo_id for h in good]).count(("circle", "red")) >= 11  # of 12

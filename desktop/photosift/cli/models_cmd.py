@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     rows = [("SPEC", "PARAMS", "DOWNLOAD", "CACHED", "GOOD FOR")]
     for model in listing["models"]:
         mark = " (default)" if model["default"] else ""
-        needs = f" [needs: {', '.join(model['needs'])}]" if model["needs"] else ""
+        needs = f" [needs: {', '.join(model['missing'])}]" if model["missing"] else ""
         rows.append((
             model["spec"],
             f"{model['params_m']}M",
@@ -42,6 +42,10 @@ def run(args: argparse.Namespace) -> int:
     for row in rows:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[4])
     print()
+    for engine in listing["engines"]:
+        print(f"CPU engine for {engine['spec']}: {engine['summary']}")
+    if listing["engines"]:
+        print()
     print(f"Model cache: {listing['cache_dir']}")
     print("Use a model with --model SPEC; any open_clip ARCH/PRETRAINED, hf-hub:ORG/REPO or")
     print("local-dir:FOLDER (open_clip_config.json + open_clip_model.safetensors) works too.")

@@ -27,7 +27,7 @@ from photosift.cli.common import (
 if TYPE_CHECKING:
     from photosift.core.library.analysis_records import AnalysisCounts
     from photosift.core.library.filters import Filters
-    from photosift.core.model.loader import ClipModel
+    from photosift.core.model.clip_model import ClipModel
     from photosift.core.search.engine import SearchEngine
     from photosift.service.library import Found, PhotoLibrary
 

@@ -23,7 +23,7 @@ from photosift.cli.common import (
 from photosift.core.errors import Remedy
 
 if TYPE_CHECKING:
-    from photosift.core.model.loader import ClipModel
+    from photosift.core.model.clip_model import ClipModel
     from photosift.core.tagging.tagger import TagProgress
     from photosift.core.tagging.vocabulary import Label
     from photosift.service.library import PhotoLibrary

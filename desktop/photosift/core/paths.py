@@ -49,6 +49,16 @@ def model_cache_dir() -> Path:
     return path
 
 
+def engine_cache_dir() -> Path:
+    """ONNX builds of models for the CPU engine. Each build is keyed by a hash of the model's
+    weights and config, so one folder can serve every library (PHOTOSIFT_ENGINE_DIR overrides
+    it; the tests share one across tests to export each model once)."""
+    override = os.environ.get("PHOTOSIFT_ENGINE_DIR")
+    path = Path(override) if override else cache_dir() / "engines"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def default_db_path() -> Path:
     return data_dir() / "library.sqlite3"
 

@@ -20,7 +20,7 @@ from photosift.gui.workers import Job, JobContext, Lane, thread_library
 
 if TYPE_CHECKING:
     from photosift.core.library.filters import Filters
-    from photosift.core.model.loader import ClipModel
+    from photosift.core.model.clip_model import ClipModel
     from photosift.service.library import PhotoLibrary
 
 

@@ -30,7 +30,7 @@ from photosift.gui.workers import Job, JobContext, Lane, thread_library
 if TYPE_CHECKING:
     from photosift.core.library.catalog import CatalogSummary
     from photosift.core.library.indexer import IndexSummary
-    from photosift.core.model.loader import ClipModel
+    from photosift.core.model.clip_model import ClipModel
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from photosift.gui.workers import JobContext, thread_library, thread_store
 if TYPE_CHECKING:
     from photosift.core.library.filters import Filters
     from photosift.core.library.tag_records import PhotoTag, TagStore
-    from photosift.core.model.loader import ClipModel
+    from photosift.core.model.clip_model import ClipModel
     from photosift.core.tagging.label_vectors import LabelVectorSummary
     from photosift.core.tagging.tagger import LabelScore, Tagger, TagSummary
     from photosift.core.tagging.vocabulary import Label, LabelEmbedder

@@ -44,7 +44,8 @@ if TYPE_CHECKING:
     from photosift.core.library.text_pass import Gate, TextProgress, TextSummary
     from photosift.core.library.text_records import PhotoText
     from photosift.core.library.watcher import WatchEvent, WatchMode
-    from photosift.core.model.loader import ClipModel
+    from photosift.core.model.clip_model import ClipModel
+    from photosift.core.model.onnx_runtime import OnnxClipModel
     from photosift.core.model.ocr import TextBox, TextReader
     from photosift.core.search.duplicates import DuplicateReport
     from photosift.core.search.engine import SearchEngine, SearchResults
@@ -65,7 +66,7 @@ class TagAction(Enum):
 class LoadedModel:
     """A loaded model and what the library says about it."""
 
-    model: ClipModel
+    model: ClipModel | OnnxClipModel
     choice: ModelChoice
 
     @property

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from photosift.core.cancel import CancelToken
+from photosift.core.errors import Remedy, StoreError
 from photosift.core.imaging.decode import ImageSkip, SkipReason, decode_image
 from photosift.core.imaging.decode_pool import DecodePool, DecodeTimeout
 from photosift.core.imaging.fingerprint import fingerprint_file
@@ -45,9 +46,11 @@ from photosift.core.library.store import Store
 from photosift.core.paths import decode_relpath, display_path
 
 if TYPE_CHECKING:
+    import numpy as np
     import torch
 
-    from photosift.core.model.loader import ClipModel
+    from photosift.core.model.clip_model import ClipModel
+    from photosift.core.model.onnx_runtime import OnnxClipModel
 
 DEFAULT_DECODE_TIMEOUT = 30.0
 WINDOW_BATCHES = 2  # batches decoded ahead of the one being embedded
@@ -62,7 +65,7 @@ class IndexSummary(CatalogSummary):
 
 @dataclass
 class _Prepared:
-    tensor: torch.Tensor
+    tensor: torch.Tensor | np.ndarray  # the model's preprocess() output
     width: int
     height: int
     taken_at: float | None
@@ -76,7 +79,7 @@ def default_workers() -> int:
 
 def index_library(
     store: Store,
-    model: ClipModel,
+    model: ClipModel | OnnxClipModel,
     roots: Sequence[str | Path] | None = None,
     *,
     batch_size: int = 32,
@@ -111,6 +114,7 @@ def index_library(
     model_id = store.register_model(
         model.spec, model.dim, model.preprocess_cfg, getattr(model, "content_hash", None)
     ).id
+    check_precision(store, model_id, model)
     pending = store.pending_photos(model_id, catalog.online_root_ids)
     # Photos catalogued by an earlier run but never analysed count as work, not unchanged.
     summary.unchanged -= min(summary.unchanged, max(0, len(pending) - catalog.catalogued))
@@ -121,6 +125,25 @@ def index_library(
     store.set_setting(ACTIVE_MODEL_SETTING, model.spec)
     report(IndexProgress(len(pending), len(pending), embedder.rates.rate(), 0.0, None, IndexPhase.DONE))
     return _finish(summary, started, cancelled=False)
+
+
+def check_precision(store: Store, model_id: int, model: ClipModel | OnnxClipModel) -> None:
+    """Record the precision of the vectors about to be written, refusing to add them to a
+    library whose vectors of this model are int8 when this build's int8 guard failed: int8
+    vectors only stand in for fp32 ones when the guard says they are close enough."""
+    stored = store.vector_precisions(model_id)
+    precision = model.precision.value
+    info = getattr(model, "info", None)
+    guard_failed = info is not None and (info.guard is None or not info.guard.passed)
+    if info is not None and "int8" in stored and precision != "int8" and guard_failed:
+        raise StoreError(
+            f"This library's photos were embedded with the int8 image tower of '{model.spec}', "
+            f"but its int8 guard now fails ({info.describe()}), so new photos would be embedded "
+            f"in {precision} and the two must not be mixed.",
+            remedy=Remedy.REINDEX_MODEL,
+            spec=model.spec,
+        )
+    store.add_vector_precision(model_id, precision)
 
 
 def _finish(summary: IndexSummary, started: float, *, cancelled: bool) -> IndexSummary:
@@ -144,7 +167,7 @@ class _Embedder:
     def __init__(
         self,
         store: Store,
-        model: ClipModel,
+        model: ClipModel | OnnxClipModel,
         model_id: int,
         batch_size: int,
         report: Callable[[IndexProgress], None],
@@ -247,12 +270,8 @@ class _Embedder:
             self.on_batch(ids)
         return len(ids)
 
-    def _embed(self, tensors: list[torch.Tensor]) -> list:
-        if not tensors:
-            return []
-        import torch
-
-        return list(self.model.encode_image_batch(torch.stack(tensors)))
+    def _embed(self, tensors: list) -> list:
+        return list(self.model.encode_prepared(tensors)) if tensors else []
 
     def _progress(self, item: Work) -> None:
         current = display_path(item.abspath)

@@ -396,6 +396,17 @@ class Store(
         )
         return [ModelRecord(r[0], r[1], r[2], json.loads(r[3]), r[4]) for r in rows]
 
+    def vector_precisions(self, model_id: int) -> list[str]:
+        """The number formats ("fp32", "fp16", "int8") this library's vectors of a model were
+        computed in; the indexer refuses to mix int8 with others unless the int8 guard passed."""
+        stored = self.get_setting(f"vector_precisions:{model_id}", [])
+        return [str(p) for p in stored] if isinstance(stored, list) else []
+
+    def add_vector_precision(self, model_id: int, precision: str) -> None:
+        known = self.vector_precisions(model_id)
+        if precision not in known:
+            self.set_setting(f"vector_precisions:{model_id}", sorted([*known, precision]))
+
     # -- settings --------------------------------------------------------------------------
     def get_setting(self, key: str, default: object = None) -> object:
         row = self.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()

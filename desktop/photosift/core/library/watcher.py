@@ -36,7 +36,7 @@ from photosift.core.imaging.decode import IMAGE_EXTENSIONS
 if TYPE_CHECKING:
     from photosift.core.library.indexer import IndexSummary
     from photosift.core.library.store import Store
-    from photosift.core.model.loader import ClipModel
+    from photosift.core.model.clip_model import ClipModel
 
 DEFAULT_DEBOUNCE_S = 1.0
 DEFAULT_MAX_WAIT_S = 10.0

@@ -13,6 +13,11 @@ torch is imported inside the functions: the GUI imports this module at start-up.
 
 from __future__ import annotations
 
+import os
+import platform
+import shutil
+import sys
+
 from photosift.core.errors import PhotoSiftError
 
 DEVICE_CHOICES = ("auto", "cpu", "cuda", "mps")
@@ -55,6 +60,28 @@ def choose_device(requested: str = "auto") -> str:
             f"PyTorch on this computer. Use --device auto or --device cpu instead."
         )
     return wanted
+
+
+def cpu_only(requested: str = "auto") -> bool:
+    """Whether the model will run on the CPU, answered without importing torch where possible:
+    asked for by name, or ``auto`` on a computer with no GPU torch could use (no NVIDIA driver,
+    not Apple silicon). Only when a GPU may exist does torch itself decide."""
+    wanted = (requested or "auto").strip().lower()
+    if wanted == "cpu":
+        return True
+    if wanted != "auto":
+        return False
+    if sys.platform == "darwin" and platform.machine() == "arm64":
+        return choose_device("auto") == "cpu"
+    if _nvidia_driver_present():
+        return choose_device("auto") == "cpu"
+    return True
+
+
+def _nvidia_driver_present() -> bool:
+    if sys.platform.startswith("linux"):
+        return os.path.exists("/proc/driver/nvidia/version") or os.path.exists("/dev/nvidiactl")
+    return shutil.which("nvidia-smi") is not None
 
 
 def precision_for(device: str) -> str:

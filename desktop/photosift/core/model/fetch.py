@@ -16,6 +16,7 @@ Nothing here imports torch: the catalog asks ``hub_file_cached`` at GUI start-up
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import json
 import os
 import socket
@@ -201,8 +202,16 @@ def is_entry_cached(entry: CatalogEntry) -> bool:
     return hub_file_cached(entry.hf_repo)
 
 
+def missing_packages(entry: CatalogEntry) -> list[str]:
+    """The entry's extra packages that are not installed (found without importing them)."""
+    return [name for name in entry.needs if importlib.util.find_spec(name) is None]
+
+
 def catalog_listing() -> dict:
-    """The catalog as JSON-able data, with what is cached, for `photosift models` and the GUI."""
+    """The catalog as JSON-able data, with what is cached, for `photosift models` and the GUI;
+    ``engines`` lists the CPU engine builds (ONNX) with the precision each one uses and why."""
+    from photosift.core.model.engine_cache import builds
+
     return {
         "default": DEFAULT_MODEL_SPEC,
         "cache_dir": str(model_cache_dir()),
@@ -210,9 +219,14 @@ def catalog_listing() -> dict:
             {
                 **asdict(entry),
                 "needs": list(entry.needs),
+                "missing": missing_packages(entry),
                 "default": entry.spec == DEFAULT_MODEL_SPEC,
                 "cached": is_entry_cached(entry),
             }
             for entry in CATALOG
+        ],
+        "engines": [
+            {"spec": info.spec, "precision": info.precision.value, "summary": info.describe()}
+            for info in builds()
         ],
     }

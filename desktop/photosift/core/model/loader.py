@@ -18,14 +18,16 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+import logging
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from photosift.core.errors import ModelUnavailableError
 from photosift.core.model.catalog import DEFAULT_MODEL_SPEC
-from photosift.core.model.devices import choose_device, precision_for
+from photosift.core.model.clip_model import ClipModel
+from photosift.core.model.devices import choose_device, cpu_only, precision_for
 from photosift.core.model.fetch import (
     check_local_dir,
     download_blocker,
@@ -34,7 +36,9 @@ from photosift.core.model.fetch import (
     load_failure,
 )
 from photosift.core.model.identity import check_model_folder, content_hash
+from photosift.core.model.precision import Engine, engine_from_env
 from photosift.core.model.spec import (
+    InvalidModelSpecError,
     ModelSpec,
     parse_spec,
     resolve_arch,
@@ -42,19 +46,70 @@ from photosift.core.model.spec import (
 from photosift.core.paths import model_cache_dir
 
 if TYPE_CHECKING:
-    import numpy as np
-    import torch
-    from PIL import Image
 
+    from photosift.core.model.onnx_runtime import OnnxClipModel
+
+log = logging.getLogger(__name__)
 _LOAD_LOCK = threading.Lock()  # model creation flips the Hub's process-wide offline switch
 
 
-def load_model(spec: str | ModelSpec, device: str = "auto") -> ClipModel:
-    """Load a model for inference; ModelUnavailableError when it is missing and cannot be fetched."""
+def load_model(
+    spec: str | ModelSpec, device: str = "auto", engine: Engine | None = None
+) -> ClipModel | OnnxClipModel:
+    """Load a model for inference; ModelUnavailableError when it is missing and cannot be fetched.
+
+    On a CPU the model runs on ONNX Runtime (``onnx_runtime``) unless ``engine`` (default:
+    ``PHOTOSIFT_ENGINE``, else auto) says torch: found without importing torch when it was
+    built before, else built now from the torch model (``onnx_export``).
+    """
+    engine = engine or engine_from_env()
+    if engine is not Engine.TORCH and cpu_only(device):
+        cached = _cached_engine(spec)
+        if cached is not None:
+            text = str(spec)
+            if text.startswith("local-dir:"):  # the library knows a folder by its content
+                cached.content_hash = content_hash(Path(text.removeprefix("local-dir:")))
+            return cached
     spec = spec if isinstance(spec, ModelSpec) else parse_spec(spec)
     if spec.kind == "random":
         return random_model(spec.name, device)
-    device = choose_device(device)
+    model = _load_torch(spec, choose_device(device))
+    if engine is Engine.TORCH or model.device != "cpu":
+        return model
+    onnx = _onnx_engine(spec, model, engine)
+    onnx.content_hash = model.content_hash
+    return onnx
+
+
+def _cached_engine(spec: str | ModelSpec) -> OnnxClipModel | None:
+    """The built engine of a spec, looked up by its syntax alone: checking an ARCH/TAG name
+    against open_clip's lists imports torch, which is what the engine is there to avoid. A
+    spelling that is not canonical simply misses and takes the checked path."""
+    from photosift.core.model.onnx_runtime import load_cached
+
+    try:
+        parsed = spec if isinstance(spec, ModelSpec) else parse_spec(spec, check=False)
+    except InvalidModelSpecError:
+        return None
+    return load_cached(parsed)
+
+
+def _onnx_engine(spec: ModelSpec, model: ClipModel, engine: Engine) -> ClipModel | OnnxClipModel:
+    """Build (or reuse) the ONNX engine of a model just loaded with torch; keep torch if the
+    export fails, unless ONNX was asked for by name."""
+    from photosift.core.model.onnx_export import EngineBuildError, ensure_build
+    from photosift.core.model.onnx_runtime import OnnxClipModel
+
+    try:
+        return OnnxClipModel(ensure_build(spec, model), spec=str(spec))
+    except EngineBuildError as exc:
+        if engine is Engine.ONNX:
+            raise
+        log.warning("%s; %s stays on torch.", exc, spec)
+        return model
+
+
+def _load_torch(spec: ModelSpec, device: str) -> ClipModel:
     if spec.kind == "local-dir":
         model = _load_local(spec, device)
         model.content_hash = content_hash(Path(spec.name))  # a changed folder is a new model
@@ -170,102 +225,7 @@ def _check_text_tower(spec: ModelSpec, model_cfg: dict[str, Any]) -> None:
     ):
         raise ModelUnavailableError(
             f"The model '{spec}' needs the Python package 'transformers' for its text encoder, "
-            f"and it is not installed. Install it (pip install transformers) or choose another "
-            f"model, such as {DEFAULT_MODEL_SPEC}."
+            f"and it is not installed (it is an optional extra: importing it costs every start "
+            f"seconds). Install it (pip install transformers, or pip install 'photosift[multilingual]') "
+            f"or choose another model, such as {DEFAULT_MODEL_SPEC}."
         )
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    return value
-
-
-class ClipModel:
-    """A loaded model in eval mode. ``preprocess`` is thread-safe (PIL + torchvision, no shared
-    state) so decode workers can run it; the encode methods run under inference_mode."""
-
-    def __init__(self, spec: str, device: str, model: torch.nn.Module, tokenizer: Any) -> None:
-        import open_clip
-        import torch
-        from open_clip.transform import PreprocessCfg, image_transform_v2
-
-        self.spec = spec
-        self.device = device
-        #: SHA-256 of a local model folder's files (identity.content_hash); None = the spec
-        #: names published weights, and the spec alone identifies them.
-        self.content_hash: str | None = None
-        self._model: Any = model.eval()  # open_clip CLIP/CustomTextCLIP: duck-typed encode_*
-        self._tokenizer = tokenizer
-        self._dtype = torch.float16 if precision_for(device) == "fp16" else torch.float32
-        cfg = dict(open_clip.get_model_preprocess_cfg(model))
-        self._transform = image_transform_v2(PreprocessCfg(**cfg), is_train=False)
-        self.preprocess_cfg: dict[str, Any] = _jsonable(cfg)
-        size = cfg["size"]
-        self.input_size = int(max(size)) if isinstance(size, (tuple, list)) else int(size)
-        self.context_length = int(getattr(tokenizer, "context_length", 0) or 77)
-        self.dim = 0
-        self.dim = int(self.encode_texts(["a photo"]).shape[1])
-
-    def __repr__(self) -> str:
-        return f"ClipModel({self.spec!r}, device={self.device!r}, dim={self.dim})"
-
-    @property
-    def tokenizer(self) -> Any:
-        """The text tokenizer (search/readability.py asks it which queries the model reads)."""
-        return self._tokenizer
-
-    def preprocess(self, image: Image.Image) -> torch.Tensor:
-        """CHW float32 tensor, resized/cropped/normalised exactly as the model was trained."""
-        return self._transform(image)
-
-    def encode_image_batch(self, batch: torch.Tensor) -> np.ndarray:
-        """Embed a stacked batch of preprocessed images: (N, dim) float32, unit length."""
-        import torch
-
-        if batch.shape[0] == 0:
-            return self._empty()
-        with torch.inference_mode():
-            features = self._model.encode_image(batch.to(self.device, dtype=self._dtype))
-            return self._unit_rows(features)
-
-    def encode_images(self, images: Sequence[Image.Image], batch_size: int = 32) -> np.ndarray:
-        import numpy as np
-        import torch
-
-        if len(images) == 0:
-            return self._empty()
-        parts = [
-            self.encode_image_batch(torch.stack([self.preprocess(im) for im in images[i : i + batch_size]]))
-            for i in range(0, len(images), batch_size)
-        ]
-        return np.concatenate(parts)
-
-    def encode_texts(self, texts: Sequence[str], batch_size: int = 256) -> np.ndarray:
-        """Embed texts; ones longer than the context length are truncated by the tokenizer."""
-        import numpy as np
-        import torch
-
-        if len(texts) == 0:
-            return self._empty()
-        parts = []
-        with torch.inference_mode():
-            for i in range(0, len(texts), batch_size):
-                tokens = self._tokenizer(list(texts[i : i + batch_size])).to(self.device)
-                parts.append(self._unit_rows(self._model.encode_text(tokens)))
-        return np.concatenate(parts)
-
-    def _empty(self) -> np.ndarray:
-        import numpy as np
-
-        return np.zeros((0, self.dim), dtype=np.float32)
-
-    @staticmethod
-    def _unit_rows(features: torch.Tensor) -> np.ndarray:
-        import numpy as np
-        import torch
-
-        unit = torch.nn.functional.normalize(features.float(), dim=-1)
-        return unit.cpu().numpy().astype(np.float32, copy=False)

@@ -50,7 +50,7 @@ from photosift.core.search.vector_index import VectorIndex
 
 if TYPE_CHECKING:
     from photosift.core.library.store import Store
-    from photosift.core.model.loader import ClipModel
+    from photosift.core.model.clip_model import ClipModel
 
 DEFAULT_TOP_K = 100
 

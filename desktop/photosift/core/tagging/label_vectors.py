@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     import numpy as np
 
     from photosift.core.library.store import Store
-    from photosift.core.model.loader import ClipModel
+    from photosift.core.model.clip_model import ClipModel
 
 #: Labels embedded (and committed) together: one chunk is under a second on a CPU.
 LABEL_CHUNK = 8

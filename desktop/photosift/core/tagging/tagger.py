@@ -48,7 +48,7 @@ from photosift.core.tagging.vocabulary import DEFAULT_THRESHOLD, Label, LabelEmb
 
 if TYPE_CHECKING:
     from photosift.core.library.store import Store
-    from photosift.core.model.loader import ClipModel
+    from photosift.core.model.clip_model import ClipModel
 
 REFERENCE_SIZE = 20_000
 MIN_REFERENCE_LABELS = 8

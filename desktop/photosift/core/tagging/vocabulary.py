@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # numpy is imported where vectors are made: the GUI's label editor imports
     import numpy as np  # this module at start-up and needs none of it (about 120 ms saved)
 
-    from photosift.core.model.loader import ClipModel
+    from photosift.core.model.clip_model import ClipModel
 
 DEFAULT_TEMPLATES: tuple[str, ...] = (
     "a photo of {a} {}",

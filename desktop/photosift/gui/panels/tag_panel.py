@@ -56,7 +56,7 @@ from photosift.gui.workers import Job, JobContext, Lane
 from photosift.service.library import TagAction
 
 if TYPE_CHECKING:
-    from photosift.core.model.loader import ClipModel
+    from photosift.core.model.clip_model import ClipModel
     from photosift.core.tagging.tagger import TagSummary
     from photosift.core.tagging.vocabulary import Label, LabelEmbedder
     from photosift.gui.tagging_jobs import PhotoTagInfo
