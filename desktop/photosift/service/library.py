@@ -45,8 +45,8 @@ if TYPE_CHECKING:
     from photosift.core.library.text_records import PhotoText
     from photosift.core.library.watcher import WatchEvent, WatchMode
     from photosift.core.model.clip_model import ClipModel
-    from photosift.core.model.onnx_runtime import OnnxClipModel
     from photosift.core.model.ocr import TextBox, TextReader
+    from photosift.core.model.onnx_runtime import OnnxClipModel
     from photosift.core.search.duplicates import DuplicateReport
     from photosift.core.search.engine import SearchEngine, SearchResults
     from photosift.core.tagging.tagger import Tagger, TagProgress, TagSummary
