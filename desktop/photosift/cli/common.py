@@ -6,10 +6,16 @@ import argparse
 import json
 import os
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
 from photosift.core.errors import PhotoSiftError
+
+if TYPE_CHECKING:
+    from photosift.core.model.loader import ClipModel
+    from photosift.core.model.transfer import TransferProgress
 
 
 def add_db_option(parser: argparse.ArgumentParser) -> None:
@@ -75,3 +81,41 @@ def run_command(func: Callable[[argparse.Namespace], int], args: argparse.Namesp
         # Point stdout at devnull so the interpreter's final flush does not fail again.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+
+
+class DownloadPrinter:
+    """A first-run model download's progress on stderr: one line redrawn on a terminal, a line
+    every ten seconds in a log, and always the last one (the whole model downloaded)."""
+
+    def __init__(self, spec: str, stream: TextIO, *, every_s: float = 10.0) -> None:
+        self.spec, self.stream, self.every_s = spec, stream, every_s
+        self._tty = stream.isatty()
+        self._started = False
+        self._last = float("-inf")
+
+    def update(self, progress: TransferProgress) -> None:
+        if not self._started:
+            self._started = True
+            from photosift.core.model.transfer import format_bytes
+            from photosift.core.paths import model_cache_dir
+
+            resuming = f", resuming at {format_bytes(progress.resumed_bytes)}" if progress.resumed_bytes else ""
+            self.stream.write(
+                f"Downloading the model {self.spec} ({format_bytes(progress.total_bytes)}{resuming}) into "
+                f"{model_cache_dir()}; Ctrl-C stops it and the next run resumes.\n"
+            )
+        final = progress.done_bytes >= progress.total_bytes
+        now = time.monotonic()
+        if self._tty:
+            self.stream.write(f"\r{progress.describe()}\x1b[K" + ("\n" if final else ""))
+        elif final or now - self._last >= self.every_s:
+            self._last = now
+            self.stream.write(progress.describe() + "\n")
+        self.stream.flush()
+
+
+def load_model_reporting(spec: str, device: str) -> ClipModel:
+    """`load_model`, with the download's progress on stderr when the model is not cached yet."""
+    from photosift.core.model.loader import load_model
+
+    return load_model(spec, device=device, progress=DownloadPrinter(spec, sys.stderr).update)

@@ -23,6 +23,7 @@ from photosift.cli.common import (
     add_json_option,
     add_model_option,
     db_path,
+    load_model_reporting,
     print_json,
 )
 from photosift.core.errors import PhotoSiftError
@@ -83,7 +84,7 @@ class NoFoldersError(PhotoSiftError):
 def run_index(args: argparse.Namespace) -> int:
     from photosift.core.cancel import CancelToken
     from photosift.core.library.indexer import check_folders, index_library
-    from photosift.core.model.loader import DEFAULT_MODEL_SPEC, load_model
+    from photosift.core.model.loader import DEFAULT_MODEL_SPEC
     from photosift.core.search.engine import newest_library_spec
     from photosift.core.library.store import Store
 
@@ -99,7 +100,7 @@ def run_index(args: argparse.Namespace) -> int:
                 "The library has no folders yet. Name one to index: photosift index FOLDER"
             )
         spec = args.model or newest_library_spec(store) or DEFAULT_MODEL_SPEC
-        model = load_model(spec, device=args.device)
+        model = load_model_reporting(spec, args.device)
         if args.reindex:
             store.remove_model_vectors(model.spec)
             store.forget_skipped()

@@ -18,6 +18,7 @@ from photosift.cli.common import (
     add_json_option,
     add_model_option,
     db_path,
+    load_model_reporting,
     print_json,
 )
 
@@ -112,10 +113,9 @@ def filters_from(args: argparse.Namespace) -> Filters:
 
 def open_engine(args: argparse.Namespace) -> SearchEngine:
     """Load the library's model (or --model) and its vectors; mismatches are refused."""
-    from photosift.core.model.loader import load_model
     from photosift.core.search.engine import SearchEngine
 
-    engine = SearchEngine(db_path(args), load_model(choose_spec(args), device=args.device))
+    engine = SearchEngine(db_path(args), load_model_reporting(choose_spec(args), args.device))
     engine.load()
     return engine
 

@@ -17,6 +17,7 @@ from photosift.cli.common import (
     add_json_option,
     add_model_option,
     db_path,
+    load_model_reporting,
     print_json,
 )
 
@@ -120,10 +121,9 @@ def _common(parser: argparse.ArgumentParser, *, model: bool = True) -> None:
 
 def _tagger(args: argparse.Namespace, store: Store, labels: list | None = None, **options: object):  # type: ignore[no-untyped-def]
     from photosift.cli.search_cmd import choose_spec
-    from photosift.core.model.loader import load_model
     from photosift.core.tagging.tagger import Tagger
 
-    return Tagger(store, load_model(choose_spec(args), device=args.device), labels, **options)  # type: ignore[arg-type]
+    return Tagger(store, load_model_reporting(choose_spec(args), args.device), labels, **options)  # type: ignore[arg-type]
 
 
 def run_tag(args: argparse.Namespace) -> int:

@@ -24,6 +24,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from photosift.core.cancel import CancelToken
 from photosift.core.model.devices import choose_device, precision_for
 from photosift.core.errors import ModelUnavailableError
 from photosift.core.model.fetch import (
@@ -42,6 +43,7 @@ from photosift.core.model.spec import (
     parse_spec,
     resolve_arch,
 )
+from photosift.core.model.transfer import ProgressCallback
 from photosift.core.paths import model_cache_dir
 
 if TYPE_CHECKING:
@@ -62,8 +64,18 @@ DEFAULT_MODEL_SPEC = "ViT-B-32-256/datacomp_s34b_b86k"
 _LOAD_LOCK = threading.Lock()  # model creation flips the Hub's process-wide offline switch
 
 
-def load_model(spec: str | ModelSpec, device: str = "auto") -> ClipModel:
-    """Load a model for inference; ModelUnavailableError when it is missing and cannot be fetched."""
+def load_model(
+    spec: str | ModelSpec,
+    device: str = "auto",
+    *,
+    progress: ProgressCallback | None = None,
+    cancel: CancelToken | None = None,
+) -> ClipModel:
+    """Load a model for inference; ModelUnavailableError when it is missing and cannot be fetched.
+
+    A model not in the cache is downloaded first, reporting to `progress` and stopping with
+    DownloadCancelledError when `cancel` is cancelled (the next call resumes the download).
+    """
     spec = spec if isinstance(spec, ModelSpec) else parse_spec(spec)
     if spec.kind == "random":
         return random_model(spec.name, device)
@@ -72,18 +84,21 @@ def load_model(spec: str | ModelSpec, device: str = "auto") -> ClipModel:
         _check_text_tower(spec, check_local_dir(Path(spec.name)))
     elif spec.kind == "pretrained":
         _check_text_tower(spec, _builtin_config(spec.name))
-    if is_cached(spec):
-        try:
-            return _create(spec, device, online=False)
-        except ModelUnavailableError:
-            # Cached weights but something else missing (e.g. a Hugging Face text config): fetch it.
-            if spec.kind == "local-dir" or download_blocker(spec):
-                raise
-            return _create(spec, device, online=True)
-    blocker = download_blocker(spec)
-    if blocker:
-        raise ModelUnavailableError(blocker)
-    return _create(spec, device, online=True)
+    if not is_cached(spec):
+        blocker = download_blocker(spec)
+        if blocker:
+            raise ModelUnavailableError(blocker)
+        from photosift.core.model.download import download_model
+
+        download_model(spec, progress=progress, cancel=cancel)
+    try:
+        return _create(spec, device, online=False)
+    except ModelUnavailableError:
+        # Weights in the cache but something else missing (e.g. a Hugging Face text config, or
+        # plain-URL weights open_clip fetches itself): let open_clip fetch it.
+        if spec.kind == "local-dir" or download_blocker(spec):
+            raise
+        return _create(spec, device, online=True)
 
 
 def random_model(arch: str = "ViT-B-32-256", device: str = "cpu") -> ClipModel:
