@@ -10,7 +10,7 @@ answer, never on a fixed sleep; a generous limit only guards against waiting for
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QTimer, SignalInstance
@@ -45,14 +45,17 @@ def wait_for(condition: Callable[[], bool], signals: list[SignalInstance], limit
     return condition()
 
 
-def render_screenshot(settings: Settings, target: Path, *, model_spec: str | None, query: str | None) -> int:
+def render_screenshot(
+    settings: Settings, target: Path, *, model_spec: str | None, query: str | None, add_folders: Sequence[Path] = ()
+) -> int:
+    """`add_folders` are added first (as `--add-folder` does) and waited for before settling."""
     from photosift.gui.main_window import MainWindow
 
     window = MainWindow(settings, model_spec=model_spec, ask_about_model=False)
     window.resize(1280, 800)
     window.show()
     try:
-        ok = settle(window, query or (DEMO_QUERY if model_spec else None))
+        ok = add_and_wait(window, add_folders) and settle(window, query or (DEMO_QUERY if model_spec else None))
         image = window.grab()
         if not image.save(str(target), "PNG"):
             print(f"photosift: error: cannot write {target}")
@@ -62,6 +65,17 @@ def render_screenshot(settings: Settings, target: Path, *, model_spec: str | Non
     finally:
         window.close()
         QApplication.processEvents()
+
+
+def add_and_wait(window, folders: Sequence[Path]) -> bool:
+    """Add `folders` to the library and wait until the library lists every one of them."""
+    if not folders:
+        return True
+    window.add_folders(folders)
+    wanted = {str(folder) for folder in folders}
+    return wait_for(
+        lambda: wanted <= {stat.root.path for stat in window.library_panel.stats()}, [window.library.roots_changed]
+    )
 
 
 def settle(window, query: str | None) -> bool:
