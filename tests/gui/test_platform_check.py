@@ -83,10 +83,3 @@ def test_without_a_display_the_app_exits_1_with_one_line(tmp_path):
     result = run_app("--db", str(tmp_path / "lib.sqlite3"), QT_QPA_PLATFORM="xcb", DISPLAY=None, WAYLAND_DISPLAY=None)
     assert result.returncode == 1, result.stderr
     assert result.stderr.startswith("photosift: error: Qt cannot open a window") and result.stderr.count("\n") == 1
-
-
-def test_screenshot_needs_no_platform_setting(tmp_path):
-    target = tmp_path / "window.png"
-    result = run_app("--screenshot", str(target), "--db", str(tmp_path / "lib.sqlite3"), QT_QPA_PLATFORM=None, DISPLAY=None)
-    assert result.returncode == 0, result.stderr
-    assert target.stat().st_size > 0

@@ -48,14 +48,14 @@ def wait_for(condition: Callable[[], bool], signals: list[SignalInstance], limit
 def render_screenshot(
     settings: Settings, target: Path, *, model_spec: str | None, query: str | None, add_folders: Sequence[Path] = ()
 ) -> int:
-    """`add_folders` are added first (as `--add-folder` does) and waited for before settling."""
     from photosift.gui.main_window import MainWindow
 
     window = MainWindow(settings, model_spec=model_spec, ask_about_model=False)
     window.resize(1280, 800)
     window.show()
     try:
-        ok = add_and_wait(window, add_folders) and settle(window, query or (DEMO_QUERY if model_spec else None))
+        demo = DEMO_QUERY if model_spec and not add_folders else None  # added folders: show them
+        ok = settle(window, query or demo, add_folders)
         image = window.grab()
         if not image.save(str(target), "PNG"):
             print(f"photosift: error: cannot write {target}")
@@ -67,26 +67,21 @@ def render_screenshot(
         QApplication.processEvents()
 
 
-def add_and_wait(window, folders: Sequence[Path]) -> bool:
-    """Add `folders` to the library and wait until the library lists every one of them."""
-    if not folders:
-        return True
-    window.add_folders(folders)
-    wanted = {str(folder) for folder in folders}
-    return wait_for(
-        lambda: wanted <= {stat.root.path for stat in window.library_panel.stats()}, [window.library.roots_changed]
-    )
-
-
-def settle(window, query: str | None) -> bool:
-    """Wait until the window shows its final state for `query` (None = browsing)."""
+def settle(window, query: str | None, add_folders: Sequence[Path] = ()) -> bool:
+    """Add `add_folders`, then wait until the window shows its final state for `query`
+    (None = browsing): every added folder listed, the model's outcome known, indexing done."""
     state = {"roots": False, "shown": None}
     window.library.roots_changed.connect(lambda _stats: state.update(roots=True))
     window.grid_control.shown.connect(lambda request: state.update(shown=request))
-    signals = [window.library.roots_changed, window.models.state_changed, window.indexer.idle]
-    if not wait_for(
-        lambda: state["roots"] and window.models.state != "loading" and not window.indexer.running, signals
-    ):
+    if add_folders:
+        window.add_folders(list(add_folders))
+    wanted = {str(folder) for folder in add_folders}
+
+    def library_ready() -> bool:
+        listed = {stat.root.path for stat in window.library_panel.stats()}
+        return state["roots"] and wanted <= listed and window.models.state != "loading" and not window.indexer.running
+
+    if not wait_for(library_ready, [window.library.roots_changed, window.models.state_changed, window.indexer.idle]):
         return False
     if query and window.loaded is not None:
         window.search(query)
