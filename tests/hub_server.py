@@ -36,6 +36,21 @@ class Request:
     body_bytes: int = 0
 
 
+def point_hub_client_at(url: str, monkeypatch) -> None:
+    """Send this process's Hub client to `url` with downloads allowed.
+
+    A fresh process only needs HF_ENDPOINT and HF_HUB_OFFLINE=0; in this one the client read
+    them when it was first imported, so its constants are set too (undone by `monkeypatch`).
+    """
+    from huggingface_hub import constants
+
+    monkeypatch.setenv("HF_ENDPOINT", url)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "0")
+    monkeypatch.setattr(constants, "ENDPOINT", url)
+    monkeypatch.setattr(constants, "HUGGINGFACE_CO_URL_TEMPLATE", url + "/{repo_id}/resolve/{revision}/{filename}")
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
+
+
 class HubServer:
     """``with HubServer({"org/name": folder}) as hub: ... hub.url ...``"""
 

@@ -2,8 +2,8 @@
 
 `tests.hub_server.HubServer` serves the toy model folder as a Hub repository on 127.0.0.1;
 HF_ENDPOINT points at it and HF_HUB_OFFLINE is 0 (the conftest sets it to 1 for every other
-test). In this process the Hub client read those variables when it was first imported, so the
-`hub` fixture sets its constants too; the CLI test starts a fresh process with the variables.
+test); `point_hub_client_at` also sets the constants this process's Hub client read at import.
+The CLI test starts a fresh process with only the variables.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from photosift.core.model.loader import is_cached, load_model, parse_spec
 from photosift.core.model.transfer import TransferMeter, TransferProgress
 from photosift.core.paths import model_cache_dir
 
-from tests.hub_server import HubServer
+from tests.hub_server import HubServer, point_hub_client_at
 
 REPO = "photosift-test/toy-clip"
 SPEC = f"hf-hub:{REPO}"
@@ -31,14 +31,8 @@ CONFIG = "open_clip_config.json"
 
 @pytest.fixture
 def hub(toy_model_dir: Path, monkeypatch: pytest.MonkeyPatch):
-    from huggingface_hub import constants
-
     with HubServer({REPO: toy_model_dir}) as server:
-        monkeypatch.setenv("HF_ENDPOINT", server.url)
-        monkeypatch.setenv("HF_HUB_OFFLINE", "0")
-        monkeypatch.setattr(constants, "ENDPOINT", server.url)
-        monkeypatch.setattr(constants, "HUGGINGFACE_CO_URL_TEMPLATE", server.url + "/{repo_id}/resolve/{revision}/{filename}")
-        monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
+        point_hub_client_at(server.url, monkeypatch)
         yield server
 
 

@@ -119,3 +119,23 @@ def load_model_reporting(spec: str, device: str) -> ClipModel:
     from photosift.core.model.loader import load_model
 
     return load_model(spec, device=device, progress=DownloadPrinter(spec, sys.stderr).update)
+
+
+def import_model_reporting(spec: str) -> str:
+    """`--copy-model`: copy a local-dir model into the model cache; returns the copy's spec."""
+    from photosift.core.model.folder_import import folder_size, import_model_folder, is_imported
+    from photosift.core.model.spec import parse_spec
+    from photosift.core.model.transfer import format_bytes
+
+    parsed = parse_spec(spec, check=False)
+    if parsed.kind != "local-dir":
+        raise PhotoSiftError(f"--copy-model copies a model folder: use it with --model local-dir:FOLDER, not {spec}.")
+    source = Path(parsed.name)
+    if is_imported(source):
+        return str(parsed)
+    copy = import_model_folder(source)
+    print(
+        f"Copied the model folder {source} ({format_bytes(folder_size(copy))}) to {copy}; the library uses the copy.",
+        file=sys.stderr,
+    )
+    return f"local-dir:{copy}"

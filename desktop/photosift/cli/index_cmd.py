@@ -23,6 +23,7 @@ from photosift.cli.common import (
     add_json_option,
     add_model_option,
     db_path,
+    import_model_reporting,
     load_model_reporting,
     print_json,
 )
@@ -54,6 +55,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     index.add_argument("--reindex", action="store_true",
                        help="forget this model's vectors and skipped files, then embed "
                        "everything again")
+    index.add_argument("--copy-model", action="store_true",
+                       help="with --model local-dir:FOLDER: copy the model folder into PhotoSift's "
+                       "model cache and index with the copy, so the library keeps working if "
+                       "FOLDER is moved or deleted")
     add_json_option(index)
     index.set_defaults(func=run_index)
 
@@ -100,6 +105,8 @@ def run_index(args: argparse.Namespace) -> int:
                 "The library has no folders yet. Name one to index: photosift index FOLDER"
             )
         spec = args.model or newest_library_spec(store) or DEFAULT_MODEL_SPEC
+        if args.copy_model:
+            spec = import_model_reporting(spec)
         model = load_model_reporting(spec, args.device)
         if args.reindex:
             store.remove_model_vectors(model.spec)
