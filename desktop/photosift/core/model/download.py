@@ -32,7 +32,7 @@ from typing import Any, cast
 
 from photosift.core.cancel import CancelToken
 from photosift.core.errors import ModelUnavailableError, PhotoSiftError
-from photosift.core.model.fetch import HubSource, hub_source, load_failure
+from photosift.core.model.fetch import HubSource, hub_offline, hub_source, load_failure
 from photosift.core.model.spec import ModelSpec
 from photosift.core.model.transfer import (
     ProgressCallback,
@@ -105,7 +105,7 @@ def download_model(
     if source is None:
         return
     try:
-        with _small_chunks():
+        with _small_chunks(), hub_offline(False):  # the caller decided to download (download_blocker)
             files = _plan(source)
             missing = [f for f in files if not f.blob.exists()]
             resumed = sum(size for f in missing if (size := _size(f.partial)) <= f.size)
