@@ -83,8 +83,8 @@ def analyse(path: Path) -> Findings:
         image = opened.convert("RGB")
     cols, rows = image.width // CELL, image.height // CELL
     small = image.resize((cols, rows), Image.Resampling.NEAREST)
-    pixels = small.load()
-    white = [[min(pixels[x, y]) >= WHITE for x in range(cols)] for y in range(rows)]
+    rgb = small.tobytes()  # r, g, b bytes, row by row
+    white = [[min(rgb[(y * cols + x) * 3 : (y * cols + x) * 3 + 3]) >= WHITE for x in range(cols)] for y in range(rows)]
     grid = max(_components(white), key=lambda b: b.width * b.height, default=Box(0, 0, cols, rows))
     inside = [
         [grid.left <= x < grid.right and grid.top <= y < grid.bottom and not white[y][x] for x in range(cols)]
