@@ -90,13 +90,17 @@ class DownloadPrinter:
     def __init__(self, spec: str, stream: TextIO, *, every_s: float = 10.0) -> None:
         self.spec, self.stream, self.every_s = spec, stream, every_s
         self._tty = stream.isatty()
-        self._started = False
-        self._last = float("-inf")
+        self.last: TransferProgress | None = None
+        self._printed_at = float("-inf")
+
+    @property
+    def unfinished(self) -> bool:
+        return self.last is not None and self.last.done_bytes < self.last.total_bytes
 
     def update(self, progress: TransferProgress) -> None:
-        if not self._started:
-            self._started = True
-            from photosift.core.model.transfer import format_bytes
+        from photosift.core.model.transfer import format_bytes
+
+        if self.last is None:
             from photosift.core.paths import model_cache_dir
 
             resuming = f", resuming at {format_bytes(progress.resumed_bytes)}" if progress.resumed_bytes else ""
@@ -105,11 +109,15 @@ class DownloadPrinter:
                 f"{model_cache_dir()}; Ctrl-C stops it and the next run resumes.\n"
             )
         final = progress.done_bytes >= progress.total_bytes
+        repeat = final and self.last is not None and self.last.done_bytes >= self.last.total_bytes
+        self.last = progress
         now = time.monotonic()
+        if repeat:
+            return
         if self._tty:
             self.stream.write(f"\r{progress.describe()}\x1b[K" + ("\n" if final else ""))
-        elif final or now - self._last >= self.every_s:
-            self._last = now
+        elif final or now - self._printed_at >= self.every_s:
+            self._printed_at = now
             self.stream.write(progress.describe() + "\n")
         self.stream.flush()
 
@@ -118,7 +126,14 @@ def load_model_reporting(spec: str, device: str) -> ClipModel:
     """`load_model`, with the download's progress on stderr when the model is not cached yet."""
     from photosift.core.model.loader import load_model
 
-    return load_model(spec, device=device, progress=DownloadPrinter(spec, sys.stderr).update)
+    printer = DownloadPrinter(spec, sys.stderr)
+    try:
+        return load_model(spec, device=device, progress=printer.update)
+    except KeyboardInterrupt:
+        if printer.unfinished:
+            end_of_bar = "\n" if sys.stderr.isatty() else ""
+            print(f"{end_of_bar}photosift: download interrupted; run the command again to resume it.", file=sys.stderr)
+        raise
 
 
 def import_model_reporting(spec: str) -> str:
