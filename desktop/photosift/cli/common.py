@@ -138,7 +138,11 @@ def load_model_reporting(spec: str, device: str) -> ClipModel:
 
 def import_model_reporting(spec: str) -> str:
     """`--copy-model`: copy a local-dir model into the model cache; returns the copy's spec."""
-    from photosift.core.model.folder_import import folder_size, import_model_folder, is_imported
+    from photosift.core.model.folder_import import (
+        folder_size,
+        import_model_folder,
+        is_imported,
+    )
     from photosift.core.model.spec import parse_spec
     from photosift.core.model.transfer import format_bytes
 
