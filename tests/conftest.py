@@ -33,10 +33,11 @@ def isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
 
 @pytest.fixture(scope="session")
 def toy_model_dir() -> Path:
-    """A trained toy-world open_clip model saved as a `local-dir:` folder."""
+    """A trained toy-world open_clip model saved as a `local-dir:` folder (its canonical path, as
+    specs store it: `.cache` may be a symlink in a git worktree)."""
     from tests.toyworld import build_model
 
-    return build_model()
+    return build_model().resolve()
 
 
 @pytest.fixture(scope="session")

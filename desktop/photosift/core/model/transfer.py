@@ -59,7 +59,8 @@ class TransferProgress:
 
     def describe(self) -> str:
         """"312.4 MB of 605.0 MB (52 %) · 8.1 MB/s · 36 s left"."""
-        text = f"{format_bytes(self.done_bytes)} of {format_bytes(self.total_bytes)} ({self.fraction:.0%})"
+        percent = int(self.fraction * 100)  # rounded down, as progress bars do: 100 % means done
+        text = f"{format_bytes(self.done_bytes)} of {format_bytes(self.total_bytes)} ({percent}%)"
         if self.bytes_per_s:
             text += f" · {format_bytes(self.bytes_per_s)}/s"
         if self.eta_s is not None and self.done_bytes < self.total_bytes:
