@@ -55,6 +55,7 @@ done
 shot="$out/xvfb-window.png"
 start=$(date +%s)
 # A fresh HOME and no PhotoSift/XDG overrides: the app's first start, as a new user has it.
+# $photosift is left unquoted on purpose: it may be a command with arguments (python -m photosift).
 log=$(env -u PHOTOSIFT_DATA_DIR -u PHOTOSIFT_CACHE_DIR -u PHOTOSIFT_CONFIG_DIR \
   -u XDG_DATA_HOME -u XDG_CACHE_HOME -u XDG_CONFIG_HOME -u WAYLAND_DISPLAY \
   HOME="$work/home" DISPLAY=":$display" QT_QPA_PLATFORM=xcb \
