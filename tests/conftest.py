@@ -33,16 +33,16 @@ def isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
 
 @pytest.fixture(scope="session")
 def toy_model_dir() -> Path:
-    """A trained toy-world open_clip model saved as a `local-dir:` folder (its canonical path, as
-    specs store it: `.cache` may be a symlink in a git worktree)."""
+    """A trained toy-world open_clip model saved as a `local-dir:` folder."""
     from tests.toyworld import build_model
 
-    return build_model().resolve()
+    return build_model()
 
 
 @pytest.fixture(scope="session")
 def toy_model_spec(toy_model_dir: Path) -> str:
-    return f"local-dir:{toy_model_dir}"
+    """The canonical spec, as libraries store it (`.cache` may be a symlink in a git worktree)."""
+    return f"local-dir:{toy_model_dir.resolve()}"
 
 
 @pytest.fixture(scope="session")
