@@ -58,10 +58,14 @@ def test_first_load_downloads_with_progress_to_100_percent(hub, toy_model_dir, t
 
 def test_cancel_keeps_no_model_and_the_next_load_resumes_with_a_range_request(hub, toy_model_dir):
     token = CancelToken()
-    hub.on_sent = lambda sent: token.cancel() if sent >= 4_000_000 else None
+    hub.rate = 4_000_000  # bytes/s: progress reports arrive while the weights are under way
+
+    def cancel_after_two_megabytes(report: TransferProgress) -> None:  # as the GUI's Cancel does
+        if report.done_bytes >= 2 * 1024 * 1024:
+            token.cancel()
 
     with pytest.raises(DownloadCancelledError, match="next try resumes"):
-        load_model(SPEC, device="cpu", cancel=token)
+        load_model(SPEC, device="cpu", progress=cancel_after_two_megabytes, cancel=token)
 
     kept = partial_bytes(parse_spec(SPEC))
     weights_size = (toy_model_dir / WEIGHTS).stat().st_size
@@ -71,7 +75,7 @@ def test_cancel_keeps_no_model_and_the_next_load_resumes_with_a_range_request(hu
     with pytest.raises(ModelUnavailableError):
         with_offline_hub(lambda: load_model(SPEC, device="cpu"))
 
-    hub.on_sent = None
+    hub.rate = None
     reports: list[TransferProgress] = []
     model = load_model(SPEC, device="cpu", progress=reports.append)
 
