@@ -121,7 +121,7 @@ def test_throttled_download_reports_speed_and_time_left(hub, toy_model_dir):
     load_model(SPEC, device="cpu", progress=reports.append)
     timed = [r for r in reports if r.bytes_per_s is not None]
     assert timed, "no report carried a speed"
-    assert all(r.bytes_per_s <= hub.rate * 1.25 for r in timed)
+    assert all(r.bytes_per_s <= hub.rate * 2 for r in timed)  # a busy client catches up in bursts
     assert any(r.eta_s is not None and r.eta_s > 0 for r in timed[:-1])
     assert " left" in next(r for r in timed if r.done_bytes < r.total_bytes).describe()
 
