@@ -10,6 +10,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from photosift import __version__
 from photosift.cli.common import add_db_option, run_command
@@ -50,6 +51,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --screenshot and --model: show the results of this search",
     )
     parser.add_argument("--model", metavar="SPEC", help="model spec for --self-test/--screenshot")
+    parser.add_argument(
+        "--add-folder",
+        metavar="FOLDER",
+        action="append",
+        type=Path,
+        help="add this photo folder to the library when the app starts (repeatable; also with --screenshot)",
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(f"photosift.cli.{name}").register(subparsers)

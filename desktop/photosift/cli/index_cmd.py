@@ -23,6 +23,8 @@ from photosift.cli.common import (
     add_json_option,
     add_model_option,
     db_path,
+    import_model_reporting,
+    load_model_reporting,
     positive_int,
     print_json,
 )
@@ -60,6 +62,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                        help="after the scan, forget for good (with their tags) the photos whose "
                        "files are gone or whose folder is offline, instead of keeping them for "
                        "the grace period or until the folder returns")
+    index.add_argument("--copy-model", action="store_true",
+                       help="with --model local-dir:FOLDER: copy the model folder into PhotoSift's "
+                       "model cache and index with the copy, so the library keeps working if "
+                       "FOLDER is moved or deleted")
     text = index.add_mutually_exclusive_group()
     text.add_argument(
         "--no-text",
@@ -97,12 +103,14 @@ def run_index(args: argparse.Namespace) -> int:
     from photosift.core.library.folders import resolve_folders
     from photosift.core.library.model_choice import ModelUse
     from photosift.core.wording import ready_for_search
-    from photosift.service.library import PhotoLibrary, load_chosen_model
+    from photosift.service.library import PhotoLibrary
 
     # Pillow warns about odd metadata on stderr; the summary and `photosift skipped` already
     # say everything a user needs, and the warnings would break the progress line.
     warnings.filterwarnings("ignore", module=r"PIL\.")
     model = None
+    # --copy-model: the library uses a copy in the model cache, so moving FOLDER breaks nothing.
+    requested = import_model_reporting(args.model) if args.copy_model and args.model else args.model
     if not db_path(args).exists():
         # Fail before creating a library for nothing: bad folders, a model that cannot load.
         resolve_folders(None, args.folders)
@@ -110,7 +118,7 @@ def run_index(args: argparse.Namespace) -> int:
             raise NoFoldersError(
                 "The library has no folders yet. Name one to index: photosift index FOLDER"
             )
-        model = load_chosen_model(None, args.model, ModelUse.INDEX, args.device).model
+        model = load_model_reporting(None, requested, ModelUse.INDEX, args.device)
     with PhotoLibrary.open(db_path(args)) as library:
         folders = resolve_folders(library.store, args.folders)
         if not folders and not library.roots():
@@ -118,7 +126,7 @@ def run_index(args: argparse.Namespace) -> int:
                 "The library has no folders yet. Name one to index: photosift index FOLDER"
             )
         if model is None:
-            model = library.load_model(args.model, ModelUse.INDEX, args.device).model
+            model = load_model_reporting(library.store, requested, ModelUse.INDEX, args.device)
         token = CancelToken()
         bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
         if args.read_text is not None:

@@ -20,6 +20,7 @@ from photosift.cli.common import (
     add_json_option,
     add_model_option,
     db_path,
+    load_model_reporting,
     plain_path,
     print_json,
 )
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from photosift.core.library.analysis_records import AnalysisCounts
     from photosift.core.library.filters import Filters
     from photosift.core.model.clip_model import ClipModel
+    from photosift.core.model.onnx_runtime import OnnxClipModel
     from photosift.core.search.engine import SearchEngine
     from photosift.service.library import Found, PhotoLibrary
 
@@ -142,13 +144,16 @@ def filters_from(args: argparse.Namespace) -> Filters:
 
 
 @contextmanager
-def open_for_query(args: argparse.Namespace) -> Iterator[tuple[PhotoLibrary, ClipModel]]:
-    """The library and its model (or --model, refused before loading when it has no vectors)."""
+def open_for_query(
+    args: argparse.Namespace,
+) -> Iterator[tuple[PhotoLibrary, ClipModel | OnnxClipModel]]:
+    """The library and its model (or --model, refused before loading when it has no vectors);
+    a first download shows its progress on stderr."""
     from photosift.core.library.model_choice import ModelUse
     from photosift.service.library import PhotoLibrary
 
     with PhotoLibrary.open(db_path(args), create=False) as library:
-        yield library, library.load_model(args.model, ModelUse.QUERY, args.device).model
+        yield library, load_model_reporting(library.store, args.model, ModelUse.QUERY, args.device)
 
 
 def run_search(args: argparse.Namespace) -> int:

@@ -17,6 +17,7 @@ from photosift.cli.common import (
     add_json_option,
     add_model_option,
     db_path,
+    load_model_reporting,
     positive_int,
     print_json,
 )
@@ -24,6 +25,7 @@ from photosift.core.errors import Remedy
 
 if TYPE_CHECKING:
     from photosift.core.model.clip_model import ClipModel
+    from photosift.core.model.onnx_runtime import OnnxClipModel
     from photosift.core.tagging.tagger import TagProgress
     from photosift.core.tagging.vocabulary import Label
     from photosift.service.library import PhotoLibrary
@@ -141,11 +143,11 @@ def _common(parser: argparse.ArgumentParser, *, model: bool = True) -> None:
     add_json_option(parser)
 
 
-def _loaded(args: argparse.Namespace, library: PhotoLibrary) -> ClipModel:
+def _loaded(args: argparse.Namespace, library: PhotoLibrary) -> ClipModel | OnnxClipModel:
     """The library's model (or --model); see core/library/model_choice.py."""
     from photosift.core.library.model_choice import ModelUse
 
-    return library.load_model(args.model, ModelUse.QUERY, args.device).model
+    return load_model_reporting(library.store, args.model, ModelUse.QUERY, args.device)
 
 
 def run_tag(args: argparse.Namespace) -> int:

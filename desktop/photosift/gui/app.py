@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -19,6 +20,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from photosift import APP_ID, APP_NAME, __version__
+from photosift.gui.platform_check import check_display
 from photosift.gui.settings import Settings
 from photosift.gui.workers import lanes_still_running
 from photosift.process_exit import flush_and_exit
@@ -30,23 +32,29 @@ log = logging.getLogger(__name__)
 
 
 def run_app(args: argparse.Namespace) -> int:
+    screenshot = getattr(args, "screenshot", None)
+    if screenshot and not os.environ.get("QT_QPA_PLATFORM"):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a PNG needs no display
+    check_display()  # one line and exit 1 where Qt would abort for a missing X11 library
     settings = Settings.load()
     app = create_application(settings.language)
     db = getattr(args, "db", None)
     if db is not None:
         settings.db_path = str(Path(db).expanduser())
     model_spec = getattr(args, "model", None)
-    screenshot = getattr(args, "screenshot", None)
+    folders = [Path(f).expanduser().resolve() for f in getattr(args, "add_folder", None) or []]
     if screenshot:
         from photosift.gui.screenshot import render_screenshot
 
         query = getattr(args, "screenshot_query", None)
-        return render_screenshot(settings, Path(screenshot), model_spec=model_spec, query=query)
+        return render_screenshot(settings, Path(screenshot), model_spec=model_spec, query=query, add_folders=folders)
 
     from photosift.gui.main_window import MainWindow
 
     window = MainWindow(settings, model_spec=model_spec)
     window.show()
+    if folders:
+        window.add_folders(folders)
     return run_until_quit(app, window)
 
 

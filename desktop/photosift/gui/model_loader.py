@@ -17,28 +17,48 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from photosift.gui.workers import Job, Lane
+from photosift.gui.workers import Job, JobContext, Lane
 
 if TYPE_CHECKING:
+    from photosift.core.cancel import CancelToken
+    from photosift.core.model.transfer import ProgressCallback, TransferProgress
     from photosift.service.library import LoadedModel
 
 
-def load_for_library(requested: str | None, device: str, db_path: Path) -> LoadedModel:
-    """Runs on the worker: choose the model for this library (service policy), then load it."""
+def load_for_library(
+    requested: str | None,
+    device: str,
+    db_path: Path,
+    *,
+    import_folder: bool = False,
+    progress: ProgressCallback | None = None,
+    cancel: CancelToken | None = None,
+) -> LoadedModel:
+    """Runs on the worker: import a chosen model folder into the model cache when asked, then
+    choose the model for this library (service policy) and load it (downloading on first use)."""
     from photosift.core.library.model_choice import ModelUse
     from photosift.service.library import PhotoLibrary
 
+    if import_folder and requested and requested.startswith("local-dir:"):
+        from photosift.core.model.folder_import import import_model_folder
+
+        copy = import_model_folder(Path(requested.removeprefix("local-dir:")), progress=progress, cancel=cancel)
+        requested = f"local-dir:{copy}"
     with PhotoLibrary.open(db_path) as library:
-        return library.load_model(requested, ModelUse.BROWSE, device)
+        return library.load_model(requested, ModelUse.BROWSE, device, progress=progress, cancel=cancel)
 
 
 class ModelLoader(QObject):
-    """Owns the model lane. Signals: `loading(spec_or_empty)`, `ready(LoadedModel)`,
-    `unavailable(message)` (no weights and no way to fetch them), `failed(message)`."""
+    """Owns the model lane. Signals: `loading(spec_or_empty)`, `transfer(TransferProgress)` (a
+    first-run download or a model folder being copied), `ready(LoadedModel)`,
+    `unavailable(message)` (no weights and no way to fetch them), `cancelled(message)` (the user
+    stopped a download or copy: what was kept), `failed(message)`."""
 
     loading = Signal(str)
+    transfer = Signal(object)
     ready = Signal(object)
     unavailable = Signal(str)
+    cancelled = Signal(str)
     failed = Signal(str)
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -51,14 +71,31 @@ class ModelLoader(QObject):
     def busy(self) -> bool:
         return self._lane.busy
 
-    def load(self, requested: str | None, device: str, db_path: Path) -> None:
-        """Start loading; a load already under way is superseded (its result is dropped)."""
-        job = Job(lambda ctx: load_for_library(requested, device, db_path), "load-model")
+    def load(self, requested: str | None, device: str, db_path: Path, *, import_folder: bool = False) -> None:
+        """Start loading; a load already under way is superseded (its result is dropped).
+        `import_folder`: `requested` is local-dir:FOLDER, to be copied into the model cache first."""
+
+        def work(ctx: JobContext) -> LoadedModel:
+            return load_for_library(
+                requested, device, db_path, import_folder=import_folder, progress=ctx.progress, cancel=ctx.cancel
+            )
+
+        job = Job(work, "load-model")
+        job.progress.connect(lambda progress: self._on_progress(job, progress))
         job.succeeded.connect(lambda loaded: self._on_loaded(job, loaded))
         job.failed.connect(lambda error: self._on_failed(job, error))
         self._job = job
         self.loading.emit(requested or "")
         self._lane.submit(job, supersede=True)
+
+    def cancel(self) -> None:
+        """Stop the download or copy under way (the worker stops within one chunk)."""
+        if self._job is not None:
+            self._job.cancel()
+
+    def _on_progress(self, job: Job, progress: TransferProgress) -> None:
+        if job is self._job:
+            self.transfer.emit(progress)
 
     def _on_loaded(self, job: Job, loaded: LoadedModel) -> None:
         if job is not self._job:
@@ -72,7 +109,9 @@ class ModelLoader(QObject):
         from photosift.core.errors import ModelUnavailableError, PhotoSiftError
         from photosift.gui.remedies import describe
 
-        if isinstance(error, ModelUnavailableError):
+        if job.cancelled and isinstance(error, ModelUnavailableError):
+            self.cancelled.emit(str(error))
+        elif isinstance(error, ModelUnavailableError):
             self.unavailable.emit(str(error))  # the dialog itself offers the model folder
         elif isinstance(error, PhotoSiftError):
             self.failed.emit(describe(error))

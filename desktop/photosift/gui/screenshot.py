@@ -10,7 +10,7 @@ answer, never on a fixed sleep; a generous limit only guards against waiting for
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QTimer, SignalInstance
@@ -46,14 +46,17 @@ def wait_for(condition: Callable[[], bool], signals: list[SignalInstance], limit
     return condition()
 
 
-def render_screenshot(settings: Settings, target: Path, *, model_spec: str | None, query: str | None) -> int:
+def render_screenshot(
+    settings: Settings, target: Path, *, model_spec: str | None, query: str | None, add_folders: Sequence[Path] = ()
+) -> int:
     from photosift.gui.main_window import MainWindow
 
     window = MainWindow(settings, model_spec=model_spec, ask_about_model=False)
     window.resize(1280, 800)
     window.show()
     try:
-        ok = settle(window, query or (DEMO_QUERY if model_spec else None))
+        demo = DEMO_QUERY if model_spec and not add_folders else None  # added folders: show them
+        ok = settle(window, query or demo, add_folders)
         image = window.grab()
         if not image.save(str(target), "PNG"):
             print(f"photosift: error: cannot write {target}")
@@ -65,15 +68,26 @@ def render_screenshot(settings: Settings, target: Path, *, model_spec: str | Non
         QApplication.processEvents()
 
 
-def settle(window, query: str | None) -> bool:
-    """Wait until the window shows its final state for `query` (None = browsing)."""
+def settle(window, query: str | None, add_folders: Sequence[Path] = ()) -> bool:
+    """Add `add_folders`, then wait until the window shows its final state for `query`
+    (None = browsing): every added folder listed, the model's outcome known, indexing done."""
     state = {"roots": False, "shown": None}
     window.library.roots_changed.connect(lambda _stats: state.update(roots=True))
     window.grid_control.shown.connect(lambda request: state.update(shown=request))
-    signals = [window.library.roots_changed, window.models.state_changed, window.indexer.idle]
-    if not wait_for(
-        lambda: state["roots"] and window.models.state is not ModelState.LOADING and not window.indexer.running, signals
-    ):
+    if add_folders:
+        window.add_folders(list(add_folders))
+    wanted = {str(folder) for folder in add_folders}
+
+    def library_ready() -> bool:
+        listed = {stat.root.path for stat in window.library_panel.stats()}
+        return bool(
+            state["roots"]
+            and wanted <= listed
+            and window.models.state is not ModelState.LOADING
+            and not window.indexer.running
+        )
+
+    if not wait_for(library_ready, [window.library.roots_changed, window.models.state_changed, window.indexer.idle]):
         return False
     if query and window.loaded is not None:
         window.search(query)

@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from photosift.core.model.clip_model import ClipModel
     from photosift.core.model.ocr import TextBox, TextReader
     from photosift.core.model.onnx_runtime import OnnxClipModel
+    from photosift.core.model.transfer import ProgressCallback
     from photosift.core.search.duplicates import DuplicateReport
     from photosift.core.search.engine import SearchEngine, SearchResults
     from photosift.core.tagging.tagger import Tagger, TagProgress, TagSummary
@@ -118,13 +119,21 @@ class Found:
 
 
 def load_chosen_model(
-    store: Store | None, requested: str | None, use: ModelUse, device: str = "auto"
+    store: Store | None,
+    requested: str | None,
+    use: ModelUse,
+    device: str = "auto",
+    *,
+    progress: ProgressCallback | None = None,
+    cancel: CancelToken | None = None,
 ) -> LoadedModel:
-    """The model policy's choice for `use`, loaded; `store` None = no library file yet."""
+    """The model policy's choice for `use`, loaded; `store` None = no library file yet. A model
+    not downloaded yet is fetched first, reporting to `progress` (cancel: resumes next time)."""
     from photosift.core.model.loader import load_model
 
     choice = choose_model(store, requested, use)
-    return LoadedModel(load_model(choice.spec, device=device), choice)
+    model = load_model(choice.spec, device=device, progress=progress, cancel=cancel)
+    return LoadedModel(model, choice)
 
 
 class PhotoLibrary:
@@ -151,9 +160,19 @@ class PhotoLibrary:
         """Which model to load for `use` (core/library/model_choice.py holds the policy)."""
         return choose_model(self.store, requested, use)
 
-    def load_model(self, requested: str | None, use: ModelUse, device: str = "auto") -> LoadedModel:
+    def load_model(
+        self,
+        requested: str | None,
+        use: ModelUse,
+        device: str = "auto",
+        *,
+        progress: ProgressCallback | None = None,
+        cancel: CancelToken | None = None,
+    ) -> LoadedModel:
         """Choose, then load (may import torch and download weights: never on a GUI thread)."""
-        return load_chosen_model(self.store, requested, use, device)
+        return load_chosen_model(
+            self.store, requested, use, device, progress=progress, cancel=cancel
+        )
 
     # -- folders ---------------------------------------------------------------------------
     def roots(self) -> list[Root]:

@@ -22,7 +22,7 @@ import os
 import socket
 import threading
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -36,6 +36,7 @@ LOCAL_DIR_HINT = (
     "use a model folder you already have (one holding open_clip_config.json and "
     "open_clip_model.safetensors)"
 )
+HUB_CONFIG = "open_clip_config.json"
 _HUB_WEIGHTS = ("open_clip_model.safetensors", "open_clip_pytorch_model.bin")
 
 
@@ -47,6 +48,40 @@ def hub_file_cached(repo: str, filenames: Sequence[str] = _HUB_WEIGHTS) -> bool:
     return any(isinstance(try_to_load_from_cache(repo, name, cache_dir=cache), str) for name in filenames)
 
 
+@dataclass(frozen=True)
+class HubSource:
+    """What open_clip reads from the Hub for a spec: every file of `required`, and the first of
+    `weights` that the repository has (open_clip's order: a .safetensors twin first)."""
+
+    repo: str
+    required: tuple[str, ...]
+    weights: tuple[str, ...]
+
+
+def hub_source(spec: ModelSpec) -> HubSource | None:
+    """The Hub files behind `spec`; None for local folders, random weights and plain-URL weights."""
+    if spec.kind == "hf-hub":
+        return HubSource(spec.name, (HUB_CONFIG,), _HUB_WEIGHTS)
+    if spec.kind != "pretrained":
+        return None
+    import open_clip
+
+    cfg = open_clip.get_pretrained_cfg(spec.name, spec.tag)
+    if not cfg.get("hf_hub"):
+        return None
+    repo, filename = os.path.split(cfg["hf_hub"])
+    return HubSource(repo, (), _weight_candidates(filename))
+
+
+def _weight_candidates(filename: str) -> tuple[str, ...]:
+    """open_clip's download_pretrained_from_hf order for a pretrained entry's file name."""
+    if not filename or filename == _HUB_WEIGHTS[1]:
+        return _HUB_WEIGHTS
+    if filename.endswith((".bin", ".pth")):
+        return (f"{filename[:-4]}.safetensors", filename)
+    return (filename,)
+
+
 def is_cached(spec: str | ModelSpec) -> bool:
     """Whether the model can be loaded without a download."""
     spec = spec if isinstance(spec, ModelSpec) else parse_spec(spec)
@@ -54,19 +89,16 @@ def is_cached(spec: str | ModelSpec) -> bool:
         return True
     if spec.kind == "local-dir":
         folder = Path(spec.name)
-        return (folder / "open_clip_config.json").is_file() and bool(_weight_files(folder))
-    if spec.kind == "hf-hub":
-        return hub_file_cached(spec.name, ("open_clip_config.json",)) and hub_file_cached(spec.name)
-    import open_clip
+        return (folder / HUB_CONFIG).is_file() and bool(_weight_files(folder))
+    source = hub_source(spec)
+    if source is None:  # pretrained weights from a plain URL, cached under their file name
+        import open_clip
 
-    cfg = open_clip.get_pretrained_cfg(spec.name, spec.tag)
-    if not cfg.get("hf_hub"):
-        return (model_cache_dir() / os.path.basename(cfg.get("url", "?"))).is_file()
-    repo, filename = os.path.split(cfg["hf_hub"])
-    if not filename:
-        return hub_file_cached(repo)
-    stem, ext = os.path.splitext(filename)
-    return hub_file_cached(repo, ((f"{stem}.safetensors",) if ext in (".bin", ".pth") else ()) + (filename,))
+        url = open_clip.get_pretrained_cfg(spec.name, spec.tag).get("url", "?")
+        return (model_cache_dir() / os.path.basename(url)).is_file()
+    return all(hub_file_cached(source.repo, (name,)) for name in source.required) and hub_file_cached(
+        source.repo, source.weights
+    )
 
 
 @contextlib.contextmanager

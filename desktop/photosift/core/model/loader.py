@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from photosift.core.cancel import CancelToken
 from photosift.core.errors import ModelUnavailableError
 from photosift.core.model.catalog import DEFAULT_MODEL_SPEC
 from photosift.core.model.clip_model import ClipModel
@@ -43,6 +44,7 @@ from photosift.core.model.spec import (
     parse_spec,
     resolve_arch,
 )
+from photosift.core.model.transfer import ProgressCallback
 from photosift.core.paths import model_cache_dir
 
 if TYPE_CHECKING:
@@ -54,10 +56,17 @@ _LOAD_LOCK = threading.Lock()  # model creation flips the Hub's process-wide off
 
 
 def load_model(
-    spec: str | ModelSpec, device: str = "auto", engine: Engine | None = None
+    spec: str | ModelSpec,
+    device: str = "auto",
+    engine: Engine | None = None,
+    *,
+    progress: ProgressCallback | None = None,
+    cancel: CancelToken | None = None,
 ) -> ClipModel | OnnxClipModel:
     """Load a model for inference; ModelUnavailableError when it is missing and cannot be fetched.
 
+    A model not in the cache is downloaded first, reporting to `progress` and stopping with
+    DownloadCancelledError when `cancel` is cancelled (the next call resumes the download).
     On a CPU the model runs on ONNX Runtime (``onnx_runtime``) unless ``engine`` (default:
     ``PHOTOSIFT_ENGINE``, else auto) says torch: found without importing torch when it was
     built before, else built now from the torch model (``onnx_export``).
@@ -73,7 +82,7 @@ def load_model(
     spec = spec if isinstance(spec, ModelSpec) else parse_spec(spec)
     if spec.kind == "random":
         return random_model(spec.name, device)
-    model = _load_torch(spec, choose_device(device))
+    model = _load_torch(spec, choose_device(device), progress, cancel)
     if engine is Engine.TORCH or model.device != "cpu":
         return model
     onnx = _onnx_engine(spec, model, engine)
@@ -109,14 +118,19 @@ def _onnx_engine(spec: ModelSpec, model: ClipModel, engine: Engine) -> ClipModel
         return model
 
 
-def _load_torch(spec: ModelSpec, device: str) -> ClipModel:
+def _load_torch(
+    spec: ModelSpec,
+    device: str,
+    progress: ProgressCallback | None = None,
+    cancel: CancelToken | None = None,
+) -> ClipModel:
     if spec.kind == "local-dir":
         model = _load_local(spec, device)
         model.content_hash = content_hash(Path(spec.name))  # a changed folder is a new model
         return model
     if spec.kind == "pretrained":
         _check_text_tower(spec, _builtin_config(spec.name))
-    return _load_named(spec, device)
+    return _load_named(spec, device, progress, cancel)
 
 
 def _load_local(spec: ModelSpec, device: str) -> ClipModel:
@@ -125,19 +139,27 @@ def _load_local(spec: ModelSpec, device: str) -> ClipModel:
     return _load_named(spec, device)
 
 
-def _load_named(spec: ModelSpec, device: str) -> ClipModel:
-    if is_cached(spec):
-        try:
-            return _create(spec, device, online=False)
-        except ModelUnavailableError:
-            # Cached weights but something else missing (e.g. a Hugging Face text config): fetch it.
-            if spec.kind == "local-dir" or download_blocker(spec):
-                raise
-            return _create(spec, device, online=True)
-    blocker = download_blocker(spec)
-    if blocker:
-        raise ModelUnavailableError(blocker)
-    return _create(spec, device, online=True)
+def _load_named(
+    spec: ModelSpec,
+    device: str,
+    progress: ProgressCallback | None = None,
+    cancel: CancelToken | None = None,
+) -> ClipModel:
+    if not is_cached(spec):
+        blocker = download_blocker(spec)
+        if blocker:
+            raise ModelUnavailableError(blocker)
+        from photosift.core.model.download import download_model
+
+        download_model(spec, progress=progress, cancel=cancel)
+    try:
+        return _create(spec, device, online=False)
+    except ModelUnavailableError:
+        # Weights in the cache but something else missing (e.g. a Hugging Face text config, or
+        # plain-URL weights open_clip fetches itself): let open_clip fetch it.
+        if spec.kind == "local-dir" or download_blocker(spec):
+            raise
+        return _create(spec, device, online=True)
 
 
 def random_model(arch: str = "ViT-B-32-256", device: str = "cpu") -> ClipModel:

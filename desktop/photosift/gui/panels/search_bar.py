@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -45,6 +46,8 @@ class SearchBar(QWidget):
         self.chip.cleared.connect(self.clear_similar)
         self.count = QLabel(self)  # "37 photos · 12 weaker matches hidden — show all"
         self.count.setObjectName("resultCount")
+        # Its text grows with the answer; it must never widen the window (it elides instead).
+        self.count.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.count.linkActivated.connect(lambda _link: self.set_relevance_and_search("off"))
         self._debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self._debounce.timeout.connect(self._emit_request)
