@@ -60,6 +60,14 @@
         <translation>名称</translation>
     </message>
     <message>
+        <source>&amp;Larger Thumbnails</source>
+        <translation>放大缩略图(&amp;L)</translation>
+    </message>
+    <message>
+        <source>S&amp;maller Thumbnails</source>
+        <translation>缩小缩略图(&amp;M)</translation>
+    </message>
+    <message>
         <source>&amp;Tags Panel</source>
         <translation>标签面板(&amp;T)</translation>
     </message>
@@ -70,6 +78,188 @@
     <message>
         <source>&amp;About PhotoSift</source>
         <translation>关于 PhotoSift(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Add to Album</source>
+        <translation>添加到相册</translation>
+    </message>
+    <message>
+        <source>New Album…</source>
+        <translation>新建相册…</translation>
+    </message>
+    <message>
+        <source>Remove from “{name}”</source>
+        <translation>从“{name}”中移除</translation>
+    </message>
+    <message>
+        <source>Export to Folder…</source>
+        <translation>导出到文件夹…</translation>
+    </message>
+    <message>
+        <source>Link into Folder…</source>
+        <translation>链接到文件夹…</translation>
+    </message>
+    <message>
+        <source>Save List as CSV/JSON…</source>
+        <translation>将列表保存为 CSV/JSON…</translation>
+    </message>
+</context>
+<context>
+    <name>AlbumsPanel</name>
+    <message>
+        <source>New…</source>
+        <translation>新建…</translation>
+    </message>
+    <message>
+        <source>Rename…</source>
+        <translation>重命名…</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>🔍 {name}</source>
+        <translation>🔍 {name}</translation>
+    </message>
+    <message>
+        <source>Saved search: {query}</source>
+        <translation>智能相册：{query}</translation>
+    </message>
+    <message>
+        <source>{name} ({n})</source>
+        <translation>{name}（{n}）</translation>
+    </message>
+    <message>
+        <source>New Album</source>
+        <translation>新建相册</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>名称：</translation>
+    </message>
+    <message>
+        <source>Rename</source>
+        <translation>重命名</translation>
+    </message>
+    <message>
+        <source>New name:</source>
+        <translation>新名称：</translation>
+    </message>
+</context>
+<context>
+    <name>DuplicatesDialog</name>
+    <message>
+        <source>Duplicates</source>
+        <translation>重复照片</translation>
+    </message>
+    <message>
+        <source>How alike two photos&apos; contents must be; higher is stricter</source>
+        <translation>两张照片内容需要多相似；越高越严格</translation>
+    </message>
+    <message>
+        <source>Find</source>
+        <translation>查找</translation>
+    </message>
+    <message>
+        <source>Looking for duplicates…</source>
+        <translation>正在查找重复照片…</translation>
+    </message>
+    <message>
+        <source>Similarity:</source>
+        <translation>相似度：</translation>
+    </message>
+    <message>
+        <source>Photo</source>
+        <translation>照片</translation>
+    </message>
+    <message>
+        <source>Resolution</source>
+        <translation>分辨率</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation>文件夹</translation>
+    </message>
+    <message>
+        <source>Suggestion</source>
+        <translation>建议</translation>
+    </message>
+    <message>
+        <source>Mark Suggested</source>
+        <translation>标记建议项</translation>
+    </message>
+    <message>
+        <source>Move Marked to Trash…</source>
+        <translation>将标记的照片移到回收站…</translation>
+    </message>
+    <message>
+        <source>Move to Trash</source>
+        <translation>移到回收站</translation>
+    </message>
+    <message>
+        <source>Move these {n} files to the trash?</source>
+        <translation>将这 {n} 个文件移到回收站？</translation>
+    </message>
+    <message>
+        <source>The photos you kept are not touched.</source>
+        <translation>保留的照片不会被改动。</translation>
+    </message>
+    <message>
+        <source>Moving {n} files to the trash…</source>
+        <translation>正在将 {n} 个文件移到回收站…</translation>
+    </message>
+    <message>
+        <source>{groups} groups, {photos} photos ({compared} compared).</source>
+        <translation>{groups} 组，{photos} 张照片（比较了 {compared} 张）。</translation>
+    </message>
+    <message>
+        <source>No duplicates found among {n} photos.</source>
+        <translation>在 {n} 张照片中没有发现重复照片。</translation>
+    </message>
+    <message>
+        <source>exact copies</source>
+        <translation>完全相同的副本</translation>
+    </message>
+    <message>
+        <source>near-duplicates</source>
+        <translation>近似重复</translation>
+    </message>
+    <message>
+        <source>Group {n}: {kind}, {count} photos, similarity {sim:.3f}</source>
+        <translation>第 {n} 组：{kind}，{count} 张照片，相似度 {sim:.3f}</translation>
+    </message>
+    <message>
+        <source>Keep: the most pixels</source>
+        <translation>保留：像素最多的</translation>
+    </message>
+    <message>
+        <source>Keep: same size, biggest file (the original)</source>
+        <translation>保留：尺寸相同，文件最大（原件）</translation>
+    </message>
+    <message>
+        <source>Keep: the oldest</source>
+        <translation>保留：最早的</translation>
+    </message>
+    <message>
+        <source>Moved {n} files to the trash.</source>
+        <translation>已将 {n} 个文件移到回收站。</translation>
+    </message>
+    <message>
+        <source>{n} could not be moved.</source>
+        <translation>{n} 个文件无法移动。</translation>
+    </message>
+    <message>
+        <source>Keep at least one photo of each group.</source>
+        <translation>每组至少保留一张照片。</translation>
     </message>
 </context>
 <context>
@@ -194,8 +384,12 @@
         <translation>没有需要建立索引的新照片</translation>
     </message>
     <message>
-        <source>Indexing {done} of {total}</source>
-        <translation>正在建立索引：{done} / {total}</translation>
+        <source>Adding photos: {done} of {total}</source>
+        <translation>正在添加照片：{done} / {total}</translation>
+    </message>
+    <message>
+        <source>Analysing for search: {done} of {total}</source>
+        <translation>正在分析以供搜索：{done} / {total}</translation>
     </message>
     <message>
         <source>{rate} photos/s</source>
@@ -312,16 +506,20 @@
         <translation>离线：找不到此文件夹</translation>
     </message>
     <message>
-        <source>Waiting to be indexed</source>
-        <translation>等待建立索引</translation>
+        <source>Looking for photos…</source>
+        <translation>正在查找照片…</translation>
     </message>
     <message>
-        <source>{n} pending</source>
-        <translation>{n} 张待处理</translation>
+        <source>{n} waiting for analysis</source>
+        <translation>{n} 张等待分析</translation>
     </message>
     <message>
-        <source>Indexed</source>
-        <translation>已建立索引</translation>
+        <source>Ready for search</source>
+        <translation>可供搜索</translation>
+    </message>
+    <message>
+        <source>1 folder</source>
+        <translation>1 个文件夹</translation>
     </message>
     <message>
         <source>{n} skipped</source>
@@ -338,6 +536,11 @@
 </context>
 <context>
     <name>MainWindow</name>
+    <message>
+        <source>Thumbnail size (Ctrl+Plus, Ctrl+Minus)</source>
+        <extracomment>Thumbnail sizes (longest side, pixels) the zoom steps through. Closing the window waits at most this long for the lanes; the process exits regardless. How often folder counts and &quot;N of M ready for search&quot; follow a run in progress.</extracomment>
+        <translation>缩略图大小（Ctrl+加号、Ctrl+减号）</translation>
+    </message>
     <message>
         <source>Tags</source>
         <translation>标签</translation>
@@ -363,24 +566,32 @@
         <translation>要从图库中移除此文件夹吗？照片仍保留在磁盘上，只是 PhotoSift 不再记录它们。</translation>
     </message>
     <message>
-        <source>The library is rescanned as soon as the model is loaded.</source>
-        <translation>模型加载完成后会立即重新扫描图库。</translation>
+        <source>Added {names}; photos appear now, analysis for search starts when the model is loaded.</source>
+        <translation>已添加 {names}；照片现在即可浏览，模型加载后开始分析以供搜索。</translation>
     </message>
     <message>
-        <source>Added {names}; indexing starts when the model is loaded.</source>
-        <translation>已添加 {names}；模型加载完成后开始建立索引。</translation>
+        <source>Searched {ready} of {total}; {pending} are still waiting for analysis.</source>
+        <translation>已搜索 {total} 张中的 {ready} 张；还有 {pending} 张等待分析。</translation>
     </message>
     <message>
-        <source>Indexing stopped; {n} photos indexed. It resumes with the next rescan.</source>
-        <translation>已停止建立索引；已完成 {n} 张照片。下次重新扫描时会继续。</translation>
+        <source>Stopped; what is done is kept and the rest resumes with the next rescan.</source>
+        <translation>已停止；已完成的部分会保留，其余部分在下次重新扫描时继续。</translation>
+    </message>
+    <message>
+        <source>{n} new photos catalogued, {skipped} skipped; analysis for search starts when the model is loaded.</source>
+        <translation>已编目 {n} 张新照片，跳过 {skipped} 个；模型加载后开始分析以供搜索。</translation>
+    </message>
+    <message>
+        <source>Indexing finished: {n} photos analysed, {skipped} skipped.</source>
+        <translation>索引完成：分析了 {n} 张照片，跳过 {skipped} 个。</translation>
+    </message>
+    <message>
+        <source>{n} photos are offline (their folder or drive is missing): kept with their tags, greyed, and left out of search until it is back.</source>
+        <translation>{n} 张照片处于离线状态（其文件夹或硬盘不可用）：保留标签并灰显，在恢复之前不参与搜索。</translation>
     </message>
     <message>
         <source>The library is up to date.</source>
         <translation>图库已是最新。</translation>
-    </message>
-    <message>
-        <source>Indexing finished: {n} new photos, {skipped} skipped.</source>
-        <translation>索引完成：新增 {n} 张照片，跳过 {skipped} 个文件。</translation>
     </message>
     <message>
         <source>Copied {n} path(s)</source>
@@ -412,6 +623,38 @@
 </context>
 <context>
     <name>ModelPresenter</name>
+    <message>
+        <source>Copy the model folder?</source>
+        <translation>复制模型文件夹？</translation>
+    </message>
+    <message>
+        <source>PhotoSift can copy this model ({size}) into its own folder, {target}, so that your library keeps working if you move or delete {folder}.</source>
+        <translation>PhotoSift 可以把这个模型（{size}）复制到自己的文件夹 {target}，这样即使你移动或删除 {folder}，照片库也能继续使用。</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>Use Where It Is</source>
+        <translation>就地使用</translation>
+    </message>
+    <message>
+        <source>Copying the model</source>
+        <translation>正在复制模型</translation>
+    </message>
+    <message>
+        <source>Downloading the model</source>
+        <translation>正在下载模型</translation>
+    </message>
+    <message>
+        <source>Copying the model folder into PhotoSift…</source>
+        <translation>正在把模型文件夹复制到 PhotoSift…</translation>
+    </message>
+    <message>
+        <source>Downloading the search model {spec} (only the first time)…</source>
+        <translation>正在下载搜索模型 {spec}（仅首次需要）…</translation>
+    </message>
     <message>
         <source>Loading model…</source>
         <translation>正在加载模型…</translation>
@@ -618,6 +861,30 @@
     </message>
 </context>
 <context>
+    <name>QueryChip</name>
+    <message>
+        <source>Stop searching by this photo</source>
+        <translation>不再按这张照片搜索</translation>
+    </message>
+    <message>
+        <source>Similar to {name}</source>
+        <translation>与 {name} 相似</translation>
+    </message>
+    <message>
+        <source>this photo</source>
+        <translation>这张照片</translation>
+    </message>
+</context>
+<context>
+    <name>ResultsModel</name>
+    <message>
+        <source>{path}
+Offline: its folder or drive is missing. The photo and its tags are kept until it is back.</source>
+        <translation>{path}
+离线：其文件夹或硬盘不可用。照片及其标签会一直保留，直到它恢复。</translation>
+    </message>
+</context>
+<context>
     <name>ResultsView</name>
     <message>
         <source>Open</source>
@@ -691,6 +958,18 @@
         <translation>任意标签</translation>
     </message>
     <message>
+        <source>any camera</source>
+        <translation>任意相机</translation>
+    </message>
+    <message>
+        <source>Only photos whose camera make or model contains this text</source>
+        <translation>只显示相机品牌或型号包含此文字的照片</translation>
+    </message>
+    <message>
+        <source>Any type</source>
+        <translation>任意类型</translation>
+    </message>
+    <message>
         <source>Taken</source>
         <translation>拍摄时间</translation>
     </message>
@@ -721,6 +1000,47 @@
     <message>
         <source>Search needs a model: choose one in Settings</source>
         <translation>搜索需要模型：请在“设置”中选择</translation>
+    </message>
+    <message>
+        <source>1 photo</source>
+        <translation>1 张照片</translation>
+    </message>
+    <message>
+        <source>{n} photos</source>
+        <translation>{n} 张照片</translation>
+    </message>
+    <message>
+        <source>1 weaker match hidden</source>
+        <translation>隐藏了 1 个较弱的匹配</translation>
+    </message>
+    <message>
+        <source>{n} weaker matches hidden</source>
+        <translation>隐藏了 {n} 个较弱的匹配</translation>
+    </message>
+</context>
+<context>
+    <name>SearchNotice</name>
+    <message>
+        <source>Switch to the Multilingual model</source>
+        <translation>切换到多语言模型</translation>
+    </message>
+    <message>
+        <source>Get it in Settings…</source>
+        <translation>在“设置”中获取…</translation>
+    </message>
+    <message>
+        <source>Show them</source>
+        <translation>显示它们</translation>
+    </message>
+    <message>
+        <source>The Multilingual model is a download away in Settings → Model.</source>
+        <translation>多语言模型可在“设置 → 模型”中下载。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n weaker result(s) hidden by the relevance control.</source>
+        <translation>
+            <numerusform>相关度控制隐藏了 %n 个较弱的结果。</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -896,16 +1216,36 @@
         <translation>已处理 %1 张照片；共添加 %2 个标签。</translation>
     </message>
     <message>
+        <source>%1 photos are not analysed yet and were left out.</source>
+        <translation>%1 张照片尚未分析，未参与标记。</translation>
+    </message>
+    <message>
         <source>Some sidecars could not be written: %1</source>
         <translation>部分 XMP 附属文件无法写入：%1</translation>
+    </message>
+    <message>
+        <source>Preparing the labels for this model…</source>
+        <translation>正在为此模型准备标签…</translation>
+    </message>
+    <message>
+        <source>Preparing the labels for this model: %1 of %2…</source>
+        <translation>正在为此模型准备标签：%1 / %2…</translation>
+    </message>
+    <message>
+        <source>Photo</source>
+        <translation>照片</translation>
+    </message>
+    <message>
+        <source>Reading scores…</source>
+        <translation>正在读取分数…</translation>
     </message>
     <message>
         <source>Scores appear once the model has loaded.</source>
         <translation>模型加载完成后显示得分。</translation>
     </message>
     <message>
-        <source>This photo has not been indexed with the current model yet.</source>
-        <translation>这张照片尚未用当前模型建立索引。</translation>
+        <source>This photo is not analysed yet; its scores appear when analysis reaches it.</source>
+        <translation>这张照片尚未分析；分析到它时会显示分数。</translation>
     </message>
     <message>
         <source>Something went wrong: %1</source>
@@ -996,6 +1336,84 @@
     <message>
         <source>Remove the label “%1”? Its tags disappear from every photo.</source>
         <translation>要移除标签“%1”吗？所有照片上的这个标签都会消失。</translation>
+    </message>
+</context>
+<context>
+    <name>self.window</name>
+    <message>
+        <source>{name}: {n} photos</source>
+        <translation>{name}：{n} 张照片</translation>
+    </message>
+    <message>
+        <source>Type a search first.</source>
+        <translation>请先输入搜索内容。</translation>
+    </message>
+    <message>
+        <source>Save Search</source>
+        <translation>保存搜索</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>名称：</translation>
+    </message>
+    <message>
+        <source>New Album</source>
+        <translation>新建相册</translation>
+    </message>
+    <message>
+        <source>Export to folder</source>
+        <translation>导出到文件夹</translation>
+    </message>
+    <message>
+        <source>Exporting photos…</source>
+        <translation>正在导出照片…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Exported {n} files.</source>
+        <translation>已导出 {n} 个文件。</translation>
+    </message>
+    <message>
+        <source>{n} could not be exported.</source>
+        <translation>{n} 个文件无法导出。</translation>
+    </message>
+    <message>
+        <source>Save list</source>
+        <translation>保存列表</translation>
+    </message>
+    <message>
+        <source>CSV (*.csv);;JSON (*.json)</source>
+        <translation>CSV (*.csv);;JSON (*.json)</translation>
+    </message>
+    <message>
+        <source>Cannot watch {folders} for changes (system limit reached): rescanning every few minutes instead.</source>
+        <translation>无法监视 {folders} 的变化（已达到系统上限）：改为每隔几分钟重新扫描一次。</translation>
+    </message>
+</context>
+<context>
+    <name>window</name>
+    <message>
+        <source>&amp;Tools</source>
+        <translation>工具(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Find &amp;Duplicates…</source>
+        <translation>查找重复照片(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>Save Search as &amp;Album…</source>
+        <translation>将搜索保存为相册(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>Albums</source>
+        <translation>相册</translation>
+    </message>
+    <message>
+        <source>Saved the list to {path}.</source>
+        <translation>已将列表保存到 {path}。</translation>
     </message>
 </context>
 </TS>
