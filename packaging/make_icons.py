@@ -92,7 +92,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ICONS_DIR, help="icons folder to write")
     args = parser.parse_args(argv)
     for path in make_icons(args.svg, args.out):
-        print(f"wrote {path.relative_to(args.out.parent) if args.out.parent in path.parents else path}")
+        print(
+            f"wrote {path.relative_to(args.out.parent) if args.out.parent in path.parents else path}"
+        )
     return 0
 
 

@@ -68,7 +68,12 @@ def _components(mask: list[list[bool]]) -> Iterator[Box]:
             top, left, bottom, right = y, x, y, x
             while queue:
                 cy, cx = queue.popleft()
-                top, bottom, left, right = min(top, cy), max(bottom, cy), min(left, cx), max(right, cx)
+                top, bottom, left, right = (
+                    min(top, cy),
+                    max(bottom, cy),
+                    min(left, cx),
+                    max(right, cx),
+                )
                 for ny, nx in ((cy - 1, cx), (cy + 1, cx), (cy, cx - 1), (cy, cx + 1)):
                     if 0 <= ny < rows and 0 <= nx < cols and mask[ny][nx] and not seen[ny][nx]:
                         seen[ny][nx] = True
@@ -84,10 +89,16 @@ def analyse(path: Path) -> Findings:
     cols, rows = image.width // CELL, image.height // CELL
     small = image.resize((cols, rows), Image.Resampling.NEAREST)
     rgb = small.tobytes()  # r, g, b bytes, row by row
-    white = [[min(rgb[(y * cols + x) * 3 : (y * cols + x) * 3 + 3]) >= WHITE for x in range(cols)] for y in range(rows)]
+    white = [
+        [min(rgb[(y * cols + x) * 3 : (y * cols + x) * 3 + 3]) >= WHITE for x in range(cols)]
+        for y in range(rows)
+    ]
     grid = max(_components(white), key=lambda b: b.width * b.height, default=Box(0, 0, cols, rows))
     inside = [
-        [grid.left <= x < grid.right and grid.top <= y < grid.bottom and not white[y][x] for x in range(cols)]
+        [
+            grid.left <= x < grid.right and grid.top <= y < grid.bottom and not white[y][x]
+            for x in range(cols)
+        ]
         for y in range(rows)
     ]
     side = MIN_SIDE // CELL
@@ -105,7 +116,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--min-thumbnails", type=int, default=1)
     args = parser.parse_args(argv)
     found = analyse(args.screenshot)
-    verdict = "ok" if len(found.thumbnails) >= args.min_thumbnails else f"FAILED (wanted {args.min_thumbnails})"
+    verdict = (
+        "ok"
+        if len(found.thumbnails) >= args.min_thumbnails
+        else f"FAILED (wanted {args.min_thumbnails})"
+    )
     print(f"{args.screenshot}: {found.describe()}: {verdict}")
     return 0 if len(found.thumbnails) >= args.min_thumbnails else 1
 

@@ -35,7 +35,9 @@ def shared_engine_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path
 
 @pytest.fixture(autouse=True)
 def isolated_dirs(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch, shared_engine_dir: Path
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    shared_engine_dir: Path,
 ) -> Path:
     """Point every PhotoSift folder at a fresh temporary one for this test."""
     base = tmp_path_factory.mktemp("photosift-home")

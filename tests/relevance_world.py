@@ -100,11 +100,15 @@ class LabelledVectors:
     def load(cls, path: Path) -> LabelledVectors:
         data = np.load(path)
         kinds = [Kind(str(s), str(c)) for s, c in zip(data["shapes"], data["colours"], strict=True)]
-        probes = dict(zip((str(n) for n in data["probe_names"]), data["probe_vectors"], strict=True))
+        probes = dict(
+            zip((str(n) for n in data["probe_names"]), data["probe_vectors"], strict=True)
+        )
         return cls(str(data["mix"]), data["ids"], data["vectors"], kinds, probes)
 
 
-def write_library(folder: Path, count: int, mix: Mix, *, size: int = 96, seed: int = 0) -> dict[str, Kind]:
+def write_library(
+    folder: Path, count: int, mix: Mix, *, size: int = 96, seed: int = 0
+) -> dict[str, Kind]:
     """Render `count` photos of `mix` into `folder`; file name -> kind."""
     folder.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
@@ -116,7 +120,9 @@ def write_library(folder: Path, count: int, mix: Mix, *, size: int = 96, seed: i
     return written
 
 
-def build_vectors(base: Path, count: int, mix: Mix, model, *, size: int = 96, seed: int = 0) -> LabelledVectors:  # type: ignore[no-untyped-def]
+def build_vectors(
+    base: Path, count: int, mix: Mix, model, *, size: int = 96, seed: int = 0
+) -> LabelledVectors:  # type: ignore[no-untyped-def]
     """Write, index (real indexer, real model) and read back a labelled library."""
     from photosift.core.library.indexer import index_library
     from photosift.core.library.store import Store
@@ -197,7 +203,9 @@ def evaluate(library: LabelledVectors, model, levels: tuple[str, ...] = LEVELS) 
         for term in parsed.terms:
             if str(term.value) not in text_cache:
                 text_cache[str(term.value)] = model.encode_texts([str(term.value)])[0]
-        return combine([text_cache[str(t.value)] for t in parsed.terms], [t.weight for t in parsed.terms])
+        return combine(
+            [text_cache[str(t.value)] for t in parsed.terms], [t.weight for t in parsed.terms]
+        )
 
     outcomes = []
     for query in queries():
@@ -210,8 +218,13 @@ def evaluate(library: LabelledVectors, model, levels: tuple[str, ...] = LEVELS) 
             shown = [position[h.photo_id] for h in results.hits]
             outcomes.append(
                 Outcome(
-                    query, level, int(truth.sum()), len(shown), int(truth[shown].sum()),
-                    results.cut, attainable,
+                    query,
+                    level,
+                    int(truth.sum()),
+                    len(shown),
+                    int(truth[shown].sum()),
+                    results.cut,
+                    attainable,
                 )
             )
     return outcomes

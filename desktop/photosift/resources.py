@@ -69,6 +69,4 @@ def resource_path(relative: str) -> Path:
 
 def app_icon_files() -> list[Path]:
     """Every PNG render of the app icon, smallest first, for building a multi-size icon."""
-    return [
-        resource_path(f"icons/hicolor/{size}x{size}/apps/{APP_ID}.png") for size in ICON_SIZES
-    ]
+    return [resource_path(f"icons/hicolor/{size}x{size}/apps/{APP_ID}.png") for size in ICON_SIZES]

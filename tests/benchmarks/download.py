@@ -27,8 +27,12 @@ WEIGHTS = "open_clip_model.safetensors"
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rate-mb", type=float, default=4.0, help="server speed in MB/s (default 4)")
-    parser.add_argument("--cancel-at", type=float, default=0.5, help="fraction of the weights before Ctrl-C")
+    parser.add_argument(
+        "--rate-mb", type=float, default=4.0, help="server speed in MB/s (default 4)"
+    )
+    parser.add_argument(
+        "--cancel-at", type=float, default=0.5, help="fraction of the weights before Ctrl-C"
+    )
     args = parser.parse_args()
 
     from tests.hub_server import HubServer
@@ -36,7 +40,10 @@ def main() -> int:
 
     model_dir = build_model()
     weights = (model_dir / WEIGHTS).stat().st_size
-    with tempfile.TemporaryDirectory(prefix="photosift-download-") as tmp, HubServer({REPO: model_dir}) as hub:
+    with (
+        tempfile.TemporaryDirectory(prefix="photosift-download-") as tmp,
+        HubServer({REPO: model_dir}) as hub,
+    ):
         work = Path(tmp)
         generate_photos(work / "photos", 4, size=(96, 96), seed=2)
         hub.rate = args.rate_mb * 1e6
@@ -59,11 +66,19 @@ def main() -> int:
 
         hub.on_sent = interrupt
         started = time.monotonic()
-        first = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+        first = subprocess.Popen(
+            command, env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True
+        )
         _, err = first.communicate(timeout=600)
-        print(f"run 1 (Ctrl-C at {args.cancel_at:.0%} of the weights sent): exit {first.returncode} after {time.monotonic() - started:.1f} s")
+        print(
+            f"run 1 (Ctrl-C at {args.cancel_at:.0%} of the weights sent): exit {first.returncode} after {time.monotonic() - started:.1f} s"
+        )
         print("  " + "\n  ".join(err.strip().splitlines()))
-        kept = sum(p.stat().st_size for p in (work / "cache" / "models" / "partial").rglob("*") if p.is_file() and p.suffix != ".lock")
+        kept = sum(
+            p.stat().st_size
+            for p in (work / "cache" / "models" / "partial").rglob("*")
+            if p.is_file() and p.suffix != ".lock"
+        )
         print(f"  kept on disk: {kept:,} of {weights:,} weight bytes")
 
         hub.on_sent = None
@@ -72,7 +87,9 @@ def main() -> int:
         resumed = hub.gets(WEIGHTS)[-1]
         print(f"run 2: exit {second.returncode} after {time.monotonic() - started:.1f} s")
         print("  " + "\n  ".join(second.stderr.strip().splitlines()))
-        print(f"  resume request: Range {resumed.range!r} -> HTTP {resumed.status}, {resumed.body_bytes:,} bytes fetched")
+        print(
+            f"  resume request: Range {resumed.range!r} -> HTTP {resumed.status}, {resumed.body_bytes:,} bytes fetched"
+        )
     return 0 if second.returncode == 0 and resumed.range == f"bytes={kept}-" else 1
 
 

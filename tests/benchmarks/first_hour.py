@@ -86,9 +86,11 @@ def bench_catalog(count: int) -> None:
         everything = time.perf_counter() - started
         meter.stop()
         window.close()
-    print(f"catalog {count} photos (no model): first rows in the grid {first_rows:.2f} s, "
-          f"first 20 thumbnails {first_screen:.2f} s, all catalogued {everything:.1f} s, "
-          f"longest GUI stall {meter.longest_ms:.0f} ms")
+    print(
+        f"catalog {count} photos (no model): first rows in the grid {first_rows:.2f} s, "
+        f"first 20 thumbnails {first_screen:.2f} s, all catalogued {everything:.1f} s, "
+        f"longest GUI stall {meter.longest_ms:.0f} ms"
+    )
 
 
 def bench_chart(count: int) -> None:
@@ -114,8 +116,10 @@ def bench_chart(count: int) -> None:
         labels_s = time.perf_counter() - started
         meter.stop()
         total = window.tag_panel.vocabulary.labels()
-        print(f"label vectors for {len(total)} labels: {labels_s:.1f} s after the window opened, "
-              f"longest GUI stall {meter.longest_ms:.0f} ms")
+        print(
+            f"label vectors for {len(total)} labels: {labels_s:.1f} s after the window opened, "
+            f"longest GUI stall {meter.longest_ms:.0f} ms"
+        )
         with Store(db) as store:
             ids = [r[0] for r in store.db.execute("SELECT id FROM photos ORDER BY id LIMIT 11")]
         times = []
@@ -124,11 +128,15 @@ def bench_chart(count: int) -> None:
             window.tag_panel.photo_shown.connect(shown.append)
             started = time.perf_counter()
             window.tag_panel.show_photo(photo_id, f"#{photo_id}")
-            _wait(app, lambda p=photo_id, s=shown: p in s and window.tag_panel.photo_view.chart.bars())
+            _wait(
+                app, lambda p=photo_id, s=shown: p in s and window.tag_panel.photo_view.chart.bars()
+            )
             times.append((time.perf_counter() - started) * 1000)
             window.tag_panel.photo_shown.disconnect()
-        print(f"select a photo -> score chart (vectors stored): first {times[0]:.0f} ms "
-              f"(calibration), then median {statistics.median(times[1:]):.0f} ms, max {max(times[1:]):.0f} ms")
+        print(
+            f"select a photo -> score chart (vectors stored): first {times[0]:.0f} ms "
+            f"(calibration), then median {statistics.median(times[1:]):.0f} ms, max {max(times[1:]):.0f} ms"
+        )
         window.close()
 
 
@@ -175,21 +183,30 @@ def bench_quit(count: int) -> None:
         with tempfile.TemporaryDirectory() as tmp:
             env["XDG_CONFIG_HOME"] = env["XDG_DATA_HOME"] = env["XDG_CACHE_HOME"] = tmp
             args = [when, str(folder), "--db", str(Path(tmp) / "lib.sqlite3"), "--model", spec]
-            process = subprocess.Popen([sys.executable, "-c", CHILD, *args], stdout=subprocess.PIPE,
-                                       stderr=subprocess.DEVNULL, text=True, env=env)
+            process = subprocess.Popen(
+                [sys.executable, "-c", CHILD, *args],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                text=True,
+                env=env,
+            )
             line = process.stdout.readline() if process.stdout else ""
             if not line.startswith("closing"):
                 process.kill()
                 raise RuntimeError(f"the child never reached the {when} state")
             process.wait(timeout=120)
             exited = time.time()
-            print(f"quit while {when}: window closed -> process exited in "
-                  f"{exited - float(line.split()[1]):.2f} s (exit status {process.returncode})")
+            print(
+                f"quit while {when}: window closed -> process exited in "
+                f"{exited - float(line.split()[1]):.2f} s (exit status {process.returncode})"
+            )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("what", nargs="?", default="all", choices=("catalog", "chart", "quit", "all"))
+    parser.add_argument(
+        "what", nargs="?", default="all", choices=("catalog", "chart", "quit", "all")
+    )
     parser.add_argument("--count", type=int, default=5000)
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

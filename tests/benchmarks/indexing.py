@@ -91,7 +91,10 @@ def phase_forward(args: argparse.Namespace) -> dict:
 
     model = random_model(args.model_arch, device=args.device)
     size = model.input_size
-    batches = [torch.randn(args.batch_size, 3, size, size) for _ in range(-(-args.count // args.batch_size))]
+    batches = [
+        torch.randn(args.batch_size, 3, size, size)
+        for _ in range(-(-args.count // args.batch_size))
+    ]
     model.encode_image_batch(batches[0][:2])
     start, cpu = time.perf_counter(), cpu_seconds()
     for batch in batches:
@@ -129,7 +132,11 @@ def _profile_steps(model, files: list[Path]) -> dict:
         t2 = time.perf_counter()
         fingerprint_file(path)
         t3 = time.perf_counter()
-        decode, preprocess, fingerprint = decode + t1 - t0, preprocess + t2 - t1, fingerprint + t3 - t2
+        decode, preprocess, fingerprint = (
+            decode + t1 - t0,
+            preprocess + t2 - t1,
+            fingerprint + t3 - t2,
+        )
     n = len(files)
     return {"decode_ms": 1e3 * decode / n, "preprocess_ms": 1e3 * preprocess / n,
             "fingerprint_ms": 1e3 * fingerprint / n, "decoded_size": list(image.size)}  # fmt: skip
@@ -162,7 +169,12 @@ def phase_load(args: argparse.Namespace) -> dict:
     return {"load_s_best": min(timings), "load_s_all": timings, "rss_mb": peak_rss_mb()}
 
 
-PHASES = {"index": phase_index, "forward": phase_forward, "profile": phase_profile, "load": phase_load}
+PHASES = {
+    "index": phase_index,
+    "forward": phase_forward,
+    "profile": phase_profile,
+    "load": phase_load,
+}
 
 
 def run_phase(args: argparse.Namespace, phase: str, set_name: str = "12mp") -> dict:

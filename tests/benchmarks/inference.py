@@ -79,9 +79,15 @@ def model_dir() -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     torch.manual_seed(0)
     model = open_clip.create_model(ARCH)
-    config = {"model_cfg": open_clip.get_model_config(ARCH), "preprocess_cfg": dict(open_clip.get_model_preprocess_cfg(model))}
+    config = {
+        "model_cfg": open_clip.get_model_config(ARCH),
+        "preprocess_cfg": dict(open_clip.get_model_preprocess_cfg(model)),
+    }
     (folder / "open_clip_config.json").write_text(json.dumps(config), encoding="utf-8")
-    save_file({k: v.contiguous() for k, v in model.state_dict().items()}, str(folder / "open_clip_model.safetensors"))
+    save_file(
+        {k: v.contiguous() for k, v in model.state_dict().items()},
+        str(folder / "open_clip_model.safetensors"),
+    )
     return folder
 
 
@@ -92,7 +98,9 @@ def hd_photos(args: argparse.Namespace) -> Path:
 
 def bench_env(engine: str) -> dict[str, str]:
     env = dict(os.environ, PHOTOSIFT_ENGINE_DIR=str(BENCH / "engines"), PHOTOSIFT_ENGINE=engine)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO / "desktop"), str(REPO), env.get("PYTHONPATH")]))
+    env["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(REPO / "desktop"), str(REPO), env.get("PYTHONPATH")])
+    )
     return env
 
 
@@ -102,14 +110,18 @@ def cli(args: list[str], engine: str, home: Path) -> dict:
     for name in ("DATA", "CACHE", "CONFIG"):
         env[f"PHOTOSIFT_{name}_DIR"] = str(home / name.lower())
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", CLI_CHILD, *args], capture_output=True, text=True, env=env, cwd=REPO)
+    done = subprocess.run(
+        [sys.executable, "-c", CLI_CHILD, *args], capture_output=True, text=True, env=env, cwd=REPO
+    )
     wall = time.perf_counter() - started
     lines = [line for line in done.stderr.splitlines() if line.startswith("BENCH ")]
     if done.returncode != 0 or not lines:
         raise SystemExit(f"photosift {' '.join(args)} failed:\n{done.stderr[-3000:]}")
     report = json.loads(lines[-1][6:])
     if report["code"] != 0:
-        raise SystemExit(f"photosift {' '.join(args)} exited {report['code']}:\n{done.stderr[-3000:]}")
+        raise SystemExit(
+            f"photosift {' '.join(args)} exited {report['code']}:\n{done.stderr[-3000:]}"
+        )
     return {"wall": wall, **report}
 
 
@@ -138,7 +150,9 @@ def phase_forward(args: argparse.Namespace) -> dict:
     from PIL import Image
 
     files = sorted(hd_photos(args).glob("*.jpg"))
-    prepared = [model.preprocess(Image.open(path).convert("RGB")) for path in files[: args.batch_size]]
+    prepared = [
+        model.preprocess(Image.open(path).convert("RGB")) for path in files[: args.batch_size]
+    ]
     batches = [prepared] * -(-args.forward // args.batch_size)
     model.encode_prepared(prepared[:2])
     start, cpu = time.perf_counter(), cpu_seconds()
@@ -146,8 +160,11 @@ def phase_forward(args: argparse.Namespace) -> dict:
         model.encode_prepared(batch)
     seconds, cpu = time.perf_counter() - start, cpu_seconds() - cpu
     images = len(batches) * len(prepared)
-    return {"images_per_s": images / seconds, "cpu_ms_per_image": 1000 * cpu / images,
-            "peak_mb": peak_mb()}
+    return {
+        "images_per_s": images / seconds,
+        "cpu_ms_per_image": 1000 * cpu / images,
+        "peak_mb": peak_mb(),
+    }
 
 
 def phase_fidelity(args: argparse.Namespace) -> dict:
@@ -169,13 +186,20 @@ def phase_fidelity(args: argparse.Namespace) -> dict:
         Image.open(p).convert("RGB") for p in sorted(hd_photos(args).glob("*.jpg"))[:32]
     ]
     ref, onnx = torch_model.encode_images(photos), fp32.encode_images(photos)
-    result = {"onnx_fp32_vs_torch_min": float((ref * onnx).sum(1).min()), "guard": dataclasses.asdict(built.info.guard) if built.info.guard else None}
+    result = {
+        "onnx_fp32_vs_torch_min": float((ref * onnx).sum(1).min()),
+        "guard": dataclasses.asdict(built.info.guard) if built.info.guard else None,
+    }
     if "image_int8" in built.info.files:
-        int8 = OnnxClipModel(dataclasses.replace(built.info, precision=Precision.INT8)).encode_images(photos)
+        int8 = OnnxClipModel(
+            dataclasses.replace(built.info, precision=Precision.INT8)
+        ).encode_images(photos)
         cos = (onnx * int8).sum(1)
         result |= {"int8_vs_fp32_mean": float(cos.mean()), "int8_vs_fp32_min": float(cos.min())}
     texts = ["a dog on a beach", "a red car", "kids at sunset"]
-    result["text_onnx_vs_torch_min"] = float((torch_model.encode_texts(texts) * fp32.encode_texts(texts)).sum(1).min())
+    result["text_onnx_vs_torch_min"] = float(
+        (torch_model.encode_texts(texts) * fp32.encode_texts(texts)).sum(1).min()
+    )
     return result
 
 
@@ -183,9 +207,23 @@ PHASES = {"forward": phase_forward, "fidelity": phase_fidelity}
 
 
 def run_phase(args: argparse.Namespace, phase: str, engine: str = "onnx") -> dict:
-    command = [sys.executable, "-m", "tests.benchmarks.inference", "--phase", phase, "--engine", engine,
-               "--count", str(args.count), "--forward", str(args.forward), "--batch-size", str(args.batch_size),
-               "--search-library", str(args.search_library)]
+    command = [
+        sys.executable,
+        "-m",
+        "tests.benchmarks.inference",
+        "--phase",
+        phase,
+        "--engine",
+        engine,
+        "--count",
+        str(args.count),
+        "--forward",
+        str(args.forward),
+        "--batch-size",
+        str(args.batch_size),
+        "--search-library",
+        str(args.search_library),
+    ]
     done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, env=bench_env("auto"))
     if done.returncode != 0:
         raise SystemExit(f"phase {phase} failed:\n{done.stderr[-3000:]}")
@@ -206,8 +244,10 @@ def main() -> None:
         print(json.dumps(PHASES[args.phase](args)))
         return
     spec = f"local-dir:{model_dir()}"
-    print(f"model {spec} (random {ARCH} weights), {os.cpu_count()} CPUs, "
-          f"load average {os.getloadavg()[0]:.1f} at the start")
+    print(
+        f"model {spec} (random {ARCH} weights), {os.cpu_count()} CPUs, "
+        f"load average {os.getloadavg()[0]:.1f} at the start"
+    )
     sets = {"12mp": photo_set("12mp", args.count), "1080p": hd_photos(args)}
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp)
@@ -215,9 +255,13 @@ def main() -> None:
         one.mkdir()
         shutil.copy(next(iter(sorted(sets["1080p"].glob("*.jpg")))), one)
         started = time.perf_counter()
-        build = cli(["index", str(one), "--db", str(home / "build.sqlite3"), "--model", spec], "auto", home)
-        print(f"first use (build the engine unless cached): {time.perf_counter() - started:.1f} s wall, "
-              f"{build['cpu']:.1f} CPU-s, peak {build['peak_mb']:.0f} MB")
+        build = cli(
+            ["index", str(one), "--db", str(home / "build.sqlite3"), "--model", spec], "auto", home
+        )
+        print(
+            f"first use (build the engine unless cached): {time.perf_counter() - started:.1f} s wall, "
+            f"{build['cpu']:.1f} CPU-s, peak {build['peak_mb']:.0f} MB"
+        )
 
         print("\nforward pass, image tower alone, batch", args.batch_size)
         for engine in ("torch", "onnx-fp32", "onnx-int8"):
@@ -225,8 +269,10 @@ def main() -> None:
             if "skipped" in r:
                 print(f"  {engine:<10} skipped: {r['skipped']}")
                 continue
-            print(f"  {engine:<10} {r['images_per_s']:6.1f} images/s  {r['cpu_ms_per_image']:6.1f} CPU-ms/image  "
-                  f"peak {r['peak_mb']:5.0f} MB")
+            print(
+                f"  {engine:<10} {r['images_per_s']:6.1f} images/s  {r['cpu_ms_per_image']:6.1f} CPU-ms/image  "
+                f"peak {r['peak_mb']:5.0f} MB"
+            )
 
         print("\nfidelity (cosines)")
         print("  " + json.dumps(run_phase(args, "fidelity")))
@@ -234,29 +280,52 @@ def main() -> None:
         print("\nfixed cost: process start to first vector (`photosift index` of 1 photo)")
         fixed = {}
         for engine in ("torch", "auto"):
-            r = cli(["index", str(one), "--db", str(home / f"fixed-{engine}.sqlite3"), "--model", spec], engine, home)
+            r = cli(
+                ["index", str(one), "--db", str(home / f"fixed-{engine}.sqlite3"), "--model", spec],
+                engine,
+                home,
+            )
             fixed[engine] = r
-            print(f"  {engine:<6} {r['wall']:5.2f} s wall  {r['cpu']:5.2f} CPU-s  peak {r['peak_mb']:5.0f} MB  "
-                  f"imports {r['heavy']}")
+            print(
+                f"  {engine:<6} {r['wall']:5.2f} s wall  {r['cpu']:5.2f} CPU-s  peak {r['peak_mb']:5.0f} MB  "
+                f"imports {r['heavy']}"
+            )
 
         if not args.skip_indexing:
-            print(f"\n`photosift index` of {args.count} photos, whole command (fixed cost included; "
-                  "per-photo figures beyond it)")
+            print(
+                f"\n`photosift index` of {args.count} photos, whole command (fixed cost included; "
+                "per-photo figures beyond it)"
+            )
             for name, folder in sets.items():
                 subset = home / f"set-{name}"
                 subset.mkdir()
                 for path in sorted(folder.glob("*.jpg"))[: args.count]:
                     os.symlink(path, subset / path.name)
                 for engine in ("torch", "auto"):
-                    r = cli(["index", str(subset), "--db", str(home / f"{name}-{engine}.sqlite3"), "--model", spec], engine, home)
+                    r = cli(
+                        [
+                            "index",
+                            str(subset),
+                            "--db",
+                            str(home / f"{name}-{engine}.sqlite3"),
+                            "--model",
+                            spec,
+                        ],
+                        engine,
+                        home,
+                    )
                     extra_cpu = r["cpu"] - fixed[engine]["cpu"]
-                    print(f"  {name:<5} {engine:<6} {r['wall']:6.1f} s wall  {r['cpu']:6.1f} CPU-s  "
-                          f"{args.count / r['wall']:5.2f} photos/s  "
-                          f"{(args.count - 1) / max(extra_cpu, 1e-9):5.2f} photos/CPU-s beyond the fixed cost  "
-                          f"peak {r['peak_mb']:5.0f} MB")
+                    print(
+                        f"  {name:<5} {engine:<6} {r['wall']:6.1f} s wall  {r['cpu']:6.1f} CPU-s  "
+                        f"{args.count / r['wall']:5.2f} photos/s  "
+                        f"{(args.count - 1) / max(extra_cpu, 1e-9):5.2f} photos/CPU-s beyond the fixed cost  "
+                        f"peak {r['peak_mb']:5.0f} MB"
+                    )
 
-        print(f"\nfixed cost: process start to a first search result (`photosift search`, "
-              f"library of {args.search_library} photos, warm disk cache)")
+        print(
+            f"\nfixed cost: process start to a first search result (`photosift search`, "
+            f"library of {args.search_library} photos, warm disk cache)"
+        )
         library = home / "search-set"
         library.mkdir()
         for path in sorted(sets["1080p"].glob("*.jpg"))[: args.search_library]:
@@ -264,10 +333,15 @@ def main() -> None:
         db = home / "search.sqlite3"
         cli(["index", str(library), "--db", str(db), "--model", spec], "auto", home)
         for engine in ("torch", "auto"):
-            runs = [cli(["search", "a red circle", "--top", "5", "--db", str(db)], engine, home) for _ in range(3)]
+            runs = [
+                cli(["search", "a red circle", "--top", "5", "--db", str(db)], engine, home)
+                for _ in range(3)
+            ]
             r = sorted(runs, key=lambda run: run["wall"])[1]
-            print(f"  {engine:<6} {r['wall']:5.2f} s wall  {r['cpu']:5.2f} CPU-s  peak {r['peak_mb']:5.0f} MB  "
-                  f"imports {r['heavy']}  (median of 3)")
+            print(
+                f"  {engine:<6} {r['wall']:5.2f} s wall  {r['cpu']:5.2f} CPU-s  peak {r['peak_mb']:5.0f} MB  "
+                f"imports {r['heavy']}  (median of 3)"
+            )
     print(f"\nload average {os.getloadavg()[0]:.1f} at the end")
 
 

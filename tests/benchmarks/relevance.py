@@ -94,8 +94,12 @@ def worst(size: int, outcomes: list[Outcome], count: int = 8) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tests.benchmarks.relevance", description=__doc__)
-    parser.add_argument("--sizes", type=int, nargs="+", default=sorted(LIBRARIES), choices=sorted(LIBRARIES))
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.benchmarks.relevance", description=__doc__
+    )
+    parser.add_argument(
+        "--sizes", type=int, nargs="+", default=sorted(LIBRARIES), choices=sorted(LIBRARIES)
+    )
     parser.add_argument("--worst", action="store_true", help="list the worst queries at normal")
     args = parser.parse_args(argv)
 

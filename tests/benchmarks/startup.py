@@ -45,7 +45,11 @@ sys.exit(main(sys.argv[1:]))
 def time_to_window(args: list[str], env: dict[str, str]) -> tuple[float, str]:
     started = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, "-c", CHILD, *args], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env
+        [sys.executable, "-c", CHILD, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
     )
     line = process.stdout.readline() if process.stdout else ""
     elapsed = time.perf_counter() - started
@@ -74,7 +78,9 @@ def main() -> int:
         for _ in range(options.runs):
             seconds, heavy = time_to_window(args, env)
             runs.append(seconds)
-            print(f"time-to-window: {seconds * 1000:.0f} ms (heavy modules loaded at paint: {heavy})")
+            print(
+                f"time-to-window: {seconds * 1000:.0f} ms (heavy modules loaded at paint: {heavy})"
+            )
     print(
         f"time-to-window over {len(runs)} runs: median {statistics.median(runs) * 1000:.0f} ms, "
         f"best {min(runs) * 1000:.0f} ms, worst {max(runs) * 1000:.0f} ms (target <= 1000 ms)"

@@ -11,7 +11,9 @@ from tests.samples import write_samples
 from tests.toyworld import generate_photos
 
 
-def test_add_lists_without_a_model_then_index_makes_them_searchable(tmp_path: Path, toy_model_spec: str) -> None:
+def test_add_lists_without_a_model_then_index_makes_them_searchable(
+    tmp_path: Path, toy_model_spec: str
+) -> None:
     db = tmp_path / "lib.sqlite3"
     write_samples(tmp_path / "lib" / "samples")
     generate_photos(tmp_path / "lib" / "shapes", 6, size=(96, 72), seed=3)
@@ -23,7 +25,9 @@ def test_add_lists_without_a_model_then_index_makes_them_searchable(tmp_path: Pa
 
     canon = json.loads(photosift("list", "--db", db, "--camera", "canon", "--json").stdout)
     assert canon and all(row["camera"] == "Canon EOS 40D" for row in canon)
-    shapes = photosift("list", "--db", db, "--folder", tmp_path / "lib" / "shapes", "--sort", "path")
+    shapes = photosift(
+        "list", "--db", db, "--folder", tmp_path / "lib" / "shapes", "--sort", "path"
+    )
     lines = shapes.stdout.splitlines()
     assert len(lines) == 6 and all(line.endswith(".jpg") and "\t96x72\t" in line for line in lines)
     assert lines == sorted(lines, key=lambda line: line.rsplit("\t", 1)[1])

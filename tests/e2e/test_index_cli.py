@@ -71,9 +71,13 @@ def photo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.slow
-def test_index_json_summary_then_skipped_listing(tmp_path: Path, photo_dir: Path, toy_model_spec: str) -> None:
+def test_index_json_summary_then_skipped_listing(
+    tmp_path: Path, photo_dir: Path, toy_model_spec: str
+) -> None:
     db = tmp_path / "lib.sqlite3"
-    result = photosift("index", photo_dir, "--model", toy_model_spec, "--db", db, "--json", "--batch-size", "16")
+    result = photosift(
+        "index", photo_dir, "--model", toy_model_spec, "--db", db, "--json", "--batch-size", "16"
+    )
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)
     assert summary["indexed"] == 200 and summary["skipped"] == {"corrupt": 1}
@@ -108,7 +112,9 @@ def test_index_json_summary_then_skipped_listing(tmp_path: Path, photo_dir: Path
         (["index"], "no folders yet"),
     ],
 )
-def test_fatal_errors_are_one_line_without_traceback(tmp_path: Path, photo_dir: Path, args: list[str], message: str) -> None:
+def test_fatal_errors_are_one_line_without_traceback(
+    tmp_path: Path, photo_dir: Path, args: list[str], message: str
+) -> None:
     if args[:2] == ["index", "--model"]:
         args = [*args, str(photo_dir)]
     result = photosift(*args, "--db", tmp_path / "lib.sqlite3")
@@ -119,7 +125,9 @@ def test_fatal_errors_are_one_line_without_traceback(tmp_path: Path, photo_dir: 
     assert len(lines) == 1 or lines[0].startswith("usage:")  # argparse prints its usage first
 
 
-def test_unusable_database_is_reported(tmp_path: Path, photo_dir: Path, toy_model_spec: str) -> None:
+def test_unusable_database_is_reported(
+    tmp_path: Path, photo_dir: Path, toy_model_spec: str
+) -> None:
     db = tmp_path / "lib.sqlite3"
     db.write_bytes(b"this is not a database" * 100)
     result = photosift("index", photo_dir, "--model", toy_model_spec, "--db", db)
@@ -128,7 +136,9 @@ def test_unusable_database_is_reported(tmp_path: Path, photo_dir: Path, toy_mode
 
 
 @pytest.mark.slow
-def test_sigkill_midway_then_rerun_equals_uninterrupted(tmp_path: Path, photo_dir: Path, toy_model_spec: str) -> None:
+def test_sigkill_midway_then_rerun_equals_uninterrupted(
+    tmp_path: Path, photo_dir: Path, toy_model_spec: str
+) -> None:
     killed_db, clean_db = tmp_path / "killed.sqlite3", tmp_path / "clean.sqlite3"
     common = ["--model", toy_model_spec, "--batch-size", "4", "--workers", "1"]
     process = start("index", photo_dir, "--db", killed_db, *common)
@@ -150,9 +160,23 @@ def test_sigkill_midway_then_rerun_equals_uninterrupted(tmp_path: Path, photo_di
 
 @pytest.mark.slow
 @pytest.mark.skipif(os.name != "posix", reason="SIGINT delivery to a child is POSIX-only here")
-def test_ctrl_c_cancels_cleanly_with_status_130(tmp_path: Path, photo_dir: Path, toy_model_spec: str) -> None:
+def test_ctrl_c_cancels_cleanly_with_status_130(
+    tmp_path: Path, photo_dir: Path, toy_model_spec: str
+) -> None:
     db = tmp_path / "lib.sqlite3"
-    process = start("index", photo_dir, "--db", db, "--model", toy_model_spec, "--batch-size", "4", "--workers", "1", "--json")
+    process = start(
+        "index",
+        photo_dir,
+        "--db",
+        db,
+        "--model",
+        toy_model_spec,
+        "--batch-size",
+        "4",
+        "--workers",
+        "1",
+        "--json",
+    )
     wait_for_vectors(db, process, at_least=4)
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=300)

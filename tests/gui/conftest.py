@@ -65,5 +65,6 @@ def wait_indexing_done(qtbot, window) -> None:
 def wait_shown(qtbot, window, predicate: Callable[[object], bool]) -> None:
     """Wait until the grid shows the answer to a request matching `predicate`."""
     qtbot.waitUntil(
-        lambda: window.grid_control.settled and predicate(window.grid_control.request), timeout=WAIT_MS
+        lambda: window.grid_control.settled and predicate(window.grid_control.request),
+        timeout=WAIT_MS,
     )

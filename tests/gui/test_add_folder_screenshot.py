@@ -28,7 +28,13 @@ def screenshot_check():
 
 def photosift(*args: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}  # --screenshot needs none
-    return subprocess.run([sys.executable, "-m", "photosift", *args], capture_output=True, text=True, timeout=600, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "photosift", *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=env,
+    )
 
 
 def test_added_folder_shows_thumbnails(tmp_path, toy_model_spec):
@@ -42,7 +48,9 @@ def test_added_folder_shows_thumbnails(tmp_path, toy_model_spec):
     assert "some parts had not loaded" not in result.stdout
     found = screenshot_check().analyse(target)
     assert len(found.thumbnails) >= 6, found.describe()
-    assert all(box.width >= 100 and box.height >= 70 for box in found.thumbnails[:6]), found.describe()
+    assert all(box.width >= 100 and box.height >= 70 for box in found.thumbnails[:6]), (
+        found.describe()
+    )
 
 
 def test_an_empty_library_has_no_thumbnails(tmp_path):

@@ -20,7 +20,11 @@ pytestmark = pytest.mark.gui
 def photosift(*args: str) -> subprocess.CompletedProcess:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     return subprocess.run(
-        [sys.executable, "-m", "photosift", *args], capture_output=True, text=True, timeout=900, env=env
+        [sys.executable, "-m", "photosift", *args],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env=env,
     )
 
 

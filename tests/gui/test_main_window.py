@@ -20,7 +20,10 @@ pytestmark = pytest.mark.gui
 
 
 def shown_labels(window, labels: dict, count: int) -> list[tuple[str, str]]:
-    return [labels[window.results.item(row).path.resolve()] for row in range(min(count, window.results.rowCount()))]
+    return [
+        labels[window.results.item(row).path.resolve()]
+        for row in range(min(count, window.results.rowCount()))
+    ]
 
 
 def index_folder(qtbot, window, folder: Path) -> None:
@@ -39,7 +42,10 @@ def ready_window_in_small_batches(qtbot, make_window, model_spec: str):
     window.indexer.batch_size = window.indexer.catalog_batch_size = 4
     return window
 
-def test_add_folder_index_and_search_finds_red_circles(qtbot, make_window, photo_dir, toy_model_spec):
+
+def test_add_folder_index_and_search_finds_red_circles(
+    qtbot, make_window, photo_dir, toy_model_spec
+):
     folder, labels = photo_dir
     window = make_window(toy_model_spec)
     # Settled: the model (ready in well under a second from its ONNX build) starts a rescan of
@@ -58,7 +64,10 @@ def test_add_folder_index_and_search_finds_red_circles(qtbot, make_window, photo
     wait_shown(qtbot, window, lambda request: request.text == "a red circle")
     assert window.results.mode is Mode.SEARCH
     top = shown_labels(window, labels, 4)
-    assert top and top[0] == ("red", "circle")  # the toy model knows colours for sure, shapes mostly
+    assert top and top[0] == (
+        "red",
+        "circle",
+    )  # the toy model knows colours for sure, shapes mostly
     assert [colour for colour, _shape in top] == ["red"] * len(top)
     scores = [item.score for item in window.results.items()]
     assert scores == sorted(scores, reverse=True) and None not in scores
@@ -73,14 +82,18 @@ def test_photos_appear_while_indexing_and_the_gui_thread_stays_responsive(
     wait_indexing_done(qtbot, window)
     window.indexer.batch_size = window.indexer.catalog_batch_size = 8
     counts_seen: list[int] = []
-    window.indexer.photos_added.connect(lambda _items: counts_seen.append(window.results.rowCount()))
+    window.indexer.photos_added.connect(
+        lambda _items: counts_seen.append(window.results.rowCount())
+    )
 
     gaps = StallMeter()
     with qtbot.waitSignal(window.indexer.idle, timeout=WAIT_MS):
         window.add_folders([folder])
         gaps.start()
     gaps.stop()
-    print(f"\nGUI thread: longest stall while indexing {len(labels)} photos: {gaps.longest_ms:.0f} ms")
+    print(
+        f"\nGUI thread: longest stall while indexing {len(labels)} photos: {gaps.longest_ms:.0f} ms"
+    )
     assert gaps.ticks > 0
     assert gaps.longest_ms < 2000
     assert len(counts_seen) >= 2  # more than one batch reached the grid before the end
@@ -114,7 +127,9 @@ def test_cancel_mid_index_then_the_next_start_completes_the_library(
         assert [s.pending for s in store.root_stats()] == [0]
 
 
-def test_closing_the_window_during_indexing_stops_cleanly(qtbot, make_window, photo_dir, toy_model_spec, db_path):
+def test_closing_the_window_during_indexing_stops_cleanly(
+    qtbot, make_window, photo_dir, toy_model_spec, db_path
+):
     folder, labels = photo_dir
     window = ready_window_in_small_batches(qtbot, make_window, toy_model_spec)
     with qtbot.waitSignal(window.indexer.photos_added, timeout=WAIT_MS):
@@ -129,7 +144,9 @@ def test_closing_the_window_during_indexing_stops_cleanly(qtbot, make_window, ph
     assert 0 < photos <= len(labels) and orphans == 0  # whole batches, catalogued first
 
 
-def test_a_folder_added_without_a_model_is_browsable_at_once(qtbot, make_window, photo_dir, tmp_path):
+def test_a_folder_added_without_a_model_is_browsable_at_once(
+    qtbot, make_window, photo_dir, tmp_path
+):
     """No model at all: the photos are catalogued, shown, counted and filterable by folder."""
     folder, labels = photo_dir
     window = make_window(f"local-dir:{tmp_path / 'no-model-here'}")
@@ -139,7 +156,10 @@ def test_a_folder_added_without_a_model_is_browsable_at_once(qtbot, make_window,
     qtbot.waitUntil(lambda: window.results.rowCount() == len(labels), timeout=WAIT_MS)
     assert {item.path.resolve() for item in window.results.items()} == set(labels)
     assert all(item.width and item.height for item in window.results.items())
-    qtbot.waitUntil(lambda: window.analysis_label.text() == f"0 of {len(labels)} photos ready for search", timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: window.analysis_label.text() == f"0 of {len(labels)} photos ready for search",
+        timeout=WAIT_MS,
+    )
     assert window.library_panel.summary.text().startswith("1 folder ·")
     assert window.library_panel.tree.topLevelItem(1).text(1) == str(len(labels))
     window.library_panel.tree.setCurrentItem(window.library_panel.tree.topLevelItem(1))
@@ -147,7 +167,9 @@ def test_a_folder_added_without_a_model_is_browsable_at_once(qtbot, make_window,
     assert window.results.rowCount() == len(labels)
 
 
-def test_no_file_is_written_beside_the_photos_with_xmp_off(qtbot, make_window, photo_dir, toy_model_spec):
+def test_no_file_is_written_beside_the_photos_with_xmp_off(
+    qtbot, make_window, photo_dir, toy_model_spec
+):
     folder, labels = photo_dir
     before = sorted(p.name for p in folder.iterdir())
     window = make_window(toy_model_spec)
@@ -168,7 +190,13 @@ def test_more_like_this_and_photo_actions(qtbot, make_window, photo_dir, toy_mod
     photo = window.results.item(0)
     menu = window.grid.build_menu(photo.id, [photo.id])
     texts = [action.text() for action in menu.actions() if action.text()]
-    assert texts[:5] == ["More Like This", "Open", "Open With Default App", "Reveal in File Manager", "Copy Path"]
+    assert texts[:5] == [
+        "More Like This",
+        "Open",
+        "Open With Default App",
+        "Reveal in File Manager",
+        "Copy Path",
+    ]
     assert "Add to Album" in texts[5:]  # the organizer's actions on the selection follow
 
     assert window.copy_paths([photo.id]) == str(photo.path)  # (offscreen Qt has no clipboard)
@@ -187,13 +215,19 @@ def test_more_like_this_and_photo_actions(qtbot, make_window, photo_dir, toy_mod
     assert window.search_bar.count.text() == f"{len(labels)} photos"
 
 
-def test_weaker_matches_hidden_are_counted_and_can_be_shown(qtbot, make_window, photo_dir, toy_model_spec):
+def test_weaker_matches_hidden_are_counted_and_can_be_shown(
+    qtbot, make_window, photo_dir, toy_model_spec
+):
     folder, labels = photo_dir
     window = make_window(toy_model_spec)
     index_folder(qtbot, window, folder)
     window.search_bar.set_relevance("strict")
     window.search("a red circle")
-    wait_shown(qtbot, window, lambda request: request.text == "a red circle" and request.relevance == "strict")
+    wait_shown(
+        qtbot,
+        window,
+        lambda request: request.text == "a red circle" and request.relevance == "strict",
+    )
     shown = window.results.rowCount()
     count = window.search_bar.count.text()
     assert shown < len(labels)  # a red circle is 2 of the 48 toy photos: strict hides most
@@ -230,7 +264,11 @@ def drop(window, path: Path) -> None:
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(path))])
     event = QDropEvent(
-        QPointF(200, 200), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+        QPointF(200, 200),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
     )
     window.dropEvent(event)
 
@@ -254,7 +292,9 @@ def test_skipped_files_are_listed_with_their_reason(qtbot, make_window, photo_di
     dialog.close()
 
 
-def test_without_a_model_the_app_explains_and_still_browses(qtbot, make_window, photo_dir, tmp_path):
+def test_without_a_model_the_app_explains_and_still_browses(
+    qtbot, make_window, photo_dir, tmp_path
+):
     missing = tmp_path / "no-model-here"
     window = make_window(f"local-dir:{missing}", ask_about_model=True)
     qtbot.waitUntil(lambda: window.findChild(ModelUnavailableDialog) is not None, timeout=WAIT_MS)
@@ -285,7 +325,10 @@ def test_a_library_indexed_with_another_model_offers_to_reindex(
     assert window.results.rowCount() == len(labels)  # browsing needs no model
 
     window.search("a red circle")
-    qtbot.waitUntil(lambda: window.grid.message_title() == "This library was indexed with another model", timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: window.grid.message_title() == "This library was indexed with another model",
+        timeout=WAIT_MS,
+    )
     with qtbot.waitSignal(window.indexer.idle, timeout=WAIT_MS):
         window.grid.overlay.button.click()
     wait_shown(qtbot, window, lambda request: request.text == "a red circle")
@@ -293,7 +336,9 @@ def test_a_library_indexed_with_another_model_offers_to_reindex(
     assert window.results.rowCount() > 0 and window.results.item(0).score is not None
 
 
-def test_folder_filter_narrows_browsing_and_search(qtbot, make_window, photo_dir, toy_model_spec, tmp_path):
+def test_folder_filter_narrows_browsing_and_search(
+    qtbot, make_window, photo_dir, toy_model_spec, tmp_path
+):
     from tests.toyworld import generate_photos
 
     folder, labels = photo_dir
@@ -314,12 +359,18 @@ def test_folder_filter_narrows_browsing_and_search(qtbot, make_window, photo_dir
 
     window.search_bar.relevance.setCurrentIndex(window.search_bar.relevance.findData("off"))
     window.search("something red")
-    wait_shown(qtbot, window, lambda request: request.text == "something red" and request.root_id == root_id)
+    wait_shown(
+        qtbot,
+        window,
+        lambda request: request.text == "something red" and request.root_id == root_id,
+    )
     assert 0 < window.results.rowCount() <= 8
     assert {item.path.parent for item in window.results.items()} == {second.resolve()}
 
 
-def test_double_click_target_opens_the_viewer_on_that_photo(qtbot, make_window, photo_dir, toy_model_spec):
+def test_double_click_target_opens_the_viewer_on_that_photo(
+    qtbot, make_window, photo_dir, toy_model_spec
+):
     from photosift.gui.panels.viewer import PhotoViewer
 
     folder, labels = photo_dir
@@ -334,7 +385,9 @@ def test_double_click_target_opens_the_viewer_on_that_photo(qtbot, make_window, 
     viewer.close()
 
 
-def test_pause_holds_indexing_and_resume_finishes_it(qtbot, make_window, photo_dir, toy_model_spec, db_path):
+def test_pause_holds_indexing_and_resume_finishes_it(
+    qtbot, make_window, photo_dir, toy_model_spec, db_path
+):
     folder, labels = photo_dir
     window = ready_window_in_small_batches(qtbot, make_window, toy_model_spec)
     with qtbot.waitSignal(window.indexer.photos_added, timeout=WAIT_MS):
@@ -349,7 +402,9 @@ def test_pause_holds_indexing_and_resume_finishes_it(qtbot, make_window, photo_d
         assert store.photo_count() == len(labels)
 
 
-def test_thumbnail_size_follows_ctrl_plus_minus_and_the_slider(qtbot, make_window, photo_dir, tmp_path):
+def test_thumbnail_size_follows_ctrl_plus_minus_and_the_slider(
+    qtbot, make_window, photo_dir, tmp_path
+):
     folder, labels = photo_dir
     window = make_window(f"local-dir:{tmp_path / 'no-model-here'}")
     with qtbot.waitSignal(window.indexer.idle, timeout=WAIT_MS):
@@ -369,4 +424,8 @@ def test_thumbnail_size_follows_ctrl_plus_minus_and_the_slider(qtbot, make_windo
     assert window.settings.thumbnail_size == 128
     window.zoom_slider.setValue(window.zoom_slider.maximum())
     assert window.settings.thumbnail_size == 400
-    assert window.menu_actions[MainAction.ZOOM_IN].shortcut().matches(QKeySequence(QKeySequence.StandardKey.ZoomIn))
+    assert (
+        window.menu_actions[MainAction.ZOOM_IN]
+        .shortcut()
+        .matches(QKeySequence(QKeySequence.StandardKey.ZoomIn))
+    )

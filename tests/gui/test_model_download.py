@@ -37,7 +37,12 @@ def hub(toy_model_dir: Path, monkeypatch: pytest.MonkeyPatch):
 def test_download_shows_progress_cancel_keeps_bytes_and_retry_resumes(qtbot, make_window, hub):
     hub.rate = 2_000_000  # bytes/s: the 14 MB model takes ~7 s, time enough to press Cancel
     window = make_window(SPEC, ask_about_model=True)
-    qtbot.waitUntil(lambda: window.models.progress_dialog is not None and window.models.progress_dialog.value() > 0, timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: (
+            window.models.progress_dialog is not None and window.models.progress_dialog.value() > 0
+        ),
+        timeout=WAIT_MS,
+    )
     dialog = window.models.progress_dialog
     assert "Downloading the search model" in dialog.labelText() and " MB of " in dialog.labelText()
 
@@ -55,7 +60,9 @@ def test_download_shows_progress_cancel_keeps_bytes_and_retry_resumes(qtbot, mak
     assert window.models.progress_dialog is None
 
 
-def test_a_chosen_model_folder_is_copied_and_the_original_can_move(qtbot, make_window, toy_model_dir, tmp_path):
+def test_a_chosen_model_folder_is_copied_and_the_original_can_move(
+    qtbot, make_window, toy_model_dir, tmp_path
+):
     original = tmp_path / "my model"
     shutil.copytree(toy_model_dir, original)
     window = make_window(f"local-dir:{tmp_path / 'nothing'}")
@@ -76,7 +83,9 @@ def test_a_chosen_model_folder_is_copied_and_the_original_can_move(qtbot, make_w
     assert window.loaded.spec == f"local-dir:{copy}"
 
 
-def test_a_large_folder_is_copied_only_when_the_user_agrees(qtbot, make_window, toy_model_dir, tmp_path, monkeypatch):
+def test_a_large_folder_is_copied_only_when_the_user_agrees(
+    qtbot, make_window, toy_model_dir, tmp_path, monkeypatch
+):
     monkeypatch.setattr("photosift.core.model.folder_import.LARGE_FOLDER_BYTES", 1)
     window = make_window(f"local-dir:{tmp_path / 'nothing'}")
     qtbot.waitUntil(lambda: window.models.state is ModelState.UNAVAILABLE, timeout=WAIT_MS)
@@ -91,5 +100,7 @@ def test_a_large_folder_is_copied_only_when_the_user_agrees(qtbot, make_window, 
     window.models.use_folder(toy_model_dir)
     wait_model_ready(qtbot, window)
     assert asked and "14.0 MB" in asked[0] and str(toy_model_dir) in asked[0]
-    assert window.loaded.spec == str(parse_spec(f"local-dir:{toy_model_dir}"))  # the original, not a copy
+    assert window.loaded.spec == str(
+        parse_spec(f"local-dir:{toy_model_dir}")
+    )  # the original, not a copy
     assert not list(imported_models_dir().iterdir())

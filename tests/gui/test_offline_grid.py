@@ -38,9 +38,7 @@ def brightness_of_cell(
     delegate.paint(painter, option, model.index(row))
     painter.end()
     centre = [
-        QColor(canvas.pixel(x, y)).lightness()
-        for x in range(70, 130)
-        for y in range(60, 120)
+        QColor(canvas.pixel(x, y)).lightness() for x in range(70, 130) for y in range(60, 120)
     ]
     return sum(centre) / len(centre)
 
@@ -94,9 +92,7 @@ def test_a_vanished_linked_folder_is_greyed_in_browse_said_in_status_and_not_sea
     assert window.results.rowCount() == 7
     offline = offline_shown()
 
-    window.search_bar.relevance.setCurrentIndex(
-        window.search_bar.relevance.findData("off")
-    )
+    window.search_bar.relevance.setCurrentIndex(window.search_bar.relevance.findData("off"))
     window.search("a shape")
     wait_shown(qtbot, window, lambda request: request.text == "a shape")
     shown = {item.id for item in window.results.items()}

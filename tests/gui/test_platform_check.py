@@ -22,7 +22,9 @@ from photosift.gui.platform_check import (
     missing_libraries,
 )
 
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Qt's xcb plugin is Linux-only")
+pytestmark = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="Qt's xcb plugin is Linux-only"
+)
 
 REAL = b"libxkbcommon-x11.so.0\0"
 FAKE = b"libphotosift-nox.so.0\0"  # same length: the ELF's offsets stay valid
@@ -46,19 +48,29 @@ def test_the_dynamic_linker_names_the_missing_library(plugin_missing_a_library):
 
 
 def test_check_names_missing_libraries_and_their_packages(plugin_missing_a_library):
-    with pytest.raises(DisplayUnavailableError, match=r"needs .*libphotosift-nox\.so\.0.* not installed"):
+    with pytest.raises(
+        DisplayUnavailableError, match=r"needs .*libphotosift-nox\.so\.0.* not installed"
+    ):
         check_display({"QT_QPA_PLATFORM": "xcb", "DISPLAY": ":0"}, plugin_missing_a_library)
 
 
 def test_no_check_when_qt_does_not_use_x11(plugin_missing_a_library):
     check_display({"QT_QPA_PLATFORM": "offscreen"}, plugin_missing_a_library)
-    check_display({"WAYLAND_DISPLAY": "wayland-0", "XDG_SESSION_TYPE": "wayland"}, plugin_missing_a_library)
+    check_display(
+        {"WAYLAND_DISPLAY": "wayland-0", "XDG_SESSION_TYPE": "wayland"}, plugin_missing_a_library
+    )
 
 
 def test_install_advice_per_distribution():
     missing = ["libxcb-icccm.so.4", "libxcb-keysyms.so.1", "libxcb-randr.so.0"]
-    assert install_advice(missing, "debian") == "install them with: sudo apt install libxcb-icccm4 libxcb-keysyms1 libxcb-randr0"
-    assert install_advice(missing, "fedora") == "install them with: sudo dnf install xcb-util-wm xcb-util-keysyms libxcb"
+    assert (
+        install_advice(missing, "debian")
+        == "install them with: sudo apt install libxcb-icccm4 libxcb-keysyms1 libxcb-randr0"
+    )
+    assert (
+        install_advice(missing, "fedora")
+        == "install them with: sudo dnf install xcb-util-wm xcb-util-keysyms libxcb"
+    )
     both = install_advice(missing, "")
     assert "apt install libxcb-icccm4" in both and "dnf install xcb-util-wm" in both
 
@@ -77,10 +89,25 @@ def test_the_app_prints_one_line_and_exits_1(plugin_missing_a_library, monkeypat
 
 def run_app(*args: str, **env: str | None) -> subprocess.CompletedProcess:
     environ = {k: v for k, v in {**os.environ, **env}.items() if v is not None}
-    return subprocess.run([sys.executable, "-m", "photosift", *args], capture_output=True, text=True, timeout=600, env=environ)
+    return subprocess.run(
+        [sys.executable, "-m", "photosift", *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=environ,
+    )
 
 
 def test_without_a_display_the_app_exits_1_with_one_line(tmp_path):
-    result = run_app("--db", str(tmp_path / "lib.sqlite3"), QT_QPA_PLATFORM="xcb", DISPLAY=None, WAYLAND_DISPLAY=None)
+    result = run_app(
+        "--db",
+        str(tmp_path / "lib.sqlite3"),
+        QT_QPA_PLATFORM="xcb",
+        DISPLAY=None,
+        WAYLAND_DISPLAY=None,
+    )
     assert result.returncode == 1, result.stderr
-    assert result.stderr.startswith("photosift: error: Qt cannot open a window") and result.stderr.count("\n") == 1
+    assert (
+        result.stderr.startswith("photosift: error: Qt cannot open a window")
+        and result.stderr.count("\n") == 1
+    )

@@ -45,7 +45,10 @@ class FakeThumbnails(QObject):
 
 def test_search_mode_ranks_by_score_and_exposes_it(qtmodeltester):
     model = ResultsModel()
-    model.set_items([item(1, "a.jpg", score=0.2), item(2, "b.jpg", score=0.9), item(3, "c.jpg", score=0.5)], Mode.SEARCH)
+    model.set_items(
+        [item(1, "a.jpg", score=0.2), item(2, "b.jpg", score=0.9), item(3, "c.jpg", score=0.5)],
+        Mode.SEARCH,
+    )
     qtmodeltester.check(model)
     assert model.ids() == [2, 3, 1]
     assert model.sort_key is SortKey.SCORE
@@ -58,7 +61,9 @@ def test_search_mode_ranks_by_score_and_exposes_it(qtmodeltester):
 
 def test_browse_mode_is_newest_first_and_sorts_by_name(qtmodeltester):
     model = ResultsModel()
-    model.set_items([item(1, "b.jpg", day=1), item(2, "c.jpg", day=3), item(3, "A.jpg", day=2)], Mode.BROWSE)
+    model.set_items(
+        [item(1, "b.jpg", day=1), item(2, "c.jpg", day=3), item(3, "A.jpg", day=2)], Mode.BROWSE
+    )
     qtmodeltester.check(model)
     assert model.ids() == [2, 3, 1]
     model.sort_by(SortKey.NAME)
@@ -68,7 +73,9 @@ def test_browse_mode_is_newest_first_and_sorts_by_name(qtmodeltester):
 
 def test_sorting_keeps_the_selection_on_the_same_photos():
     model = ResultsModel()
-    model.set_items([item(i, f"{name}.jpg", day=i) for i, name in enumerate("dcba", start=1)], Mode.BROWSE)
+    model.set_items(
+        [item(i, f"{name}.jpg", day=i) for i, name in enumerate("dcba", start=1)], Mode.BROWSE
+    )
     selection = QItemSelectionModel(model)
     selection.select(model.index(model.row_of(3)), QItemSelectionModel.SelectionFlag.Select)
     model.sort_by(SortKey.NAME)
@@ -93,17 +100,25 @@ def test_a_batch_goes_in_as_one_block_per_gap():
     model.set_items([item(1, "a.jpg", day=10), item(2, "b.jpg", day=20)], Mode.BROWSE)
     blocks: list[tuple[int, int]] = []
     model.rowsInserted.connect(lambda _parent, first, last: blocks.append((first, last)))
-    model.add_items([item(i, f"{i}.jpg", day=day) for i, day in [(3, 30), (4, 15), (5, 31), (6, 16), (7, 32)]])
+    model.add_items(
+        [item(i, f"{i}.jpg", day=day) for i, day in [(3, 30), (4, 15), (5, 31), (6, 16), (7, 32)]]
+    )
     assert model.ids() == [7, 5, 3, 2, 6, 4, 1]
     assert len(blocks) == 2 and sum(last - first + 1 for first, last in blocks) == 5
 
 
 def test_match_strength_runs_from_the_weakest_to_the_best_result_shown():
     model = ResultsModel()
-    model.set_items([item(1, "a.jpg", score=-0.02), item(2, "b.jpg", score=0.30), item(3, "c.jpg", score=0.14)],
-                    Mode.SEARCH)
-    assert [model.match_strength(model.item(row).score) for row in range(3)] == pytest.approx([1.0, 0.5, 0.0])
-    assert model.index(1).data(Qt.ItemDataRole.ToolTipRole).endswith("50 % as close as the best match")
+    model.set_items(
+        [item(1, "a.jpg", score=-0.02), item(2, "b.jpg", score=0.30), item(3, "c.jpg", score=0.14)],
+        Mode.SEARCH,
+    )
+    assert [model.match_strength(model.item(row).score) for row in range(3)] == pytest.approx(
+        [1.0, 0.5, 0.0]
+    )
+    assert (
+        model.index(1).data(Qt.ItemDataRole.ToolTipRole).endswith("50 % as close as the best match")
+    )
     model.add_items([item(4, "d.jpg", score=0.62)])  # a better match arrives: the scale follows
     assert model.match_strength(0.30) == pytest.approx(0.5)
 
@@ -135,7 +150,10 @@ def test_thumbnail_arrival_repaints_the_photo_wherever_it_moved(qtbot):
 
 def test_large_result_sets_are_cheap_to_index():
     model = ResultsModel()
-    model.set_items([item(i, f"{i:06}.jpg", day=i % 365, score=i / 100_000) for i in range(100_000)], Mode.SEARCH)
+    model.set_items(
+        [item(i, f"{i:06}.jpg", day=i % 365, score=i / 100_000) for i in range(100_000)],
+        Mode.SEARCH,
+    )
     assert model.rowCount() == 100_000
     assert model.row_of(99_999) == 0
     model.add_items([item(200_000, "new.jpg", score=0.5)])

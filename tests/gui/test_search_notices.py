@@ -17,7 +17,9 @@ from tests.samples import CAMERA, camera_exif
 pytestmark = pytest.mark.gui
 
 
-def test_hidden_results_are_counted_and_one_click_shows_them(qtbot, make_window, photo_dir, toy_model_spec):
+def test_hidden_results_are_counted_and_one_click_shows_them(
+    qtbot, make_window, photo_dir, toy_model_spec
+):
     folder, labels = photo_dir
     window = make_window(toy_model_spec)
     index_folder(qtbot, window, folder)
@@ -28,7 +30,10 @@ def test_hidden_results_are_counted_and_one_click_shows_them(qtbot, make_window,
     notice = window.search_notice
     qtbot.waitUntil(lambda: not notice.isHidden(), timeout=WAIT_MS)
     assert 0 < shown < len(labels)
-    assert notice.hidden_label.text() == f"{len(labels) - shown} weaker result(s) hidden by the relevance control."
+    assert (
+        notice.hidden_label.text()
+        == f"{len(labels) - shown} weaker result(s) hidden by the relevance control."
+    )
     qtbot.mouseClick(notice.show_button, Qt.MouseButton.LeftButton)
     wait_shown(qtbot, window, lambda request: request.relevance == "off")
     assert window.results.rowCount() == len(labels)
@@ -37,7 +42,9 @@ def test_hidden_results_are_counted_and_one_click_shows_them(qtbot, make_window,
     assert window.settings.relevance == "normal"  # a one-off, not a new default
 
 
-def test_a_chinese_query_on_the_english_model_is_explained(qtbot, make_window, photo_dir, toy_model_spec):
+def test_a_chinese_query_on_the_english_model_is_explained(
+    qtbot, make_window, photo_dir, toy_model_spec
+):
     folder, _labels = photo_dir
     window = make_window(toy_model_spec)
     index_folder(qtbot, window, folder)
@@ -89,15 +96,27 @@ def test_camera_and_file_type_filters_narrow_browsing_and_search(
     bar = window.search_bar
 
     bar.file_type.setCurrentIndex(bar.file_type.findData("PNG"))
-    wait_shown(qtbot, window, lambda request: request.file_types == ("png", "apng") and not request.is_search)
+    wait_shown(
+        qtbot,
+        window,
+        lambda request: request.file_types == ("png", "apng") and not request.is_search,
+    )
     assert [item.path.name for item in window.results.items()] == ["converted.png"]
 
     bar.file_type.setCurrentIndex(0)
     qtbot.keyClicks(bar.camera, CAMERA[1][:4].lower())  # part of the model name, any case
-    wait_shown(qtbot, window, lambda request: request.camera == CAMERA[1][:4].lower() and not request.is_search)
+    wait_shown(
+        qtbot,
+        window,
+        lambda request: request.camera == CAMERA[1][:4].lower() and not request.is_search,
+    )
     assert [item.path.name for item in window.results.items()] == ["from_camera.jpg"]
 
     bar.relevance.setCurrentIndex(bar.relevance.findData("off"))
     window.search("something red")
-    wait_shown(qtbot, window, lambda request: request.text == "something red" and request.camera is not None)
+    wait_shown(
+        qtbot,
+        window,
+        lambda request: request.text == "something red" and request.camera is not None,
+    )
     assert [item.path.name for item in window.results.items()] == ["from_camera.jpg"]

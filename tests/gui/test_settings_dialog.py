@@ -31,7 +31,9 @@ def click_ok(qtbot, dialog: SettingsDialog) -> None:
 def model_folder(tmp_path: Path) -> Path:
     folder = tmp_path / "my-model"
     folder.mkdir()
-    (folder / "open_clip_config.json").write_text(json.dumps({"model_cfg": {}, "preprocess_cfg": {}}))
+    (folder / "open_clip_config.json").write_text(
+        json.dumps({"model_cfg": {}, "preprocess_cfg": {}})
+    )
     return folder
 
 

@@ -65,7 +65,9 @@ def library(shared_library: ToyLibrary, tmp_path: Path) -> ToyLibrary:
 def panel(qtbot, library: ToyLibrary, toy_model):  # type: ignore[no-untyped-def]
     panel = TagPanel(library.db, toy_model)
     qtbot.addWidget(panel)
-    qtbot.waitUntil(lambda: len(panel.vocabulary.labels()) == len(COLORS) + len(SHAPES), timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: len(panel.vocabulary.labels()) == len(COLORS) + len(SHAPES), timeout=WAIT_MS
+    )
     yield panel
     panel.shutdown()
 
@@ -95,13 +97,18 @@ def tag_everything(qtbot, panel: TagPanel, button) -> object:  # type: ignore[no
 
 
 def show(qtbot, panel: TagPanel, photo_id: int) -> None:
-    with qtbot.waitSignal(panel.photo_shown, timeout=WAIT_MS, check_params_cb=lambda shown: shown == photo_id):
+    with qtbot.waitSignal(
+        panel.photo_shown, timeout=WAIT_MS, check_params_cb=lambda shown: shown == photo_id
+    ):
         panel.show_photo(photo_id)
 
 
 def tag_states(db: Path, photo_id: int) -> dict[str, tuple[str, str]]:
     with Store(db) as store:
-        return {t.label: (t.source, t.state) for t in TagStore(store, write_xmp=False).tags_for_photo(photo_id)}
+        return {
+            t.label: (t.source, t.state)
+            for t in TagStore(store, write_xmp=False).tags_for_photo(photo_id)
+        }
 
 
 def test_tagging_a_folder_shows_tags_and_the_score_chart(qtbot, panel, library, toy_model):  # type: ignore[no-untyped-def]
@@ -121,7 +128,9 @@ def test_tagging_a_folder_shows_tags_and_the_score_chart(qtbot, panel, library, 
     assert [bar.score for bar in bars] == sorted((bar.score for bar in bars), reverse=True)
     highlighted = {bar.label for bar in bars if bar.assigned}
     assigned = {chip.label for chip in panel.photo_view.tag_list.tags() if chip.state == "assigned"}
-    in_db = {name for name, (_, state) in tag_states(library.db, photo_id).items() if state == "assigned"}
+    in_db = {
+        name for name, (_, state) in tag_states(library.db, photo_id).items() if state == "assigned"
+    }
     assert highlighted and highlighted == assigned == in_db & {bar.label for bar in bars}
 
 
@@ -157,7 +166,9 @@ def test_manual_tag_and_clicking_a_tag_filters(qtbot, panel, library):  # type: 
     assert tag_states(library.db, photo_id)["favourite"] == ("manual", "assigned")
     chip = next(chip for chip in panel.photo_view.tag_list.tags() if chip.label == "favourite")
     assert (chip.source, chip.state) == ("manual", "assigned")
-    qtbot.waitUntil(lambda: "favourite" in {label.name for label in panel.vocabulary.labels()}, timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: "favourite" in {label.name for label in panel.vocabulary.labels()}, timeout=WAIT_MS
+    )
 
     name_button = panel.photo_view.tag_list.findChild(QPushButton, "filter:favourite")
     with qtbot.waitSignal(panel.tag_filter_requested, timeout=5_000) as wanted:
@@ -196,7 +207,9 @@ def test_vocabulary_add_rename_remove_persists(qtbot, panel, library, monkeypatc
     dialog.threshold_spin.setValue(4.5)
     dialog.prompts_edit.setPlainText("a photo of a sunset\na sky at dusk")
     with qtbot.waitSignal(panel.vocabulary_loaded, timeout=WAIT_MS):
-        qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(
+            dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton
+        )
     with Store(library.db) as store:
         sunset = TagStore(store, write_xmp=False).label("sunset")
     assert (sunset.threshold, sunset.prompts) == (4.5, ("a photo of a sunset", "a sky at dusk"))
@@ -207,7 +220,9 @@ def test_vocabulary_add_rename_remove_persists(qtbot, panel, library, monkeypatc
     assert dialog.name_edit.text() == "sunset" and dialog.threshold_spin.value() == 4.5
     dialog.name_edit.setText("dusk")
     with qtbot.waitSignal(panel.vocabulary_loaded, timeout=WAIT_MS):
-        qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(
+            dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton
+        )
     with Store(library.db) as store:
         tags = TagStore(store, write_xmp=False)
         assert tags.label("sunset") is None
@@ -215,7 +230,9 @@ def test_vocabulary_add_rename_remove_persists(qtbot, panel, library, monkeypatc
     assert "dusk" in {label.name for label in editor.labels()}
 
     assert editor.select_label("dusk")
-    monkeypatch.setattr(QMessageBox, "question", lambda *args, **kwargs: QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda *args, **kwargs: QMessageBox.StandardButton.Yes
+    )
     with qtbot.waitSignal(panel.vocabulary_loaded, timeout=WAIT_MS):
         qtbot.mouseClick(editor.remove_button, Qt.MouseButton.LeftButton)
     with Store(library.db) as store:
@@ -228,7 +245,9 @@ def test_a_taken_label_name_is_refused_with_a_message(qtbot, panel):  # type: ig
     dialog = panel.vocabulary.current_dialog()
     dialog.name_edit.setText("Red")
     with qtbot.waitSignal(panel.vocabulary_loaded, timeout=WAIT_MS):
-        qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(
+            dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton
+        )
     assert "already a label named" in panel.status_text()
     assert len(panel.vocabulary.labels()) == len(COLORS) + len(SHAPES)
 
@@ -299,7 +318,10 @@ def test_label_vectors_are_prepared_once_and_the_photo_is_always_named(qtbot, li
     try:
         panel.show_photo(photo_id, "chosen.jpg")
         assert panel.photo_view.title.text() == "chosen.jpg"  # at once, before any work
-        qtbot.waitUntil(lambda: "Preparing the labels for this model" in panel.photo_view.chart.placeholder(), timeout=WAIT_MS)
+        qtbot.waitUntil(
+            lambda: "Preparing the labels for this model" in panel.photo_view.chart.placeholder(),
+            timeout=WAIT_MS,
+        )
         qtbot.waitUntil(lambda: len(panel.photo_view.chart.bars()) == 8, timeout=WAIT_MS)
         assert panel.label_progress() is None and slow.prompts
     finally:
@@ -316,7 +338,9 @@ def test_label_vectors_are_prepared_once_and_the_photo_is_always_named(qtbot, li
         second.shutdown()
 
 
-def test_closing_while_label_vectors_compute_keeps_whole_chunks_and_resumes(qtbot, library, toy_model):  # type: ignore[no-untyped-def]
+def test_closing_while_label_vectors_compute_keeps_whole_chunks_and_resumes(
+    qtbot, library, toy_model
+):  # type: ignore[no-untyped-def]
     with Store(library.db) as store:
         tags = TagStore(store, write_xmp=False)
         for name in ("lamp", "tree", "boat", "cloud", "chair", "bread", "glove", "kite"):

@@ -57,9 +57,15 @@ def open_viewer(qtbot, library):
 
 
 def wait_for_photo(qtbot, viewer: PhotoViewer, photo_id: int) -> None:
-    qtbot.waitUntil(lambda: viewer.facts()["path"] != "" and viewer.current_path() is not None
-                    and viewer.current_photo_id() == photo_id
-                    and not viewer.image_view.pixmap().isNull(), timeout=20_000)
+    qtbot.waitUntil(
+        lambda: (
+            viewer.facts()["path"] != ""
+            and viewer.current_path() is not None
+            and viewer.current_photo_id() == photo_id
+            and not viewer.image_view.pixmap().isNull()
+        ),
+        timeout=20_000,
+    )
 
 
 def test_exif_rotated_photo_is_shown_upright(qtbot, library, open_viewer):
@@ -135,8 +141,16 @@ def test_zoom_fit_100_percent_wheel_and_full_screen(qtbot, library, open_viewer)
     before = view.scale()
     from PySide6.QtGui import QWheelEvent  # pytest-qt has no wheel helper: send the real event
 
-    event = QWheelEvent(QPointF(50, 50), QPointF(view.mapToGlobal(QPoint(50, 50))), QPoint(0, 0), QPoint(0, 120),
-                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    event = QWheelEvent(
+        QPointF(50, 50),
+        QPointF(view.mapToGlobal(QPoint(50, 50))),
+        QPoint(0, 0),
+        QPoint(0, 120),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
     QGuiApplication.sendEvent(view, event)
     assert view.scale() == pytest.approx(before * 1.25)
     qtbot.keyClick(open_viewer, Qt.Key.Key_0)
@@ -145,4 +159,6 @@ def test_zoom_fit_100_percent_wheel_and_full_screen(qtbot, library, open_viewer)
     qtbot.keyClick(open_viewer, Qt.Key.Key_F11)
     assert open_viewer.isFullScreen() and not open_viewer.facts_visible()
     qtbot.keyClick(open_viewer, Qt.Key.Key_Escape)
-    assert not open_viewer.isFullScreen() and open_viewer.facts_visible() and open_viewer.isVisible()
+    assert (
+        not open_viewer.isFullScreen() and open_viewer.facts_visible() and open_viewer.isVisible()
+    )

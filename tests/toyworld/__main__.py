@@ -20,12 +20,18 @@ def _size(text: str) -> tuple[int, int]:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m tests.toyworld", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    build = commands.add_parser("build", help="build (or copy from the cache) the toy CLIP model into OUTDIR")
+    build = commands.add_parser(
+        "build", help="build (or copy from the cache) the toy CLIP model into OUTDIR"
+    )
     build.add_argument("outdir", type=Path)
-    photos = commands.add_parser("photos", help="write labelled JPEG photos and labels.csv into OUTDIR")
+    photos = commands.add_parser(
+        "photos", help="write labelled JPEG photos and labels.csv into OUTDIR"
+    )
     photos.add_argument("outdir", type=Path)
     photos.add_argument("--count", type=int, default=48)
-    photos.add_argument("--size", type=_size, default=(640, 480), help="WIDTHxHEIGHT (default 640x480)")
+    photos.add_argument(
+        "--size", type=_size, default=(640, 480), help="WIDTHxHEIGHT (default 640x480)"
+    )
     photos.add_argument("--seed", type=int, default=0)
     return parser
 

@@ -45,9 +45,13 @@ def combo_query(color: str, shape: str) -> str:
     return f"{article(color)} {color} {shape}"
 
 
-def held_out_photos(folder: Path, per_combo: int = 20, size: tuple[int, int] = (320, 240)) -> list[LabelledPhoto]:
+def held_out_photos(
+    folder: Path, per_combo: int = 20, size: tuple[int, int] = (320, 240)
+) -> list[LabelledPhoto]:
     """Photos from a seed training never uses, written and read back as JPEG like a real library."""
-    return generate_photos(folder, per_combo * len(COLORS) * len(SHAPES), size=size, seed=HELD_OUT_SEED)
+    return generate_photos(
+        folder, per_combo * len(COLORS) * len(SHAPES), size=size, seed=HELD_OUT_SEED
+    )
 
 
 def load_rgb(photos: Sequence[LabelledPhoto]) -> list[Image.Image]:
@@ -63,7 +67,9 @@ def _normalised(vectors: np.ndarray) -> np.ndarray:
     return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
 
-def score(photos: Sequence[LabelledPhoto], image_vectors: np.ndarray, encode_texts: EncodeTexts) -> Scores:
+def score(
+    photos: Sequence[LabelledPhoto], image_vectors: np.ndarray, encode_texts: EncodeTexts
+) -> Scores:
     """Colour/shape/combination zero-shot accuracy and mean text-to-image precision@10."""
     images = _normalised(image_vectors)
     colors = np.array([COLORS.index(p.color) for p in photos])

@@ -26,7 +26,9 @@ def vector_count(store: Store) -> int:
     return store.db.execute("SELECT COUNT(*) FROM embeddings").fetchone()[0]
 
 
-def test_catalog_records_every_photo_with_metadata_and_no_vector(tmp_path: Path, store: Store) -> None:
+def test_catalog_records_every_photo_with_metadata_and_no_vector(
+    tmp_path: Path, store: Store
+) -> None:
     expected = write_samples(tmp_path / "lib")
     phases: set[str] = set()
     summary = catalog_library(store, [tmp_path / "lib"], progress=lambda p: phases.add(p.phase))
@@ -50,7 +52,9 @@ def test_catalog_records_every_photo_with_metadata_and_no_vector(tmp_path: Path,
     assert {IndexPhase.SCANNING, IndexPhase.CATALOGUING} <= phases
 
 
-def test_analysis_skips_what_the_header_hid_and_counts_become_ready(tmp_path: Path, store: Store, toy_model) -> None:
+def test_analysis_skips_what_the_header_hid_and_counts_become_ready(
+    tmp_path: Path, store: Store, toy_model
+) -> None:
     """Damaged pixels pass the header read; analysis skips them with the decoder's reason."""
     expected = write_samples(tmp_path / "lib")
     catalog_library(store, [tmp_path / "lib"])
@@ -74,7 +78,9 @@ def test_cancelled_catalog_keeps_whole_batches_and_resumes(tmp_path: Path, store
         batches.append(ids)
         token.cancel()
 
-    first = catalog_library(store, [tmp_path / "lib"], batch_size=8, on_batch=on_batch, cancel=token)
+    first = catalog_library(
+        store, [tmp_path / "lib"], batch_size=8, on_batch=on_batch, cancel=token
+    )
     assert first.cancelled and first.catalogued == 8 and store.photo_count() == 8
     assert store.roots()[0].last_scan is None  # not marked scanned: the run did not finish
     second = catalog_library(store, batch_size=8)
@@ -82,7 +88,9 @@ def test_cancelled_catalog_keeps_whole_batches_and_resumes(tmp_path: Path, store
     assert store.photo_count() == 30
 
 
-def test_analysis_resumes_photos_catalogued_by_an_earlier_run(tmp_path: Path, store: Store, toy_model) -> None:
+def test_analysis_resumes_photos_catalogued_by_an_earlier_run(
+    tmp_path: Path, store: Store, toy_model
+) -> None:
     generate_photos(tmp_path / "lib", 12, size=(96, 72))
     catalog_library(store, [tmp_path / "lib"])
     seen: list[int] = []
@@ -93,7 +101,9 @@ def test_analysis_resumes_photos_catalogued_by_an_earlier_run(tmp_path: Path, st
     assert (again.indexed, again.unchanged) == (0, 12)
 
 
-def test_an_edited_file_loses_its_stale_vector_when_catalogued(tmp_path: Path, store: Store, toy_model) -> None:
+def test_an_edited_file_loses_its_stale_vector_when_catalogued(
+    tmp_path: Path, store: Store, toy_model
+) -> None:
     photos = generate_photos(tmp_path / "lib", 4, size=(96, 72))
     index_library(store, toy_model, [tmp_path / "lib"])
     model_id = store.model_by_spec(toy_model.spec).id
@@ -117,7 +127,9 @@ def test_rate_and_eta_wait_for_a_few_batches() -> None:
     assert rates.eta(50) == pytest.approx(20.0)
 
 
-def test_tagging_works_on_what_is_analysed_and_counts_the_rest(tmp_path: Path, store: Store, toy_model) -> None:
+def test_tagging_works_on_what_is_analysed_and_counts_the_rest(
+    tmp_path: Path, store: Store, toy_model
+) -> None:
     from photosift.core.library.tag_records import TagStore
     from photosift.core.tagging.tagger import Tagger
 

@@ -35,7 +35,11 @@ def centre(image: Image.Image) -> tuple[int, int, int]:
 @pytest.mark.parametrize("suffix", [".png", ".jpg"])
 def test_wide_gamut_profile_is_converted_to_srgb(tmp_path: Path, suffix: str) -> None:
     path = solid(tmp_path / f"swapped{suffix}", STORED_RED, icc_profile=swapped_primaries_profile())
-    for image in (decode_image(path).image, decode_image(path, min_side=224).image, make_thumbnail(path, 64)):
+    for image in (
+        decode_image(path).image,
+        decode_image(path, min_side=224).image,
+        make_thumbnail(path, 64),
+    ):
         red, green, blue = centre(image)
         assert blue > 200 and red < 40 and green < 40, (suffix, image.size, centre(image))
 
@@ -43,7 +47,9 @@ def test_wide_gamut_profile_is_converted_to_srgb(tmp_path: Path, suffix: str) ->
 def test_files_without_a_wide_gamut_profile_are_pixel_identical(tmp_path: Path) -> None:
     srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
     plain = np.asarray(decode_image(solid(tmp_path / "plain.png", STORED_RED)).image)
-    tagged = np.asarray(decode_image(solid(tmp_path / "srgb.png", STORED_RED, icc_profile=srgb)).image)
+    tagged = np.asarray(
+        decode_image(solid(tmp_path / "srgb.png", STORED_RED, icc_profile=srgb)).image
+    )
     assert np.array_equal(plain, tagged)
     assert tuple(plain[0, 0]) == STORED_RED
 
@@ -87,6 +93,9 @@ def test_indexed_colour_follows_the_profile(tmp_path: Path, toy_model) -> None:
         ids, vectors = store.load_vectors(model.id)
         paths = {row[0]: row[1] for row in store.db.execute("SELECT id, relpath FROM photos")}
     prompts = toy_model.encode_texts([color_prompt(c) for c in COLORS])
-    seen = {paths[int(i)]: COLORS[int(np.argmax(prompts @ v))] for i, v in zip(ids, vectors, strict=True)}
+    seen = {
+        paths[int(i)]: COLORS[int(np.argmax(prompts @ v))]
+        for i, v in zip(ids, vectors, strict=True)
+    }
     assert seen["managed.png"] == "blue"
     assert seen["unmanaged.png"] != "blue"

@@ -56,7 +56,9 @@ pool.result(tasks[0])
 pool.close()
 print("closed", flush=True)
 """
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300
+    )
     assert (done.returncode, done.stdout.strip()) == (0, "closed"), done.stderr[-2000:]
 
 
@@ -89,6 +91,8 @@ sys.argv = ["photosift", "skipped", "--db", {str(tmp_path / "missing.sqlite3")!r
 from photosift.cli import entry
 entry()
 """
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 1, done.stderr
     assert "photosift: error:" in done.stderr

@@ -54,7 +54,11 @@ def test_first_load_downloads_with_progress_to_100_percent(hub, toy_model_dir, t
     total = model_bytes(toy_model_dir)
     assert reports and all(r.total_bytes == total for r in reports)
     assert [r.done_bytes for r in reports] == sorted(r.done_bytes for r in reports)
-    assert (reports[-1].done_bytes, reports[-1].fraction, reports[-1].resumed_bytes) == (total, 1.0, 0)
+    assert (reports[-1].done_bytes, reports[-1].fraction, reports[-1].resumed_bytes) == (
+        total,
+        1.0,
+        0,
+    )
     assert [r.range for r in hub.gets(WEIGHTS)] == [None]
     assert is_cached(SPEC) and partial_bytes(parse_spec(SPEC)) == 0
     # The downloaded weights are the toy model's: same text embedding.
@@ -85,9 +89,15 @@ def test_cancel_keeps_no_model_and_the_next_load_resumes_with_a_range_request(hu
     model = load_model(SPEC, device="cpu", progress=reports.append)
 
     resumed = hub.gets(WEIGHTS)[-1]
-    assert (resumed.range, resumed.status, resumed.body_bytes) == (f"bytes={kept}-", 206, weights_size - kept)
+    assert (resumed.range, resumed.status, resumed.body_bytes) == (
+        f"bytes={kept}-",
+        206,
+        weights_size - kept,
+    )
     assert reports[0].resumed_bytes == reports[0].done_bytes == kept
-    assert reports[-1].done_bytes == reports[-1].total_bytes == weights_size  # the config had arrived whole
+    assert (
+        reports[-1].done_bytes == reports[-1].total_bytes == weights_size
+    )  # the config had arrived whole
     assert len(hub.gets(CONFIG)) == 1
     assert model.dim == 64 and partial_bytes(parse_spec(SPEC)) == 0
 
@@ -133,11 +143,40 @@ def test_throttled_download_reports_speed_and_time_left(hub, toy_model_dir):
 
 def test_cli_prints_download_progress_on_stderr(hub, tmp_path, toy_model_dir):
     photos = tmp_path / "photos"
-    subprocess.run([sys.executable, "-m", "tests.toyworld", "photos", str(photos), "--count", "3", "--size", "64x64"], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tests.toyworld",
+            "photos",
+            str(photos),
+            "--count",
+            "3",
+            "--size",
+            "64x64",
+        ],
+        check=True,
+        capture_output=True,
+    )
     env = dict(os.environ, HF_ENDPOINT=hub.url, HF_HUB_OFFLINE="0")
     result = subprocess.run(
-        [sys.executable, "-m", "photosift", "index", str(photos), "--db", str(tmp_path / "lib.sqlite3"), "--model", SPEC, "--device", "cpu"],
-        capture_output=True, text=True, timeout=600, env=env,
+        [
+            sys.executable,
+            "-m",
+            "photosift",
+            "index",
+            str(photos),
+            "--db",
+            str(tmp_path / "lib.sqlite3"),
+            "--model",
+            SPEC,
+            "--device",
+            "cpu",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=env,
     )
     assert result.returncode == 0, result.stderr
     size = model_bytes(toy_model_dir) / 1e6
@@ -149,7 +188,9 @@ def test_cli_prints_download_progress_on_stderr(hub, tmp_path, toy_model_dir):
 def test_meter_reports_speed_only_after_a_second_and_always_the_end():
     now = [0.0]
     reports: list[TransferProgress] = []
-    meter = TransferMeter(10_000_000, resumed_bytes=2_000_000, progress=reports.append, clock=lambda: now[0])
+    meter = TransferMeter(
+        10_000_000, resumed_bytes=2_000_000, progress=reports.append, clock=lambda: now[0]
+    )
     meter.start_file("weights", 2_000_000)
     for _ in range(8):
         now[0] += 0.5
@@ -157,7 +198,9 @@ def test_meter_reports_speed_only_after_a_second_and_always_the_end():
     meter.end_file()
     meter.report(force=True)
     assert reports[0].bytes_per_s is None and reports[1].bytes_per_s is None  # 0 s, 0.5 s
-    assert reports[2].bytes_per_s == pytest.approx(2_000_000)  # 2 MB in 1 s, resumed bytes not counted
+    assert reports[2].bytes_per_s == pytest.approx(
+        2_000_000
+    )  # 2 MB in 1 s, resumed bytes not counted
     assert reports[-1].done_bytes == 10_000_000 and reports[-1].eta_s == 0
     assert reports[-3].eta_s == pytest.approx(0.5)  # 1 MB left at 2 MB/s
 

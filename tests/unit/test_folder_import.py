@@ -29,10 +29,16 @@ def model_folder(toy_model_dir: Path, tmp_path: Path) -> Path:
     return folder
 
 
-def test_import_copies_every_file_once_and_the_copy_loads_after_the_original_moved(model_folder, tmp_path, toy_model):
+def test_import_copies_every_file_once_and_the_copy_loads_after_the_original_moved(
+    model_folder, tmp_path, toy_model
+):
     copy = import_model_folder(model_folder)
     again = import_model_folder(model_folder)
-    assert copy == again and is_imported(copy) and [p.name for p in imported_models_dir().iterdir()] == [copy.name]
+    assert (
+        copy == again
+        and is_imported(copy)
+        and [p.name for p in imported_models_dir().iterdir()] == [copy.name]
+    )
     for original in model_folder.iterdir():
         assert (copy / original.name).read_bytes() == original.read_bytes()
     assert import_model_folder(copy) == copy  # importing the copy is a no-op
@@ -69,12 +75,29 @@ def test_cli_copy_model_keeps_the_library_working_when_the_folder_moves(model_fo
     db = str(tmp_path / "lib.sqlite3")
 
     def photosift(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "photosift", *args, "--db", db], capture_output=True, text=True, timeout=600, env=dict(os.environ))
+        return subprocess.run(
+            [sys.executable, "-m", "photosift", *args, "--db", db],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            env=dict(os.environ),
+        )
 
-    indexed = photosift("index", str(tmp_path / "photos"), "--model", f"local-dir:{model_folder}", "--copy-model", "--device", "cpu")
+    indexed = photosift(
+        "index",
+        str(tmp_path / "photos"),
+        "--model",
+        f"local-dir:{model_folder}",
+        "--copy-model",
+        "--device",
+        "cpu",
+    )
     assert indexed.returncode == 0, indexed.stderr
     copy = next(imported_models_dir().iterdir())
-    assert f"Copied the model folder {model_folder} ({folder_size(copy) / 1e6:.1f} MB) to {copy}" in indexed.stderr
+    assert (
+        f"Copied the model folder {model_folder} ({folder_size(copy) / 1e6:.1f} MB) to {copy}"
+        in indexed.stderr
+    )
 
     model_folder.rename(tmp_path / "moved")
     found = photosift("search", "a red circle", "--device", "cpu", "--json")
@@ -85,4 +108,17 @@ def test_cli_copy_model_keeps_the_library_working_when_the_folder_moves(model_fo
 def test_copy_model_needs_a_model_folder(tmp_path):
     from photosift.cli import main
 
-    assert main(["index", str(tmp_path), "--model", "hf-hub:org/name", "--copy-model", "--db", str(tmp_path / "l.db")]) == 1
+    assert (
+        main(
+            [
+                "index",
+                str(tmp_path),
+                "--model",
+                "hf-hub:org/name",
+                "--copy-model",
+                "--db",
+                str(tmp_path / "l.db"),
+            ]
+        )
+        == 1
+    )

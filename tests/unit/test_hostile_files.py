@@ -65,9 +65,7 @@ def test_a_jpeg_past_the_decoders_size_limit_is_too_large_not_corrupt(
     encoded = io.BytesIO()
     Image.new("RGB", (64, 48), "red").save(encoded, "JPEG")
     data = bytearray(encoded.getvalue())
-    frame = data.find(
-        b"\xff\xc0"
-    )  # SOF0: height and width follow the length and precision
+    frame = data.find(b"\xff\xc0")  # SOF0: height and width follow the length and precision
     data[frame + 5 : frame + 9] = struct.pack(">HH", 65535, 65535)
     path = tmp_path / "max_size.jpg"
     path.write_bytes(bytes(data))
@@ -91,6 +89,4 @@ def test_libtiff_complaints_do_not_reach_stderr(
     with pytest.raises(ImageSkip) as skip:
         decode_image(broken)
     assert skip.value.reason is SkipReason.CORRUPT
-    assert (
-        capfd.readouterr().err == ""
-    )  # libtiff's own "Using code not yet in table" is gone
+    assert capfd.readouterr().err == ""  # libtiff's own "Using code not yet in table" is gone

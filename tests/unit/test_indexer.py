@@ -42,7 +42,9 @@ def ids_by_path(store: Store) -> dict[str, int]:
     return {r[1]: r[0] for r in store.db.execute("SELECT id, relpath FROM photos")}
 
 
-def test_every_sample_is_indexed_or_skipped_with_its_reason(tmp_path: Path, store: Store, toy_model) -> None:
+def test_every_sample_is_indexed_or_skipped_with_its_reason(
+    tmp_path: Path, store: Store, toy_model
+) -> None:
     expected = write_samples(tmp_path / "lib")
     summary = index_library(store, toy_model, [tmp_path / "lib"], batch_size=8, workers=2)
     photos = {p.relpath: p for p in store.photos(list(ids_by_path(store).values()))}
@@ -63,8 +65,10 @@ def test_every_sample_is_indexed_or_skipped_with_its_reason(tmp_path: Path, stor
             assert skipped[name].reason == want.outcome, name
     indexed = sum(1 for w in expected.values() if w.outcome == INDEXED)
     assert summary.indexed == indexed and not summary.cancelled
-    assert sum(summary.skipped.values()) == len(skipped) == sum(
-        1 for w in expected.values() if w.outcome not in (INDEXED, IGNORED)
+    assert (
+        sum(summary.skipped.values())
+        == len(skipped)
+        == sum(1 for w in expected.values() if w.outcome not in (INDEXED, IGNORED))
     )
     assert store.get_setting("active_model") == toy_model.spec
 
@@ -72,13 +76,18 @@ def test_every_sample_is_indexed_or_skipped_with_its_reason(tmp_path: Path, stor
 def test_second_run_decodes_and_rewrites_nothing(tmp_path: Path, store: Store, toy_model) -> None:
     write_samples(tmp_path / "lib")
     first = index_library(store, toy_model, [tmp_path / "lib"], batch_size=8)
-    rows = store.db.execute("SELECT rowid, photo_id, vector FROM embeddings ORDER BY rowid").fetchall()
+    rows = store.db.execute(
+        "SELECT rowid, photo_id, vector FROM embeddings ORDER BY rowid"
+    ).fetchall()
     totals: list[int] = []
     second = index_library(store, toy_model, None, progress=lambda p: totals.append(p.total))
     assert second.indexed == 0 and second.skipped == {} and second.moved == second.removed == 0
     assert second.unchanged == first.indexed + sum(first.skipped.values())
     assert set(totals) == {0}  # nothing was ever queued for decoding
-    assert store.db.execute("SELECT rowid, photo_id, vector FROM embeddings ORDER BY rowid").fetchall() == rows
+    assert (
+        store.db.execute("SELECT rowid, photo_id, vector FROM embeddings ORDER BY rowid").fetchall()
+        == rows
+    )
 
 
 def test_rename_move_delete_and_edit(tmp_path: Path, store: Store, toy_model) -> None:
@@ -98,7 +107,9 @@ def test_rename_move_delete_and_edit(tmp_path: Path, store: Store, toy_model) ->
     os.rename(lib / "a" / a[0], lib / "a" / "renamed.jpg")
     os.renames(lib / "a" / a[1], lib / "b" / "deeper" / "moved.jpg")
     (lib / "a" / a[2]).unlink()
-    generate_photos(tmp_path / "other", 1, size=(160, 120), seed=9)[0].path.replace(lib / "a" / a[3])
+    generate_photos(tmp_path / "other", 1, size=(160, 120), seed=9)[0].path.replace(
+        lib / "a" / a[3]
+    )
 
     summary = index_library(store, toy_model, None, batch_size=4)
 
@@ -150,7 +161,9 @@ def test_file_deleted_while_indexing(tmp_path: Path, store: Store, toy_model) ->
         if progress.phase == "embedding" and victim.exists():
             victim.unlink()
 
-    summary = index_library(store, toy_model, [tmp_path / "lib"], batch_size=4, workers=1, progress=delete_victim)
+    summary = index_library(
+        store, toy_model, [tmp_path / "lib"], batch_size=4, workers=1, progress=delete_victim
+    )
     assert summary.skipped == {"vanished": 1} and summary.indexed == 29
     assert store.skipped_files() == []  # a vanished file is not "unreadable"
     # It was catalogued before it vanished: never analysed, and the next scan, which sees it
@@ -161,7 +174,9 @@ def test_file_deleted_while_indexing(tmp_path: Path, store: Store, toy_model) ->
     assert (again.removed, again.indexed) == (1, 0)
 
 
-def test_cancel_stops_within_one_batch_and_next_run_resumes(tmp_path: Path, store: Store, toy_model) -> None:
+def test_cancel_stops_within_one_batch_and_next_run_resumes(
+    tmp_path: Path, store: Store, toy_model
+) -> None:
     generate_photos(tmp_path / "lib", 24, size=(160, 120))
     token = CancelToken()
     batches: list[list[int]] = []
@@ -170,7 +185,9 @@ def test_cancel_stops_within_one_batch_and_next_run_resumes(tmp_path: Path, stor
         batches.append(ids)
         token.cancel()
 
-    summary = index_library(store, toy_model, [tmp_path / "lib"], batch_size=4, on_batch=on_batch, cancel=token)
+    summary = index_library(
+        store, toy_model, [tmp_path / "lib"], batch_size=4, on_batch=on_batch, cancel=token
+    )
     assert summary.cancelled and summary.indexed == 4 and len(batches) == 1
     model_id = store.model_by_spec(toy_model.spec).id
     assert (store.analysis_counts(model_id).ready, store.photo_count()) == (4, 24)
@@ -187,7 +204,9 @@ def test_cancel_mid_batch_commits_what_was_decoded(tmp_path: Path, store: Store,
         if p.phase == "embedding" and p.done == 6:
             token.cancel()
 
-    summary = index_library(store, toy_model, [tmp_path / "lib"], batch_size=4, progress=progress, cancel=token)
+    summary = index_library(
+        store, toy_model, [tmp_path / "lib"], batch_size=4, progress=progress, cancel=token
+    )
     assert summary.cancelled and summary.indexed == 6
     assert store.analysis_counts(store.model_by_spec(toy_model.spec).id).ready == 6
 
@@ -208,11 +227,15 @@ def test_pause_holds_the_next_batch_until_resumed(tmp_path: Path, store: Store, 
             token.pause()
             threading.Thread(target=resume_later).start()
 
-    summary = index_library(store, toy_model, [tmp_path / "lib"], batch_size=4, on_batch=on_batch, cancel=token)
+    summary = index_library(
+        store, toy_model, [tmp_path / "lib"], batch_size=4, on_batch=on_batch, cancel=token
+    )
     assert events == ["batch", "resumed", "batch"] and summary.indexed == 8
 
 
-def test_slow_decode_is_skipped_as_timeout_and_not_retried(tmp_path: Path, store: Store, toy_model) -> None:
+def test_slow_decode_is_skipped_as_timeout_and_not_retried(
+    tmp_path: Path, store: Store, toy_model
+) -> None:
     lib = tmp_path / "lib"
     lib.mkdir()
     Image.new("L", (8000, 8000)).save(lib / "huge.png", compress_level=9)  # 64 MP to inflate
@@ -259,7 +282,11 @@ def _check_against_reference(tmp_path: Path, model) -> None:
         shutil.copy(photo.path, lib / f"big_{i}.jpg")
         with Image.open(photo.path) as image:
             small = image.resize((480, 360))
-        for name, options in (("png", {}), ("tiff", {"compression": "tiff_lzw"}), ("webp", {"lossless": True})):
+        for name, options in (
+            ("png", {}),
+            ("tiff", {"compression": "tiff_lzw"}),
+            ("webp", {"lossless": True}),
+        ):
             small.save(lib / f"small_{i}.{name}", **options)
             exact.append(lib / f"small_{i}.{name}")
     with Store(tmp_path / "ref.sqlite3") as store:

@@ -58,18 +58,12 @@ def test_sidecars_are_never_written_outside_the_library_folders(
     root = store.add_root(lib)
     model = store.register_model("m", 4, {})
     writes = [
-        PhotoWrite(
-            root.id, rel, 4, 1, rel, "jpg", 1, 1, None, None, np.ones(4, np.float32)
-        )
+        PhotoWrite(root.id, rel, 4, 1, rel, "jpg", 1, 1, None, None, np.ones(4, np.float32))
         for rel in ("near.jpg", "link/far.jpg")
     ]
     ids = store.commit_batch(model.id, writes, [])
     tags.add_manual(ids, "dog")  # writes sidecars as it goes
     written, errors = tags.sync_sidecars(ids)
-    assert (
-        written == 1
-        and len(errors) == 1
-        and "outside the folders you added" in errors[0]
-    )
+    assert written == 1 and len(errors) == 1 and "outside the folders you added" in errors[0]
     assert (lib / "near.jpg.xmp").is_file()
     assert not (outside / "far.jpg.xmp").exists()

@@ -43,7 +43,9 @@ class CountingModel:
         return self._model.encode_texts(texts)
 
 
-def test_vectors_are_stored_once_and_scores_then_need_no_text_encoder(store: Store, toy_model) -> None:  # type: ignore[no-untyped-def]
+def test_vectors_are_stored_once_and_scores_then_need_no_text_encoder(
+    store: Store, toy_model
+) -> None:  # type: ignore[no-untyped-def]
     labels = TagStore(store).labels()
     with pytest.raises(LabelVectorsPending) as pending:
         Tagger(store, toy_model, labels, compute_labels=False).prepare()
@@ -58,7 +60,9 @@ def test_vectors_are_stored_once_and_scores_then_need_no_text_encoder(store: Sto
     photo_id = store.db.execute("SELECT photo_id FROM embeddings LIMIT 1").fetchone()[0]
     stored = Tagger(store, counting, labels, compute_labels=False).label_scores(photo_id)
     assert counting.prompts == []  # everything came from the library
-    fresh = Tagger(store, toy_model, labels, embedder=LabelEmbedder(toy_model)).label_scores(photo_id)
+    fresh = Tagger(store, toy_model, labels, embedder=LabelEmbedder(toy_model)).label_scores(
+        photo_id
+    )
     assert [s.label for s in stored] == [s.label for s in fresh]
     np.testing.assert_allclose([s.cosine for s in stored], [s.cosine for s in fresh], atol=1e-5)
     again = compute_label_vectors(store, counting, labels)
@@ -85,7 +89,9 @@ def test_cancel_keeps_whole_chunks_and_the_next_run_resumes(store: Store, toy_mo
         if progress.done > 0:
             token.cancel()
 
-    first = compute_label_vectors(store, toy_model, labels, chunk=3, progress=cancel_after_first_chunk, cancel=token)
+    first = compute_label_vectors(
+        store, toy_model, labels, chunk=3, progress=cancel_after_first_chunk, cancel=token
+    )
     assert first.cancelled and first.computed == 3
     assert store.db.execute("SELECT COUNT(*) FROM label_vectors").fetchone()[0] == 3
     second = compute_label_vectors(store, toy_model, labels, chunk=3)

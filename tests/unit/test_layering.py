@@ -41,7 +41,10 @@ def test_core_imports_without_qt() -> None:
 def test_blocker_really_blocks_qt() -> None:
     """Guards the guard: the same blocker must reject a Qt import."""
     result = subprocess.run(
-        [sys.executable, "-c", BLOCKER, "PySide6.QtCore"], capture_output=True, text=True, timeout=300
+        [sys.executable, "-c", BLOCKER, "PySide6.QtCore"],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode != 0
     assert "core imported PySide6" in result.stderr

@@ -36,9 +36,7 @@ def swap_weights(folder: Path) -> None:
     save_file(swapped, str(path))
 
 
-def test_weights_swapped_in_place_are_a_new_model(
-    tmp_path: Path, toy_model_dir: Path
-) -> None:
+def test_weights_swapped_in_place_are_a_new_model(tmp_path: Path, toy_model_dir: Path) -> None:
     folder = tmp_path / "model"
     shutil.copytree(toy_model_dir, folder)
     spec = f"local-dir:{folder}"
@@ -46,15 +44,8 @@ def test_weights_swapped_in_place_are_a_new_model(
     db = tmp_path / "lib.sqlite3"
     first = load_model(spec, device="cpu")
     with Store(db) as store:
-        assert (
-            index_library(
-                store, first, [tmp_path / "lib"], batch_size=8, workers=1
-            ).indexed
-            == 4
-        )
-        with (
-            store.transaction() as conn
-        ):  # the user's work, which must survive the swap
+        assert index_library(store, first, [tmp_path / "lib"], batch_size=8, workers=1).indexed == 4
+        with store.transaction() as conn:  # the user's work, which must survive the swap
             conn.execute("INSERT INTO labels (name, created_at) VALUES ('mine', 0)")
             conn.execute(
                 "INSERT INTO photo_tags (photo_id, label_id, source, state, updated_at) "
@@ -66,9 +57,7 @@ def test_weights_swapped_in_place_are_a_new_model(
     assert second.content_hash != first.content_hash and second.spec == first.spec
 
     engine = SearchEngine(db, second)
-    with pytest.raises(
-        ModelMismatchError, match="changed since this library was indexed"
-    ):
+    with pytest.raises(ModelMismatchError, match="changed since this library was indexed"):
         engine.load()  # the old vectors do not fit the new weights
     engine.close()
     with Store(db) as store:
@@ -81,10 +70,7 @@ def test_weights_swapped_in_place_are_a_new_model(
     query = engine.encode_image(photos[0].path)  # the query photo finds itself again
     hits = engine.search_vector(query, top_k=1, cutoff="off").hits
     with Store(db) as store:
-        assert (
-            hits[0].photo_id == store.photo_id_at(photos[0].path)
-            and hits[0].score > 0.99
-        )
+        assert hits[0].photo_id == store.photo_id_at(photos[0].path) and hits[0].score > 0.99
     engine.close()
 
 
@@ -117,12 +103,8 @@ def test_a_special_or_huge_config_file_is_refused_at_once(
         with open(config, "wb") as handle:
             handle.truncate(64 * 1024 * 1024)
     unblock = (
-        (lambda: os.close(os.open(config, os.O_WRONLY | os.O_NONBLOCK)))
-        if kind == "fifo"
-        else None
+        (lambda: os.close(os.open(config, os.O_WRONLY | os.O_NONBLOCK))) if kind == "fifo" else None
     )
-    error = raised_within(
-        20, lambda: load_model(f"local-dir:{folder}", device="cpu"), unblock
-    )
+    error = raised_within(20, lambda: load_model(f"local-dir:{folder}", device="cpu"), unblock)
     assert isinstance(error, ModelUnavailableError), error
     assert str(config) in str(error)

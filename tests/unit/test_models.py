@@ -125,7 +125,14 @@ def local_hub(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     endpoint = f"http://127.0.0.1:{server.server_port}"
     monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
     monkeypatch.delenv("TRANSFORMERS_OFFLINE", raising=False)
-    for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
+    for name in (
+        "HTTPS_PROXY",
+        "https_proxy",
+        "HTTP_PROXY",
+        "http_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+    ):
         monkeypatch.delenv(name, raising=False)
     template = constants.HUGGINGFACE_CO_URL_TEMPLATE.replace(constants.ENDPOINT, endpoint)
     monkeypatch.setattr(constants, "HUGGINGFACE_CO_URL_TEMPLATE", template)
@@ -143,7 +150,9 @@ def test_importing_models_does_not_import_torch() -> None:
         "photosift.cli.models_cmd\n"
         "print(sorted(m for m in ('torch', 'open_clip', 'numpy') if m in sys.modules))"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
 
@@ -169,7 +178,9 @@ def test_parse_local_dir_resolves_home_and_relative_paths(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("HOME", str(tmp_path))
-    assert parse_spec("local-dir:~/models/tiny") == ModelSpec("local-dir", str(tmp_path / "models" / "tiny"))
+    assert parse_spec("local-dir:~/models/tiny") == ModelSpec(
+        "local-dir", str(tmp_path / "models" / "tiny")
+    )
     monkeypatch.chdir(tmp_path)
     spec = parse_spec("local-dir:./here/../tiny")
     assert str(spec) == f"local-dir:{tmp_path / 'tiny'}"
@@ -229,7 +240,9 @@ def test_catalog_names_exist_in_open_clip() -> None:
         spec = parse_spec(entry.spec)
         assert str(spec) == entry.spec
         assert (spec.name, spec.tag) in pretrained
-        assert open_clip.get_pretrained_cfg(spec.name, spec.tag)["hf_hub"].rstrip("/") == entry.hf_repo
+        assert (
+            open_clip.get_pretrained_cfg(spec.name, spec.tag)["hf_hub"].rstrip("/") == entry.hf_repo
+        )
         assert open_clip.get_model_config(spec.name)["embed_dim"] == entry.dim
 
 
@@ -265,7 +278,9 @@ def test_batches_give_the_same_vectors_as_one_call(tiny) -> None:
     np.testing.assert_allclose(whole, split, atol=1e-5)
     np.testing.assert_allclose(whole, by_hand, atol=1e-5)
     texts = [f"photo number {i}" for i in range(5)]
-    np.testing.assert_allclose(tiny.encode_texts(texts), tiny.encode_texts(texts, batch_size=2), atol=1e-5)
+    np.testing.assert_allclose(
+        tiny.encode_texts(texts), tiny.encode_texts(texts, batch_size=2), atol=1e-5
+    )
 
 
 def test_empty_inputs_give_empty_arrays(tiny) -> None:
@@ -327,7 +342,9 @@ def test_missing_weights_while_offline_explain_the_way_out() -> None:
     assert list(cache.iterdir()) == []  # nothing half-downloaded
 
 
-def test_missing_weights_without_network_fail_fast_with_offline_message(online_but_unreachable: str) -> None:
+def test_missing_weights_without_network_fail_fast_with_offline_message(
+    online_but_unreachable: str,
+) -> None:
     with pytest.raises(ModelUnavailableError) as err:
         load_model(DEFAULT_MODEL_SPEC, device="cpu")
     message = str(err.value)
@@ -349,7 +366,9 @@ def test_a_failed_download_reports_the_short_reason(local_hub: list[str]) -> Non
     assert any("laion/CLIP-ViT-B-32-laion2B-s34B-b79K" in path for path in local_hub)
 
 
-def test_a_cached_hub_model_loads_without_touching_the_network(tiny_dir: Path, local_hub: list[str]) -> None:
+def test_a_cached_hub_model_loads_without_touching_the_network(
+    tiny_dir: Path, local_hub: list[str]
+) -> None:
     fake_hub_cache(
         "someorg/tiny-clip",
         {
@@ -381,7 +400,9 @@ def test_a_broken_cached_model_is_reported_then_fetched_again_when_online(
         f"The model 'hf-hub:someorg/broken-clip' could not be loaded from the model cache ({model_cache_dir()}): "
     )
     hub_requests = request.getfixturevalue("local_hub")  # now downloads are allowed
-    with pytest.raises(ModelUnavailableError, match="^Downloading the model 'hf-hub:someorg/broken-clip' failed"):
+    with pytest.raises(
+        ModelUnavailableError, match="^Downloading the model 'hf-hub:someorg/broken-clip' failed"
+    ):
         load_model("hf-hub:someorg/broken-clip", device="cpu")
     assert any("someorg/broken-clip" in path for path in hub_requests)
 
@@ -399,13 +420,22 @@ def test_a_local_dir_must_exist_and_hold_config_and_weights(tmp_path: Path, tiny
     assert not is_cached(f"local-dir:{empty}")
 
 
-def test_weights_that_do_not_fit_the_config_are_a_clear_error(tmp_path: Path, tiny_dir: Path) -> None:
+def test_weights_that_do_not_fit_the_config_are_a_clear_error(
+    tmp_path: Path, tiny_dir: Path
+) -> None:
     folder = tmp_path / "mismatch"
     folder.mkdir()
-    config = {"model_cfg": {**TINY_MODEL_CFG, "embed_dim": 16}, "preprocess_cfg": TINY_PREPROCESS_CFG}
+    config = {
+        "model_cfg": {**TINY_MODEL_CFG, "embed_dim": 16},
+        "preprocess_cfg": TINY_PREPROCESS_CFG,
+    }
     (folder / "open_clip_config.json").write_text(json.dumps(config))
-    (folder / "open_clip_model.safetensors").write_bytes((tiny_dir / "open_clip_model.safetensors").read_bytes())
-    with pytest.raises(ModelUnavailableError, match=f"The model folder {folder} could not be loaded"):
+    (folder / "open_clip_model.safetensors").write_bytes(
+        (tiny_dir / "open_clip_model.safetensors").read_bytes()
+    )
+    with pytest.raises(
+        ModelUnavailableError, match=f"The model folder {folder} could not be loaded"
+    ):
         load_model(f"local-dir:{folder}", device="cpu")
 
 
@@ -414,7 +444,9 @@ def test_hugging_face_text_towers_need_transformers(monkeypatch: pytest.MonkeyPa
     A None entry in sys.modules is how Python itself marks a module as not importable."""
     pytest.importorskip("open_clip")
     monkeypatch.setitem(sys.modules, "transformers", None)
-    with pytest.raises(ModelUnavailableError, match=r"pip install transformers.*photosift\[multilingual\]"):
+    with pytest.raises(
+        ModelUnavailableError, match=r"pip install transformers.*photosift\[multilingual\]"
+    ):
         load_model("xlm-roberta-base-ViT-B-32/laion5b_s13b_b90k", device="cpu")
 
 
@@ -446,7 +478,9 @@ def test_random_model_is_reproducible() -> None:
     assert first.preprocess_cfg["mean"] == pytest.approx([0.48145466, 0.4578275, 0.40821073])
     again = load_model("random:ViT-B-32-256", device="cpu")
     image = Image.new("RGB", (300, 260), (120, 60, 200))
-    np.testing.assert_allclose(first.encode_images([image]), again.encode_images([image]), atol=1e-5)
+    np.testing.assert_allclose(
+        first.encode_images([image]), again.encode_images([image]), atol=1e-5
+    )
 
 
 # --- the trained toy-world model --------------------------------------------------------------

@@ -34,8 +34,11 @@ def test_models_lists_the_catalog_and_marks_cached_ones(capsys: pytest.CaptureFi
     cache_weights(default_entry().hf_repo)
     assert main(["models"]) == 0
     out = capsys.readouterr().out
-    rows = {line.split()[0]: line for line in out.splitlines() if line and line.split()[0] in
-            {entry.spec for entry in CATALOG}}
+    rows = {
+        line.split()[0]: line
+        for line in out.splitlines()
+        if line and line.split()[0] in {entry.spec for entry in CATALOG}
+    }
     assert set(rows) == {entry.spec for entry in CATALOG}
     assert "xlm-roberta-base-ViT-B-32/laion5b_s13b_b90k" in rows  # queries in Chinese
     default_row = rows[DEFAULT_MODEL_SPEC]
@@ -79,8 +82,18 @@ def test_models_json(capsys: pytest.CaptureFixture[str]) -> None:
 def test_models_command_runs_as_a_program(tmp_path: Path) -> None:
     """End to end, with --db after the subcommand as every subcommand allows."""
     result = subprocess.run(
-        [sys.executable, "-m", "photosift", "models", "--json", "--db", str(tmp_path / "x.sqlite3")],
-        capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "photosift",
+            "models",
+            "--json",
+            "--db",
+            str(tmp_path / "x.sqlite3"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)

@@ -34,9 +34,7 @@ def store(tmp_path: Path) -> Iterator[Store]:
 def tag_everything(store: Store) -> int:
     """A manual tag on every photo (the user's work); returns how many tags there are."""
     with store.transaction() as conn:
-        conn.execute(
-            "INSERT OR IGNORE INTO labels (name, created_at) VALUES ('mine', 0)"
-        )
+        conn.execute("INSERT OR IGNORE INTO labels (name, created_at) VALUES ('mine', 0)")
         conn.execute(
             "INSERT OR IGNORE INTO photo_tags (photo_id, label_id, source, state, updated_at) "
             "SELECT id, (SELECT id FROM labels WHERE name = 'mine'), 'manual', 'assigned', 0 "
@@ -84,9 +82,7 @@ def test_unmounted_bind_mount_subfolder_goes_offline_with_its_tags(
     tags = tag_everything(store)
     assert tags == 7
 
-    subprocess.run(
-        ["umount", str(lib / "nas")], check=True
-    )  # the mount point is now empty
+    subprocess.run(["umount", str(lib / "nas")], check=True)  # the mount point is now empty
     summary = index_library(store, toy_model, None, batch_size=8, workers=1)
 
     assert (summary.removed, summary.offline) == (0, 4)
@@ -94,18 +90,14 @@ def test_unmounted_bind_mount_subfolder_goes_offline_with_its_tags(
     assert tag_count(store) == tags
     states = presence(store)
     assert sum(s is Presence.OFFLINE for s in states.values()) == 4
-    assert "4 photos offline" in describe_summary(summary) and str(
-        lib / "nas"
-    ) in describe_summary(summary)
+    assert "4 photos offline" in describe_summary(summary) and str(lib / "nas") in describe_summary(
+        summary
+    )
 
-    _mount(
-        "--bind", str(nas), str(lib / "nas")
-    )  # plugged back in: same photos, same tags
+    _mount("--bind", str(nas), str(lib / "nas"))  # plugged back in: same photos, same tags
     back = index_library(store, toy_model, None, batch_size=8, workers=1)
     assert (back.indexed, back.restored, back.removed) == (0, 4, 0)
-    assert (
-        set(presence(store).values()) == {Presence.ONLINE} and tag_count(store) == tags
-    )
+    assert set(presence(store).values()) == {Presence.ONLINE} and tag_count(store) == tags
 
 
 def test_mount_point_on_another_device_is_offline_even_when_not_empty(
@@ -152,9 +144,7 @@ def test_vanished_folder_reappearing_elsewhere_reconnects_by_fingerprint(
     generate_photos(lib / "trip", 3, size=(96, 72), seed=6)
     generate_photos(lib / "home", 1, size=(96, 72), seed=16)
     index_library(store, toy_model, [lib], batch_size=8, workers=1)
-    ids_before = {
-        r[1]: r[0] for r in store.db.execute("SELECT id, relpath FROM photos")
-    }
+    ids_before = {r[1]: r[0] for r in store.db.execute("SELECT id, relpath FROM photos")}
     tags = tag_everything(store)
     parked = tmp_path / "parked"
     (lib / "trip").rename(parked)  # run 1: the folder vanished
@@ -261,9 +251,8 @@ def test_an_unreadable_subfolder_is_reported_and_its_photos_kept(
     summary = index_library(store, toy_model, None, batch_size=8, workers=1)
     assert summary.unreadable_folders == [str(lib / "locked")]
     assert (summary.removed, summary.offline) == (0, 2) and tag_count(store) == tags
-    assert (
-        f"Could not read the folder (photos in it kept): {lib / 'locked'}"
-        in describe_summary(summary)
+    assert f"Could not read the folder (photos in it kept): {lib / 'locked'}" in describe_summary(
+        summary
     )
 
 
@@ -277,7 +266,9 @@ def test_a_root_that_comes_back_keeps_its_still_missing_subfolder_offline(
     index_library(store, toy_model, [lib], batch_size=8, workers=1)
     tags = tag_everything(store)
     lib.rename(tmp_path / "lib-away")  # the whole drive is unplugged
-    assert index_library(store, toy_model, None, batch_size=8, workers=1).offline_roots == [str(lib)]
+    assert index_library(store, toy_model, None, batch_size=8, workers=1).offline_roots == [
+        str(lib)
+    ]
     card.rename(tmp_path / "card-away")
     (tmp_path / "lib-away").rename(lib)  # the drive is back, the card is not
 

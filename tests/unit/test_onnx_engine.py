@@ -70,21 +70,46 @@ def fp32_twin(model: OnnxClipModel) -> OnnxClipModel:
 @pytest.mark.parametrize(
     "cfg",
     [
-        {"size": 64, "mean": [0.48, 0.45, 0.40], "std": [0.26, 0.26, 0.27], "interpolation": "bicubic", "resize_mode": "shortest"},
-        {"size": [256, 256], "mean": [0.5, 0.5, 0.5], "std": [0.5, 0.5, 0.5], "interpolation": "bilinear", "resize_mode": "shortest"},
-        {"size": 224, "mean": [0.48, 0.45, 0.40], "std": [0.26, 0.26, 0.27], "interpolation": "bicubic", "resize_mode": "squash"},
+        {
+            "size": 64,
+            "mean": [0.48, 0.45, 0.40],
+            "std": [0.26, 0.26, 0.27],
+            "interpolation": "bicubic",
+            "resize_mode": "shortest",
+        },
+        {
+            "size": [256, 256],
+            "mean": [0.5, 0.5, 0.5],
+            "std": [0.5, 0.5, 0.5],
+            "interpolation": "bilinear",
+            "resize_mode": "shortest",
+        },
+        {
+            "size": 224,
+            "mean": [0.48, 0.45, 0.40],
+            "std": [0.26, 0.26, 0.27],
+            "interpolation": "bicubic",
+            "resize_mode": "squash",
+        },
     ],
 )
 def test_numpy_preprocessing_equals_open_clips_transform(cfg: dict) -> None:
     from open_clip.transform import PreprocessCfg, image_transform_v2
 
-    torch_cfg = {**cfg, "size": tuple(cfg["size"]) if isinstance(cfg["size"], list) else cfg["size"]}
+    torch_cfg = {
+        **cfg,
+        "size": tuple(cfg["size"]) if isinstance(cfg["size"], list) else cfg["size"],
+    }
     reference = image_transform_v2(PreprocessCfg(**torch_cfg), is_train=False)
     ours = NumpyPreprocess(cfg)
     photos = int8_guard.real_probe_photos()[:3]
     images = [
-        photos[0], photos[1].resize((333, 517)), photos[2].resize((1001, 101)),
-        photos[0].resize((31, 47)), photos[1].convert("L"), photos[2].convert("RGBA"),
+        photos[0],
+        photos[1].resize((333, 517)),
+        photos[2].resize((1001, 101)),
+        photos[0].resize((31, 47)),
+        photos[1].convert("L"),
+        photos[2].convert("RGBA"),
         photos[0].resize((cfg["size"] if isinstance(cfg["size"], int) else cfg["size"][0],) * 2),
     ]
     for image in images:
@@ -98,10 +123,18 @@ def test_clip_tokenizer_equals_open_clips() -> None:
     from open_clip.tokenizer import SimpleTokenizer
 
     texts = [
-        "a photo of a dog", "Kids on a BEACH at sunset!!", "  spaces\tand\nnewlines  ", "",
-        "caf\u00e9 cr\u00e8me br\u00fbl\u00e9e", "\u5317\u4eac\u7684\u72d7", "don't we'll they're I'm",
-        "&amp; html &lt;entities&gt;", "emoji \U0001f436\U0001f3d6", "numbers 12345 and 3.14",
-        " ".join(["sunset"] * 100), "mojibake: caf\u00c3\u00a9",
+        "a photo of a dog",
+        "Kids on a BEACH at sunset!!",
+        "  spaces\tand\nnewlines  ",
+        "",
+        "caf\u00e9 cr\u00e8me br\u00fbl\u00e9e",
+        "\u5317\u4eac\u7684\u72d7",
+        "don't we'll they're I'm",
+        "&amp; html &lt;entities&gt;",
+        "emoji \U0001f436\U0001f3d6",
+        "numbers 12345 and 3.14",
+        " ".join(["sunset"] * 100),
+        "mojibake: caf\u00c3\u00a9",
     ]
     for context in (77, 12):
         expected = SimpleTokenizer(context_length=context)(texts).numpy()
@@ -113,7 +146,9 @@ def test_clip_tokenizer_equals_open_clips() -> None:
 # --- fidelity --------------------------------------------------------------------------------
 
 
-def test_onnx_fp32_vectors_match_torch_on_real_photos(torch_toy, onnx_toy: OnnxClipModel, toy_photos) -> None:  # type: ignore[no-untyped-def]
+def test_onnx_fp32_vectors_match_torch_on_real_photos(
+    torch_toy, onnx_toy: OnnxClipModel, toy_photos
+) -> None:  # type: ignore[no-untyped-def]
     photos = int8_guard.real_probe_photos() + toy_photos
     fp32 = fp32_twin(onnx_toy)
     image_cos = cosines(torch_toy.encode_images(photos), fp32.encode_images(photos))
@@ -124,7 +159,9 @@ def test_onnx_fp32_vectors_match_torch_on_real_photos(torch_toy, onnx_toy: OnnxC
     assert onnx_toy.info.torch_min_cosine >= 0.9999
 
 
-def test_int8_image_tower_is_used_when_the_guard_passes(onnx_toy: OnnxClipModel, toy_photos) -> None:  # type: ignore[no-untyped-def]
+def test_int8_image_tower_is_used_when_the_guard_passes(
+    onnx_toy: OnnxClipModel, toy_photos
+) -> None:  # type: ignore[no-untyped-def]
     guard = onnx_toy.info.guard
     assert guard is not None and guard.passed and guard.probes == 32
     assert onnx_toy.precision is Precision.INT8
@@ -137,7 +174,9 @@ def test_int8_image_tower_is_used_when_the_guard_passes(onnx_toy: OnnxClipModel,
     np.testing.assert_array_equal(alone, int8[:4])
 
 
-def test_toy_model_still_tells_colours_apart_in_int8(onnx_toy: OnnxClipModel, toy_photos, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_toy_model_still_tells_colours_apart_in_int8(
+    onnx_toy: OnnxClipModel, toy_photos, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     labelled = generate_photos(tmp_path, 36, size=(160, 120), seed=11)
     from tests.toyworld import COLORS
 
@@ -183,8 +222,13 @@ def outlier_weights(toy_model_dir: Path, folder: Path, factor: float = 100.0) ->
     per-tensor int8 activation scales now spend their range on two channels."""
     from safetensors.torch import load_file, save_file
 
-    weights = {name: t.clone() for name, t in load_file(str(toy_model_dir / "open_clip_model.safetensors")).items()}
-    blocks = {name.split(".")[3] for name in weights if name.startswith("visual.transformer.resblocks.")}
+    weights = {
+        name: t.clone()
+        for name, t in load_file(str(toy_model_dir / "open_clip_model.safetensors")).items()
+    }
+    blocks = {
+        name.split(".")[3] for name in weights if name.startswith("visual.transformer.resblocks.")
+    }
     for block in blocks:
         prefix = f"visual.transformer.resblocks.{block}."
         for norm, reader in (("ln_1", "attn.in_proj_weight"), ("ln_2", "mlp.c_fc.weight")):
@@ -195,7 +239,10 @@ def outlier_weights(toy_model_dir: Path, folder: Path, factor: float = 100.0) ->
 
 
 def test_a_model_that_fails_the_guard_stays_fp32_and_says_so(
-    toy_model_dir: Path, onnx_toy: OnnxClipModel, tmp_path: Path, caplog: pytest.LogCaptureFixture,
+    toy_model_dir: Path,
+    onnx_toy: OnnxClipModel,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     folder = tmp_path / "model"
@@ -220,10 +267,17 @@ def test_a_model_that_fails_the_guard_stays_fp32_and_says_so(
     assert "image_int8" not in model.info.files
     assert not (build_dir(model.info.key) / "image.int8.onnx").exists()
     assert any("int8 guard FAILED" in r.getMessage() for r in caplog.records)
-    assert any(r.levelno == logging.WARNING and "int8 is not used" in r.getMessage() for r in caplog.records)
+    assert any(
+        r.levelno == logging.WARNING and "int8 is not used" in r.getMessage()
+        for r in caplog.records
+    )
 
     assert main(["models"]) == 0
-    lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith(f"CPU engine for {spec}")]
+    lines = [
+        line
+        for line in capsys.readouterr().out.splitlines()
+        if line.startswith(f"CPU engine for {spec}")
+    ]
     assert len(lines) == 1 and "image tower fp32" in lines[0] and "int8 guard FAILED" in lines[0]
 
 
@@ -268,11 +322,28 @@ def test_cli_search_on_a_cpu_imports_no_torch_once_the_engine_exists(
     photos = tmp_path / "photos"
     labelled = generate_photos(photos, 12, size=(160, 120), seed=9)
     db = tmp_path / "lib.sqlite3"
-    assert main(["index", str(photos), "--db", str(db), "--model", toy_model_spec, "--device", "cpu"]) == 0
+    assert (
+        main(["index", str(photos), "--db", str(db), "--model", toy_model_spec, "--device", "cpu"])
+        == 0
+    )
     result = subprocess.run(
-        [sys.executable, "-c", SEARCH_WITHOUT_TORCH, "search", "a red circle", "--json", "--top", "3",
-         "--cutoff", "off", "--db", str(db)],
-        capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-c",
+            SEARCH_WITHOUT_TORCH,
+            "search",
+            "a red circle",
+            "--json",
+            "--top",
+            "3",
+            "--cutoff",
+            "off",
+            "--db",
+            str(db),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stderr
     out_lines = result.stdout.strip().splitlines()
@@ -301,9 +372,14 @@ def test_an_arch_tag_spec_with_a_built_engine_loads_without_open_clip(
     from photosift.core.model.spec import ModelSpec
 
     spec = ModelSpec("pretrained", "ViT-B-32-256", "toy_weights")
-    remember_build(spec, onnx_toy.info.key, sorted(p for p in toy_model_dir.iterdir() if p.is_file()))
+    remember_build(
+        spec, onnx_toy.info.key, sorted(p for p in toy_model_dir.iterdir() if p.is_file())
+    )
     result = subprocess.run(
-        [sys.executable, "-c", LOAD_WITHOUT_TORCH, str(spec)], capture_output=True, text=True, timeout=300
+        [sys.executable, "-c", LOAD_WITHOUT_TORCH, str(spec)],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout.strip().splitlines()[-1])

@@ -137,7 +137,9 @@ def test_torchvision_ops_library_matches_the_specs_patterns() -> None:
 def test_launcher_runs_the_photosift_command() -> None:
     result = subprocess.run(
         [sys.executable, str(PACKAGING / "launcher.py"), "--version"],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == f"PhotoSift {__version__}"
@@ -167,7 +169,9 @@ def test_desktop_entry_names_the_app_its_icon_and_command() -> None:
     assert {"Graphics", "Photography", "Viewer"} <= set(entry["Categories"].strip(";").split(";"))
 
 
-@pytest.mark.skipif(not shutil.which("desktop-file-validate"), reason="desktop-file-utils not installed")
+@pytest.mark.skipif(
+    not shutil.which("desktop-file-validate"), reason="desktop-file-utils not installed"
+)
 def test_desktop_entry_passes_desktop_file_validate() -> None:
     result = subprocess.run(
         ["desktop-file-validate", str(DESKTOP_FILE)], capture_output=True, text=True, timeout=60
@@ -188,7 +192,9 @@ def test_metainfo_matches_the_app() -> None:
 def test_metainfo_passes_appstreamcli_validate() -> None:
     result = subprocess.run(
         ["appstreamcli", "validate", "--no-net", str(METAINFO)],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -209,12 +215,18 @@ def test_committed_icon_renders_match_the_svg_master(tmp_path: Path) -> None:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     result = subprocess.run(
         [sys.executable, str(PACKAGING / "make_icons.py"), "--out", str(tmp_path)],
-        capture_output=True, text=True, timeout=300, env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
     )
     assert result.returncode == 0, result.stderr
     for size in ICON_SIZES:
         relative = Path(f"hicolor/{size}x{size}/apps/{APP_ID}.png")
-        with Image.open(tmp_path / relative) as fresh, Image.open(RESOURCES / "icons" / relative) as kept:
+        with (
+            Image.open(tmp_path / relative) as fresh,
+            Image.open(RESOURCES / "icons" / relative) as kept,
+        ):
             assert fresh.size == kept.size == (size, size)
             diff = ImageChops.difference(fresh.convert("RGBA"), kept.convert("RGBA"))
             assert max(ImageStat.Stat(diff).mean) < 2.0, f"{relative} is stale; run make_icons.py"
@@ -252,7 +264,9 @@ def test_shell_scripts_parse() -> None:
     for script in ("build.sh", "smoke.sh", "install-linux.sh"):
         path = PACKAGING / script
         assert os.access(path, os.X_OK), f"{script} is not executable"
-        result = subprocess.run(["bash", "-n", str(path)], capture_output=True, text=True, timeout=60)
+        result = subprocess.run(
+            ["bash", "-n", str(path)], capture_output=True, text=True, timeout=60
+        )
         assert result.returncode == 0, result.stderr
 
 
@@ -267,8 +281,12 @@ def test_linux_install_puts_entry_icons_and_link_in_place_and_uninstall_removes_
     prefix = tmp_path / "home dir" / ".local"
     script = str(PACKAGING / "install-linux.sh")
 
-    subprocess.run([script, "--prefix", str(prefix), str(bundle)], check=True, capture_output=True, timeout=120)
-    linked = subprocess.run([str(prefix / "bin/photosift")], capture_output=True, text=True, timeout=60)
+    subprocess.run(
+        [script, "--prefix", str(prefix), str(bundle)], check=True, capture_output=True, timeout=120
+    )
+    linked = subprocess.run(
+        [str(prefix / "bin/photosift")], capture_output=True, text=True, timeout=60
+    )
     assert linked.stdout.strip() == "bundled photosift"
     installed_entry = prefix / "share/applications" / DESKTOP_FILE.name
     text = installed_entry.read_text()
@@ -278,10 +296,17 @@ def test_linux_install_puts_entry_icons_and_link_in_place_and_uninstall_removes_
         assert (prefix / f"share/icons/hicolor/{size}x{size}/apps/{APP_ID}.png").is_file()
     assert (prefix / f"share/icons/hicolor/scalable/apps/{APP_ID}.svg").is_file()
     if shutil.which("desktop-file-validate"):
-        check = subprocess.run(["desktop-file-validate", str(installed_entry)], capture_output=True, text=True)
+        check = subprocess.run(
+            ["desktop-file-validate", str(installed_entry)], capture_output=True, text=True
+        )
         assert check.returncode == 0 and not check.stdout.strip(), check.stdout
 
-    subprocess.run([script, "--prefix", str(prefix), "--uninstall"], check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [script, "--prefix", str(prefix), "--uninstall"],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     assert not installed_entry.exists()
     assert not (prefix / "opt/PhotoSift").exists()
     assert not (prefix / "bin/photosift").exists()

@@ -29,7 +29,9 @@ def issues(text: str, tokenizer) -> list[Issue]:  # type: ignore[no-untyped-def]
     return [n.issue for n in check_query(text, tokenizer)]
 
 
-@pytest.mark.parametrize("text", ["a red circle", "kids on a beach at sunset", "zebra", "3 dogs", "café"])
+@pytest.mark.parametrize(
+    "text", ["a red circle", "kids on a beach at sunset", "zebra", "3 dogs", "café"]
+)
 def test_english_queries_pass(tokenizer, text: str) -> None:  # type: ignore[no-untyped-def]
     assert not is_multilingual(tokenizer)
     assert issues(text, tokenizer) == []
@@ -37,7 +39,12 @@ def test_english_queries_pass(tokenizer, text: str) -> None:  # type: ignore[no-
 
 @pytest.mark.parametrize(
     ("text", "script"),
-    [("红色圆形", "Cjk"), ("красный круг", "Cyrillic"), ("دائرة حمراء", "Arabic"), ("赤い丸 red", "Cjk")],
+    [
+        ("红色圆形", "Cjk"),
+        ("красный круг", "Cyrillic"),
+        ("دائرة حمراء", "Arabic"),
+        ("赤い丸 red", "Cjk"),
+    ],
 )
 def test_other_scripts_are_unreadable(tokenizer, text: str, script: str) -> None:  # type: ignore[no-untyped-def]
     [notice] = check_query(text, tokenizer)

@@ -28,7 +28,9 @@ from tests.relevance_world import (
 def outcomes(tmp_path_factory: pytest.TempPathFactory, toy_model) -> dict[int, list[Outcome]]:  # type: ignore[no-untyped-def]
     found = {}
     for count, mix in ((60, BALANCED), (300, SKEWED)):
-        library = build_vectors(tmp_path_factory.mktemp(f"relevance-{count}"), count, mix, toy_model)
+        library = build_vectors(
+            tmp_path_factory.mktemp(f"relevance-{count}"), count, mix, toy_model
+        )
         found[count] = evaluate(library, toy_model)
     return found
 
@@ -81,5 +83,7 @@ def test_the_cases_of_the_issue(outcomes) -> None:  # type: ignore[no-untyped-de
     strict; 'red -circle' showed only the red triangles."""
     by = {(o.query.text, o.level): o for o in outcomes[300]}
     assert by["a triangle", "normal"].recall >= FLOOR
-    assert by["a green star", "strict"].shown > 0 and by["a green star", "strict"].precision >= FLOOR
+    assert (
+        by["a green star", "strict"].shown > 0 and by["a green star", "strict"].precision >= FLOOR
+    )
     assert by["red -circle", "loose"].recall >= FLOOR

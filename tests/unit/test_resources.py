@@ -28,7 +28,9 @@ def test_finds_a_file_with_the_checkouts_content() -> None:
     assert found.read_bytes() == (REPO_ROOT / "resources/icons/photosift.svg").read_bytes()
 
 
-@pytest.mark.skipif(not RUNS_FROM_CHECKOUT, reason="photosift is installed, not run from this checkout")
+@pytest.mark.skipif(
+    not RUNS_FROM_CHECKOUT, reason="photosift is installed, not run from this checkout"
+)
 def test_checkout_resolves_to_repo_resources() -> None:
     assert resource_path("icons/photosift.svg") == REPO_ROOT / "resources/icons/photosift.svg"
     assert resource_path("icons") == REPO_ROOT / "resources/icons"
@@ -46,7 +48,9 @@ def test_missing_file_error_names_the_file_and_where_it_looked() -> None:
     assert isinstance(caught.value, FileNotFoundError)
 
 
-@pytest.mark.parametrize("name", ["", "../pyproject.toml", "icons/../../pyproject.toml", "/etc/hostname"])
+@pytest.mark.parametrize(
+    "name", ["", "../pyproject.toml", "icons/../../pyproject.toml", "/etc/hostname"]
+)
 def test_names_outside_resources_are_refused(name: str) -> None:
     with pytest.raises(ValueError, match="relative to resources/"):
         resource_path(name)

@@ -27,7 +27,15 @@ def relpaths(root: Path, **options: object) -> list[str]:
 
 
 def test_walk_matches_extensions_case_insensitively_and_ignores_others(tmp_path: Path) -> None:
-    for name in ("a.jpg", "b.JPEG", "sub/c.Png", "sub/deeper/d.webp", "notes.txt", "noext", "e.jpg.bak"):
+    for name in (
+        "a.jpg",
+        "b.JPEG",
+        "sub/c.Png",
+        "sub/deeper/d.webp",
+        "notes.txt",
+        "noext",
+        "e.jpg.bak",
+    ):
         write(tmp_path / name)
     assert relpaths(tmp_path) == ["a.jpg", "b.JPEG", "sub/c.Png", "sub/deeper/d.webp"]
 
@@ -37,7 +45,11 @@ def test_walk_skips_hidden_unless_asked(tmp_path: Path) -> None:
     write(tmp_path / "._resource.jpg")
     write(tmp_path / "visible.jpg")
     assert relpaths(tmp_path) == ["visible.jpg"]
-    assert relpaths(tmp_path, include_hidden=True) == ["._resource.jpg", ".thumbnails/t.jpg", "visible.jpg"]
+    assert relpaths(tmp_path, include_hidden=True) == [
+        "._resource.jpg",
+        ".thumbnails/t.jpg",
+        "visible.jpg",
+    ]
 
 
 def test_walk_follows_symlinks_without_looping(tmp_path: Path) -> None:
@@ -158,7 +170,12 @@ def test_plan_retries_changed_skips_only(tmp_path: Path) -> None:
         tmp_path, {"bad.jpg": b"junk", "bad2.jpg": b"junk", "locked.jpg": b"x", "old.jpg": b"x"}
     )
     skips = []
-    for name, reason in (("bad.jpg", "corrupt"), ("bad2.jpg", "corrupt"), ("locked.jpg", "permission_denied"), ("old.jpg", "corrupt")):
+    for name, reason in (
+        ("bad.jpg", "corrupt"),
+        ("bad2.jpg", "corrupt"),
+        ("locked.jpg", "permission_denied"),
+        ("old.jpg", "corrupt"),
+    ):
         info = (folder / name).stat()
         skips.append(SkipWrite(root_id, name, info.st_size, info.st_mtime_ns, reason, None))
     store.commit_batch(model_id, [], skips)

@@ -239,7 +239,10 @@ def test_a_library_of_another_model_is_refused(
     with Store(toy_library.db) as store:
         indexed = store.library_model_specs()[0]
     # The core says what is wrong and carries the data; each face words the remedy.
-    assert str(caught.value) == f"This library was indexed with {indexed}; the loaded model is {other.spec}."
+    assert (
+        str(caught.value)
+        == f"This library was indexed with {indexed}; the loaded model is {other.spec}."
+    )
     assert (caught.value.library_spec, caught.value.loaded_spec) == (indexed, other.spec)
     assert cli_remedy(caught.value) == (
         f"Re-index with `photosift index --model {other.spec}` or search with `--model {indexed}`."

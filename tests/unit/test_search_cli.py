@@ -255,8 +255,13 @@ def test_hidden_results_are_counted_with_the_flag_that_shows_them(
     code, out, err = run(capsys, "search", "a red circle", "--top", 100, "--db", library.db)
     shown = len(out.splitlines())
     assert code == 0 and 0 < shown < 100
-    assert f"{100 - shown} weaker results hidden by the normal cut-off; --cutoff off shows them." in err
-    code, out, _ = run(capsys, "search", "a red circle", "--top", 100, "--cutoff", "off", "--db", library.db)
+    assert (
+        f"{100 - shown} weaker results hidden by the normal cut-off; --cutoff off shows them."
+        in err
+    )
+    code, out, _ = run(
+        capsys, "search", "a red circle", "--top", 100, "--cutoff", "off", "--db", library.db
+    )
     assert len(out.splitlines()) == 100
 
 
@@ -272,7 +277,16 @@ def test_tags_review_from_the_command_line(
 ) -> None:
     photo = next(p for p in (library.folder / "b").glob("*_yellow_square.jpg"))
     code, out, err = run(
-        capsys, "tags", photo, "--add", "sunny,bright", "--reject", "dog", "--json", "--db", library.db
+        capsys,
+        "tags",
+        photo,
+        "--add",
+        "sunny,bright",
+        "--reject",
+        "dog",
+        "--json",
+        "--db",
+        library.db,
     )
     assert code == 0, err
     state = {s["label"]: (s["state"], s["source"]) for s in json.loads(out)}

@@ -79,12 +79,7 @@ def test_disk_full_is_one_line_and_nothing_is_lost(
 
     code, _, err = run(capsys, "vocabulary", "add", "receipt", "--db", db)
     line = one_line(err)
-    assert (
-        code == 1
-        and "is full" in line
-        and str(db) in line
-        and "Nothing was lost" in line
-    )
+    assert code == 1 and "is full" in line and str(db) in line and "Nothing was lost" in line
     code, _, err = run(capsys, "index", photos, "--model", toy_model_spec, "--db", db)
     line = one_line(err)
     assert code == 1 and "is full" in line
@@ -116,9 +111,7 @@ def test_read_only_library_can_be_listed_and_refuses_changes_in_one_line(
     assert code == 1 and "read-only" in one_line(err)
 
 
-@pytest.mark.parametrize(
-    "command", [("vocabulary", "add", "receipt"), ("index", "--reindex")]
-)
+@pytest.mark.parametrize("command", [("vocabulary", "add", "receipt"), ("index", "--reindex")])
 def test_damaged_library_says_so_and_how_to_recover(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
@@ -135,20 +128,13 @@ def test_damaged_library_says_so_and_how_to_recover(
         store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     data = bytearray(db.read_bytes())
     page = 16384
-    for start in range(
-        2 * page, len(data), page
-    ):  # scribble over every page after the schema
+    for start in range(2 * page, len(data), page):  # scribble over every page after the schema
         data[start : start + 200] = os.urandom(200)
     db.write_bytes(bytes(data))
 
     code, _, err = run(capsys, *command, "--db", db)
     line = one_line(err)
-    assert (
-        code == 1
-        and "damaged" in line
-        and ".recover" in line
-        and "integrity check" in line
-    )
+    assert code == 1 and "damaged" in line and ".recover" in line and "integrity check" in line
 
 
 def test_a_model_that_cannot_load_leaves_no_library_file(

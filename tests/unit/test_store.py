@@ -53,7 +53,9 @@ def test_new_database_uses_large_pages_and_keeps_shared_tables(store: Store) -> 
 def test_load_vectors_returns_sorted_ids_and_exact_float32_rows(store: Store, root) -> None:
     model = store.register_model("m", DIM, {"size": 8})
     vectors = unit_rows(5)
-    ids = store.commit_batch(model.id, [photo(root.id, f"{i}.jpg", vectors[i]) for i in range(5)], [])
+    ids = store.commit_batch(
+        model.id, [photo(root.id, f"{i}.jpg", vectors[i]) for i in range(5)], []
+    )
     # rewrite the first photo: its vector row gets a newer rowid, so storage order != id order
     store.commit_batch(model.id, [photo(root.id, "0.jpg", vectors[0], photo_id=ids[0])], [])
     loaded_ids, matrix = store.load_vectors(model.id)
@@ -70,7 +72,9 @@ def test_vectors_are_stored_normalised_little_endian(store: Store, root) -> None
     model = store.register_model("m", DIM, {})
     (pid,) = store.commit_batch(model.id, [photo(root.id, "a.jpg", np.full(DIM, 3.0))], [])
     blob = store.db.execute("SELECT vector FROM embeddings WHERE photo_id = ?", [pid]).fetchone()[0]
-    np.testing.assert_allclose(np.frombuffer(blob, "<f4"), np.full(DIM, 1 / np.sqrt(DIM)), rtol=1e-6)
+    np.testing.assert_allclose(
+        np.frombuffer(blob, "<f4"), np.full(DIM, 1 / np.sqrt(DIM)), rtol=1e-6
+    )
 
 
 def test_empty_library_gives_empty_matrix_of_model_dimension(store: Store) -> None:
@@ -98,7 +102,12 @@ def test_photo_records_decode_odd_names(store: Store, root) -> None:
     assert record is not None
     assert record.relpath == odd
     assert record.abspath == Path(root.path, os.fsdecode(b"caf\xe9 100%"), os.fsdecode(b"\xff.jpg"))
-    assert (record.width, record.height, record.taken_at, record.camera) == (40, 30, 12.5, "Canon X")
+    assert (record.width, record.height, record.taken_at, record.camera) == (
+        40,
+        30,
+        12.5,
+        "Canon X",
+    )
     assert store.photo_id_at(record.abspath) == ids[0]
     assert store.photos([ids[0] + 50, ids[0]]) == [record]
     assert store.photo(ids[0] + 50) is None
@@ -110,7 +119,11 @@ def test_skip_replaces_photo_and_success_replaces_skip(store: Store, root) -> No
     store.commit_batch(model.id, [], [SkipWrite(root.id, "a.jpg", 3, 4, "corrupt", "truncated")])
     assert store.photo_count() == 0
     (skip,) = store.skipped_files()
-    assert (skip.path, skip.reason, skip.detail) == (Path(root.path, "a.jpg"), "corrupt", "truncated")
+    assert (skip.path, skip.reason, skip.detail) == (
+        Path(root.path, "a.jpg"),
+        "corrupt",
+        "truncated",
+    )
     store.commit_batch(model.id, [photo(root.id, "a.jpg", unit_rows(1)[0])], [])
     assert store.skipped_files() == [] and store.photo_count() == 1
 
@@ -130,7 +143,10 @@ def test_move_keeps_id_vector_and_tags(store: Store, root) -> None:
     record = store.photo(pid)
     assert record is not None and record.relpath == "sub/b.jpg" and record.mtime_ns == 77
     np.testing.assert_array_equal(store.load_vectors(model.id)[1], before)
-    assert store.db.execute("SELECT COUNT(*) FROM photo_tags WHERE photo_id = ?", [pid]).fetchone()[0] == 1
+    assert (
+        store.db.execute("SELECT COUNT(*) FROM photo_tags WHERE photo_id = ?", [pid]).fetchone()[0]
+        == 1
+    )
     store.apply_scan([], [pid], [])  # a removal is soft: hidden, tags kept for the grace period
     removed = store.photo(pid)
     assert removed is not None and removed.removed_at is not None and store.photo_count() == 0
@@ -144,8 +160,14 @@ def test_move_keeps_id_vector_and_tags(store: Store, root) -> None:
 def test_root_stats_and_offline(store: Store, root, tmp_path: Path) -> None:
     a = store.register_model("a", DIM, {})
     b = store.register_model("b", DIM, {})
-    ids = store.commit_batch(a.id, [photo(root.id, f"{i}.jpg", unit_rows(1)[0]) for i in range(3)], [])
-    store.commit_batch(b.id, [photo(root.id, "0.jpg", unit_rows(1)[0], photo_id=ids[0], keep_other_vectors=True)], [])
+    ids = store.commit_batch(
+        a.id, [photo(root.id, f"{i}.jpg", unit_rows(1)[0]) for i in range(3)], []
+    )
+    store.commit_batch(
+        b.id,
+        [photo(root.id, "0.jpg", unit_rows(1)[0], photo_id=ids[0], keep_other_vectors=True)],
+        [],
+    )
     store.commit_batch(a.id, [], [SkipWrite(root.id, "bad.png", 1, 1, "not_image", None)])
     (stats,) = store.root_stats(b.id)
     assert (stats.indexed, stats.skipped, stats.offline, stats.pending) == (1, 1, 0, 2)
@@ -160,7 +182,9 @@ def test_root_stats_and_offline(store: Store, root, tmp_path: Path) -> None:
 
 def test_remove_model_vectors_forgets_the_model(store: Store, root) -> None:
     model = store.register_model("m", DIM, {})
-    store.commit_batch(model.id, [photo(root.id, f"{i}.jpg", unit_rows(1)[0]) for i in range(4)], [])
+    store.commit_batch(
+        model.id, [photo(root.id, f"{i}.jpg", unit_rows(1)[0]) for i in range(4)], []
+    )
     assert store.remove_model_vectors("m") == 4
     assert store.model_by_spec("m") is None and store.library_model_specs() == []
     assert store.photo_count() == 4  # photos and their tags stay

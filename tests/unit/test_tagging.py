@@ -215,7 +215,10 @@ def test_default_vocabulary_is_seeded_once(tmp_path: Path) -> None:
             tags.add_label("a|b")
         updated = tags.update_label("house cat", threshold=0.3, prompts=["a photo of a pet cat"])
         assert updated.threshold == 0.3 and updated.effective_prompts == ("a photo of a pet cat",)
-        assert tags.update_label("house cat", prompts=[]).effective_prompts == updated.effective_prompts
+        assert (
+            tags.update_label("house cat", prompts=[]).effective_prompts
+            == updated.effective_prompts
+        )
         reset = tags.update_label("house cat", clear_prompts=True)
         assert reset.effective_prompts[0] == "a photo of a house cat"
         assert tags.label("bird").effective_prompts[0] == "a photo of a bird"

@@ -59,7 +59,9 @@ def test_coloured_pixels_are_exactly_the_shape() -> None:
     for seed in range(24):
         shape, color = SHAPES[seed % 4], COLORS[seed % 6]
         box = shape_box(shape, size, np.random.default_rng(seed))
-        saturated = _saturation(render(shape, color, size=size, rng=np.random.default_rng(seed))) > 70
+        saturated = (
+            _saturation(render(shape, color, size=size, rng=np.random.default_rng(seed))) > 70
+        )
         ys, xs = np.nonzero(saturated)
         assert len(xs) > 150, (shape, color)
         assert xs.min() >= box.left - 1 and xs.max() <= box.right + 1
@@ -81,7 +83,9 @@ def test_generate_photos_writes_jpegs_and_matching_labels(tmp_path: Path) -> Non
     assert len(photos) == 30
     with open(tmp_path / "out" / "labels.csv", newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    assert [(r["file"], r["shape"], r["color"]) for r in rows] == [(p.path.name, p.shape, p.color) for p in photos]
+    assert [(r["file"], r["shape"], r["color"]) for r in rows] == [
+        (p.path.name, p.shape, p.color) for p in photos
+    ]
     assert {(p.shape, p.color) for p in photos} == {(s, c) for s in SHAPES for c in COLORS}
     for photo in photos:
         assert photo.path.parent == tmp_path / "out"
@@ -109,17 +113,39 @@ def test_captions_commit_only_to_what_they_name() -> None:
         named_shapes = {s for s in SHAPES if s in words or s + "s" in words}
         assert named_colors == ({caption.color} if caption.color else set()), caption
         assert named_shapes == ({caption.shape} if caption.shape else set()), caption
-        kinds["full" if caption.color and caption.shape else "color" if caption.color else "shape"] += 1
+        kinds[
+            "full" if caption.color and caption.shape else "color" if caption.color else "shape"
+        ] += 1
     assert min(kinds.values()) >= 50
-    for prompt in ("a photo of a red circle", "a photo of a circle", "something red", "a red thing"):
+    for prompt in (
+        "a photo of a red circle",
+        "a photo of a circle",
+        "something red",
+        "a red thing",
+    ):
         assert prompt in texts
 
 
 def test_cli_photos_writes_labelled_photos(tmp_path: Path) -> None:
     out = tmp_path / "photos"
     result = subprocess.run(
-        [sys.executable, "-m", "tests.toyworld", "photos", str(out), "--count", "5", "--size", "200x150", "--seed", "2"],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "tests.toyworld",
+            "photos",
+            str(out),
+            "--count",
+            "5",
+            "--size",
+            "200x150",
+            "--seed",
+            "2",
+        ],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     jpegs = sorted(out.glob("*.jpg"))
@@ -133,7 +159,10 @@ def test_cli_photos_writes_labelled_photos(tmp_path: Path) -> None:
 def test_cli_rejects_a_bad_size(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "tests.toyworld", "photos", str(tmp_path), "--size", "big"],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=120,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 2
     assert "640x480" in result.stderr
@@ -143,7 +172,10 @@ def test_cache_key_names_the_cached_folder(toy_model_dir: Path) -> None:
     key = cache_key()
     assert len(key) == 16 and key == cache_key()
     assert toy_model_dir == CACHE_ROOT / key
-    assert {p.name for p in toy_model_dir.iterdir()} >= {"open_clip_config.json", "open_clip_model.safetensors"}
+    assert {p.name for p in toy_model_dir.iterdir()} >= {
+        "open_clip_config.json",
+        "open_clip_model.safetensors",
+    }
 
 
 def test_second_build_reuses_the_cache(toy_model_dir: Path) -> None:
@@ -158,7 +190,10 @@ def test_cli_build_copies_the_cached_model(toy_model_dir: Path, tmp_path: Path) 
     out = tmp_path / "model"
     result = subprocess.run(
         [sys.executable, "-m", "tests.toyworld", "build", str(out)],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=600,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert result.returncode == 0, result.stderr
     assert Path(result.stdout.strip()) == out.resolve()

@@ -60,7 +60,9 @@ def test_colour_and_shape_queries_find_the_right_photos(open_clip_scores: Scores
     assert open_clip_scores.combo_accuracy >= 0.85, open_clip_scores
 
 
-def test_app_model_adapter_scores_the_same(toy_model_spec: str, photos, open_clip_scores: Scores) -> None:
+def test_app_model_adapter_scores_the_same(
+    toy_model_spec: str, photos, open_clip_scores: Scores
+) -> None:
     if importlib.util.find_spec("photosift.core.model.loader") is None:
         pytest.skip("photosift.core.model.loader is not written yet")
     from photosift.core.model.loader import load_model

@@ -142,8 +142,10 @@ def test_looser_levels_never_keep_fewer_results() -> None:
     for _ in range(40):
         modes = rng.integers(1, 4)
         scores = np.concatenate(
-            [rng.normal(rng.uniform(-0.2, 0.6), rng.uniform(0.01, 0.1), rng.integers(5, 300))
-             for _ in range(modes)]
+            [
+                rng.normal(rng.uniform(-0.2, 0.6), rng.uniform(0.01, 0.1), rng.integers(5, 300))
+                for _ in range(modes)
+            ]
         ).astype(np.float32)
         counts = [kept(scores, level, spread=0.3) for level in ("strict", "normal", "loose", "off")]
         assert counts == sorted(counts), counts

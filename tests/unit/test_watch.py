@@ -116,8 +116,7 @@ def test_a_burst_of_files_is_indexed_in_a_few_batches(watching: Watching, tmp_pa
         shutil.copy(photo.path, tmp_path / "photos" / photo.path.name)
     # Photos are catalogued before the run that indexes them reports: wait for both.
     wait_for(
-        lambda: len(watching.paths()) == 63
-        and any(e.reason == "changes" for e in watching.events)
+        lambda: len(watching.paths()) == 63 and any(e.reason == "changes" for e in watching.events)
     )
     changes = [e for e in watching.events if e.reason == "changes"]
     print(f"\n60 files arrived in {len(changes)} scans")

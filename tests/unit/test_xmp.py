@@ -221,8 +221,10 @@ def test_a_kill_while_tagging_leaves_every_sidecar_old_or_new(tmp_path: Path) ->
         "    for p in paths:\n        write_tags(p, [('shapes', 'triangle'), ('c', 'red')])\n"
         "    for p in paths:\n        write_tags(p, [])\n"
     )
-    child = subprocess.Popen([sys.executable, "-c", script, *map(str, photos)],
-                             env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    child = subprocess.Popen(
+        [sys.executable, "-c", script, *map(str, photos)],
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
     time.sleep(2.5)
     child.send_signal(signal.SIGKILL)
     child.wait()
@@ -266,7 +268,11 @@ def test_special_files_named_like_a_sidecar_are_refused_at_once(photo: Path, kin
     else:
         with open(sidecar, "wb") as handle:
             handle.truncate(64 * 1024 * 1024)  # sparse: costs no disk
-    unblock = (lambda: os.close(os.open(sidecar, os.O_WRONLY | os.O_NONBLOCK))) if kind == "fifo" else None
+    unblock = (
+        (lambda: os.close(os.open(sidecar, os.O_WRONLY | os.O_NONBLOCK)))
+        if kind == "fifo"
+        else None
+    )
     error = raised_within(10, lambda: write_tags(photo, [(None, "dog")]), unblock)
     assert isinstance(error, XmpError), error
     assert os.path.lexists(sidecar)  # left where it was

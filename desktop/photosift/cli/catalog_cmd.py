@@ -51,10 +51,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "date, camera, size and path.",
     )
     add_filter_options(listing)
-    listing.add_argument("--sort", choices=[o.value for o in ListOrder], default="date",
-                         help="order of the list (default: date)")
-    listing.add_argument("--top", type=int, default=None, metavar="N",
-                         help="at most N photos (default: all)")
+    listing.add_argument(
+        "--sort",
+        choices=[o.value for o in ListOrder],
+        default="date",
+        help="order of the list (default: date)",
+    )
+    listing.add_argument(
+        "--top", type=int, default=None, metavar="N", help="at most N photos (default: all)"
+    )
     add_db_option(listing)
     add_json_option(listing)
     listing.set_defaults(func=run_list)
@@ -79,8 +84,15 @@ def run_add(args: argparse.Namespace) -> int:
             bar.clear()
         counts = library.analysis_counts(newest_library_spec(library.store))
     if args.json:
-        print_json({**summary.to_dict(), "ready": counts.ready, "total": counts.total,
-                    "folders": len(folders), "db": str(db_path(args))})
+        print_json(
+            {
+                **summary.to_dict(),
+                "ready": counts.ready,
+                "total": counts.total,
+                "folders": len(folders),
+                "db": str(db_path(args)),
+            }
+        )
     else:
         print(describe_catalog(summary, len(folders), counts.ready, counts.total))
     return EXIT_CANCELLED if summary.cancelled else 0

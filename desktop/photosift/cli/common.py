@@ -138,7 +138,11 @@ class DownloadPrinter:
         if self.last is None:
             from photosift.core.paths import model_cache_dir
 
-            resuming = f", resuming at {format_bytes(progress.resumed_bytes)}" if progress.resumed_bytes else ""
+            resuming = (
+                f", resuming at {format_bytes(progress.resumed_bytes)}"
+                if progress.resumed_bytes
+                else ""
+            )
             self.stream.write(
                 f"Downloading the model {self.spec} ({format_bytes(progress.total_bytes)}{resuming}) into "
                 f"{model_cache_dir()}; Ctrl-C stops it and the next run resumes.\n"
@@ -170,7 +174,10 @@ def load_model_reporting(
     except KeyboardInterrupt:
         if printer.unfinished:
             end_of_bar = "\n" if sys.stderr.isatty() else ""
-            print(f"{end_of_bar}photosift: download interrupted; run the command again to resume it.", file=sys.stderr)
+            print(
+                f"{end_of_bar}photosift: download interrupted; run the command again to resume it.",
+                file=sys.stderr,
+            )
         raise
 
 
@@ -186,7 +193,9 @@ def import_model_reporting(spec: str) -> str:
 
     parsed = parse_spec(spec, check=False)
     if parsed.kind != "local-dir":
-        raise PhotoSiftError(f"--copy-model copies a model folder: use it with --model local-dir:FOLDER, not {spec}.")
+        raise PhotoSiftError(
+            f"--copy-model copies a model folder: use it with --model local-dir:FOLDER, not {spec}."
+        )
     source = Path(parsed.name)
     if is_imported(source):
         return str(parsed)

@@ -51,21 +51,39 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_model_option(index)
     add_device_option(index)
     add_db_option(index)
-    index.add_argument("--batch-size", type=positive_int, default=32, metavar="N",
-                       help="photos per model forward pass and per commit (default: 32)")
-    index.add_argument("--workers", type=positive_int, default=None, metavar="N",
-                       help="decoding threads (default: number of CPUs, at most 8)")
-    index.add_argument("--reindex", action="store_true",
-                       help="forget this model's vectors and skipped files, then embed "
-                       "everything again")
-    index.add_argument("--forget-missing", action="store_true",
-                       help="after the scan, forget for good (with their tags) the photos whose "
-                       "files are gone or whose folder is offline, instead of keeping them for "
-                       "the grace period or until the folder returns")
-    index.add_argument("--copy-model", action="store_true",
-                       help="with --model local-dir:FOLDER: copy the model folder into PhotoSift's "
-                       "model cache and index with the copy, so the library keeps working if "
-                       "FOLDER is moved or deleted")
+    index.add_argument(
+        "--batch-size",
+        type=positive_int,
+        default=32,
+        metavar="N",
+        help="photos per model forward pass and per commit (default: 32)",
+    )
+    index.add_argument(
+        "--workers",
+        type=positive_int,
+        default=None,
+        metavar="N",
+        help="decoding threads (default: number of CPUs, at most 8)",
+    )
+    index.add_argument(
+        "--reindex",
+        action="store_true",
+        help="forget this model's vectors and skipped files, then embed everything again",
+    )
+    index.add_argument(
+        "--forget-missing",
+        action="store_true",
+        help="after the scan, forget for good (with their tags) the photos whose "
+        "files are gone or whose folder is offline, instead of keeping them for "
+        "the grace period or until the folder returns",
+    )
+    index.add_argument(
+        "--copy-model",
+        action="store_true",
+        help="with --model local-dir:FOLDER: copy the model folder into PhotoSift's "
+        "model cache and index with the copy, so the library keeps working if "
+        "FOLDER is moved or deleted",
+    )
     text = index.add_mutually_exclusive_group()
     text.add_argument(
         "--no-text",
@@ -253,8 +271,9 @@ def ctrl_c_cancels(token: CancelToken) -> Iterator[None]:
         if token.cancelled:
             raise KeyboardInterrupt
         token.cancel()
-        print("\nphotosift: stopping after the current batch (Ctrl-C again to abort)",
-              file=sys.stderr)
+        print(
+            "\nphotosift: stopping after the current batch (Ctrl-C again to abort)", file=sys.stderr
+        )
 
     try:
         previous = signal.signal(signal.SIGINT, handler)
@@ -301,7 +320,9 @@ class ProgressBar:
         filled = int(self.width * done / total) if total else self.width
         eta = _clock(p.eta_s) if p.eta_s is not None else "--:--"
         rate = f"{p.rate:.1f} photos/s" if p.rate > 0 else "-- photos/s"
-        return f"{verb} [{'#' * filled}{'.' * (self.width - filled)}] {done}/{total} {rate} ETA {eta}"
+        return (
+            f"{verb} [{'#' * filled}{'.' * (self.width - filled)}] {done}/{total} {rate} ETA {eta}"
+        )
 
     def _write(self, line: str) -> None:
         padding = " " * max(0, self._shown - len(line))

@@ -30,14 +30,16 @@ def run(args: argparse.Namespace) -> int:
     for model in listing["models"]:
         mark = " (default)" if model["default"] else ""
         needs = f" [needs: {', '.join(model['missing'])}]" if model["missing"] else ""
-        rows.append((
-            model["spec"],
-            f"{model['params_m']}M",
-            f"{model['download_mb']} MB",
-            "yes" if model["cached"] else "no",
-            f"{model['title']}{mark}: {model['good_for']}; ImageNet zero-shot "
-            f"{model['imagenet_top1']}%{needs}",
-        ))
+        rows.append(
+            (
+                model["spec"],
+                f"{model['params_m']}M",
+                f"{model['download_mb']} MB",
+                "yes" if model["cached"] else "no",
+                f"{model['title']}{mark}: {model['good_for']}; ImageNet zero-shot "
+                f"{model['imagenet_top1']}%{needs}",
+            )
+        )
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     for row in rows:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[4])

@@ -284,6 +284,9 @@ def _print(
     if counts.pending:
         from photosift.core.wording import count_noun
 
-        print(f"Searched {counts.ready:,} of {count_noun(counts.total, 'photo')}; "
-              f"{counts.pending:,} not analysed yet (run 'photosift index').", file=sys.stderr)
+        print(
+            f"Searched {counts.ready:,} of {count_noun(counts.total, 'photo')}; "
+            f"{counts.pending:,} not analysed yet (run 'photosift index').",
+            file=sys.stderr,
+        )
     return 0

@@ -25,7 +25,12 @@ SHAPES = (
     ("yellow", "square"),
     ("blue", "triangle"),
 )
-COLOURS = {"red": (220, 30, 30), "blue": (30, 60, 220), "green": (30, 170, 60), "yellow": (240, 210, 30)}
+COLOURS = {
+    "red": (220, 30, 30),
+    "blue": (30, 60, 220),
+    "green": (30, 170, 60),
+    "yellow": (240, 210, 30),
+}
 
 
 def draw_shapes(folder: Path, size: int = 256) -> list[Path]:
@@ -44,7 +49,10 @@ def draw_shapes(folder: Path, size: int = 256) -> list[Path]:
         elif shape == "square":
             draw.rectangle(box, fill=fill)
         else:
-            draw.polygon([(size // 2, margin), (size - margin, size - margin), (margin, size - margin)], fill=fill)
+            draw.polygon(
+                [(size // 2, margin), (size - margin, size - margin), (margin, size - margin)],
+                fill=fill,
+            )
         path = folder / f"{colour}-{shape}.jpg"
         image.save(path, "JPEG", quality=90)
         written.append(path)
@@ -76,11 +84,15 @@ def _run(tmp: Path, model_spec: str | None, say: Callable[[str], None]) -> int:
     started = time.monotonic()
     with PhotoLibrary.open(tmp / "library.sqlite3") as library:
         model = library.load_model(model_spec, ModelUse.INDEX, "auto").model
-        say(f"self-test: loaded {model.spec} on {model.device} in {time.monotonic() - started:.1f} s")
+        say(
+            f"self-test: loaded {model.spec} on {model.device} in {time.monotonic() - started:.1f} s"
+        )
         summary = library.index(model, [photos], workers=1)
         say(f"self-test: indexed {summary.indexed} photos in {summary.seconds:.1f} s")
         if summary.indexed != len(drawn):
-            say(f"self-test: FAILED: expected {len(drawn)} photos indexed, skipped: {summary.skipped}")
+            say(
+                f"self-test: FAILED: expected {len(drawn)} photos indexed, skipped: {summary.skipped}"
+            )
             return 1
         engine = library.search_engine(model)
         found = library.fill(engine.search(QUERY, top_k=len(drawn), cutoff="off"))

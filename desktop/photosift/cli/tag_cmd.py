@@ -70,8 +70,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     tags.add_argument("photo", metavar="PHOTO")
     tags.add_argument(
-        "--top", type=positive_int, default=None, metavar="N",
-        help="show only the N best labels"
+        "--top", type=positive_int, default=None, metavar="N", help="show only the N best labels"
     )
     for action, text in REVIEW_ACTIONS.items():
         tags.add_argument(
@@ -174,8 +173,10 @@ def run_tag(args: argparse.Namespace) -> int:
         f"{summary.assigned} auto tags."
     )
     if summary.not_analysed:
-        print(f"{summary.not_analysed} photos are not analysed yet and were left out; "
-              "run 'photosift index', then tag again.")
+        print(
+            f"{summary.not_analysed} photos are not analysed yet and were left out; "
+            "run 'photosift index', then tag again."
+        )
     if tagger.tags.write_xmp:
         print(f"Wrote {summary.sidecars_written} XMP sidecars.")
     for error in summary.sidecar_errors:

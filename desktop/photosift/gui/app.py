@@ -47,7 +47,9 @@ def run_app(args: argparse.Namespace) -> int:
         from photosift.gui.screenshot import render_screenshot
 
         query = getattr(args, "screenshot_query", None)
-        return render_screenshot(settings, Path(screenshot), model_spec=model_spec, query=query, add_folders=folders)
+        return render_screenshot(
+            settings, Path(screenshot), model_spec=model_spec, query=query, add_folders=folders
+        )
 
     from photosift.gui.main_window import MainWindow
 
@@ -121,7 +123,9 @@ def install_translations(app: QApplication, language: str | None = None) -> list
     locale = QLocale()
     installed = []
     qt_translator = QTranslator(app)
-    if qt_translator.load(locale, "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+    if qt_translator.load(
+        locale, "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    ):
         app.installTranslator(qt_translator)
         installed.append(qt_translator)
     try:

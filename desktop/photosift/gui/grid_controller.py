@@ -136,9 +136,17 @@ class GridController(QObject):
     def _update_overlay(self) -> None:
         request, empty = self.request, self.model.rowCount() == 0
         if request.is_search and self.model_state is ModelState.LOADING:
-            self._show(self.tr("Loading the search model…"), self.tr("Your search runs as soon as it is ready."))
+            self._show(
+                self.tr("Loading the search model…"),
+                self.tr("Your search runs as soon as it is ready."),
+            )
         elif request.is_search and self.model_state is ModelState.UNAVAILABLE:
-            self._show(self.tr("Search is not available"), self.model_detail, self.tr("Choose Model…"), "choose_model")
+            self._show(
+                self.tr("Search is not available"),
+                self.model_detail,
+                self.tr("Choose Model…"),
+                "choose_model",
+            )
         elif request.is_search and self.model_state is ModelState.MISMATCH:
             self._show(
                 self.tr("This library was indexed with another model"),
@@ -157,7 +165,8 @@ class GridController(QObject):
             self.view.hide_message()
         elif request.is_search:
             self._show(
-                self.tr("No photos match “{text}”").format(text=request.text) if request.text
+                self.tr("No photos match “{text}”").format(text=request.text)
+                if request.text
                 else self.tr("No similar photos found"),
                 self.tr("Try other words, or a looser match."),
             )
@@ -168,6 +177,8 @@ class GridController(QObject):
         else:
             self._show(self.tr("No photos here yet"), self.tr("Rescan to look for new photos."))
 
-    def _show(self, title: str, detail: str = "", action: str | None = None, kind: str = "") -> None:
+    def _show(
+        self, title: str, detail: str = "", action: str | None = None, kind: str = ""
+    ) -> None:
         self._action = kind
         self.view.show_message(title, detail, action)

@@ -118,7 +118,9 @@ class IndexController(QObject):
         library = thread_library(ctx, self.db_path)
 
         def on_catalogued(photo_ids: list[int]) -> None:
-            ctx.partial(_Catalogued([PhotoItem.from_record(r) for r in library.store.photos(photo_ids)]))
+            ctx.partial(
+                _Catalogued([PhotoItem.from_record(r) for r in library.store.photos(photo_ids)])
+            )
 
         def on_analysed(photo_ids: list[int]) -> None:
             ctx.partial(_Analysed(list(photo_ids)))

@@ -102,7 +102,9 @@ class LibraryController(QObject):
         self._browse_lane.submit(job, supersede=True)
 
     def load_skipped(self, root_id: int | None = None) -> None:
-        self._run(lambda ctx: self._library(ctx).store.skipped_files(root_id), self.skipped_loaded.emit)
+        self._run(
+            lambda ctx: self._library(ctx).store.skipped_files(root_id), self.skipped_loaded.emit
+        )
 
     def load_tags(self) -> None:
         self._run(lambda ctx: _tag_names(self._library(ctx)), self.tags_loaded.emit)

@@ -68,7 +68,9 @@ COUNTS_REFRESH_MS = 1000
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, settings: Settings, *, model_spec: str | None = None, ask_about_model: bool = True) -> None:
+    def __init__(
+        self, settings: Settings, *, model_spec: str | None = None, ask_about_model: bool = True
+    ) -> None:
         super().__init__()
         self.settings = settings
         self.db_path = settings.resolved_db_path()
@@ -80,7 +82,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_NAME)
         self.setAcceptDrops(True)
 
-        self.thumbnails = ThumbnailLoader(settings.thumbnail_size, disk_cache_mb=settings.thumbnail_cache_mb, parent=self)
+        self.thumbnails = ThumbnailLoader(
+            settings.thumbnail_size, disk_cache_mb=settings.thumbnail_cache_mb, parent=self
+        )
         self.results = ResultsModel(self.thumbnails, self)
         self.grid = ResultsView(self.results, settings.thumbnail_size, self)
         self.search_bar = SearchBar(self)
@@ -97,18 +101,24 @@ class MainWindow(QMainWindow):
         self._hidden: tuple[SearchRequest, int] | None = None  # weaker matches hidden, by request
         self._counts_timer = QTimer(self, singleShot=True, interval=COUNTS_REFRESH_MS)
         self._counts_timer.timeout.connect(lambda: self.library.refresh())
-        self.models = ModelPresenter(settings, model_spec or settings.model_spec, self.db_path, self)
+        self.models = ModelPresenter(
+            settings, model_spec or settings.model_spec, self.db_path, self
+        )
         self.models.ask_when_missing = ask_about_model
 
         self.library = LibraryController(self.db_path, self)
         self.indexer = IndexController(self.db_path, self)
         self.indexer.read_text = settings.read_text
         self.searcher = SearchController(self.db_path, self)
-        self.grid_control = GridController(self.results, self.grid, self.library, self.searcher, self)
+        self.grid_control = GridController(
+            self.results, self.grid, self.library, self.searcher, self
+        )
         self.tag_panel = TagPanel(self.db_path, parent=self, write_xmp=settings.write_xmp_sidecars)
 
         self._build_layout()
-        self.menu_actions = build_menus(self, self.grid.list, self.tag_dock)  # not `actions`: QWidget has one
+        self.menu_actions = build_menus(
+            self, self.grid.list, self.tag_dock
+        )  # not `actions`: QWidget has one
         self.organizer = OrganizerTools(self)
         self.search_bar.set_relevance(settings.relevance)
         self._connect()
@@ -134,7 +144,10 @@ class MainWindow(QMainWindow):
         self.tag_dock = QDockWidget(self.tr("Tags"), self)
         self.tag_dock.setObjectName("tagDock")
         self.tag_dock.setWidget(self.tag_panel)
-        self.tag_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.tag_dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+        )
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.tag_dock)
         self.statusBar().addPermanentWidget(self.analysis_label)
         self.statusBar().addPermanentWidget(self.zoom_slider)
@@ -145,7 +158,9 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         self.search_bar.request_changed.connect(self._on_request)
         self.search_bar.sort_changed.connect(self.set_sort)
-        self.zoom_slider.valueChanged.connect(lambda step: self.set_thumbnail_size(THUMBNAIL_SIZES[step]))
+        self.zoom_slider.valueChanged.connect(
+            lambda step: self.set_thumbnail_size(THUMBNAIL_SIZES[step])
+        )
         self.search_bar.relevance.currentIndexChanged.connect(self._remember_relevance)
         self.searcher.details.connect(self._on_search_details)
         self.search_notice.show_hidden.connect(self.show_hidden_results)
@@ -168,9 +183,13 @@ class MainWindow(QMainWindow):
         self.indexer.photos_added.connect(self._on_photos_added)
         self.indexer.photos_analysed.connect(self._on_photos_analysed)
         self.indexer.finished.connect(self._on_index_finished)
-        self.indexer.failed.connect(lambda message: QMessageBox.warning(self, self.tr("Indexing stopped"), message))
+        self.indexer.failed.connect(
+            lambda message: QMessageBox.warning(self, self.tr("Indexing stopped"), message)
+        )
         self.indexer.idle.connect(self._on_index_idle)
-        self.index_status.pause_toggled.connect(lambda paused: self.indexer.pause() if paused else self.indexer.resume())
+        self.index_status.pause_toggled.connect(
+            lambda paused: self.indexer.pause() if paused else self.indexer.resume()
+        )
         self.index_status.cancel_requested.connect(self._stop_indexing)
         self.models.state_changed.connect(self._on_model_state)
         self.models.model_changed.connect(self._on_model_changed)
@@ -183,8 +202,12 @@ class MainWindow(QMainWindow):
         self.results.rowsRemoved.connect(self._update_count)
         self.grid.open_requested.connect(self.open_viewer)
         self.grid.more_like_this.connect(self.search_similar)
-        self.grid.reveal_requested.connect(lambda ids: self._for_paths(ids[:1], photo_actions.reveal_in_file_manager))
-        self.grid.open_external_requested.connect(lambda ids: self._for_paths(ids, photo_actions.open_with_default_app))
+        self.grid.reveal_requested.connect(
+            lambda ids: self._for_paths(ids[:1], photo_actions.reveal_in_file_manager)
+        )
+        self.grid.open_external_requested.connect(
+            lambda ids: self._for_paths(ids, photo_actions.open_with_default_app)
+        )
         self.grid.copy_paths_requested.connect(self.copy_paths)
         self.grid.current_changed.connect(self._show_photo_tags)
         self.grid.selection_changed.connect(self.tag_panel.set_selection)
@@ -229,7 +252,9 @@ class MainWindow(QMainWindow):
         answer = QMessageBox.question(
             self,
             self.tr("Remove folder"),
-            self.tr("Remove this folder from the library? Its photos stay on disk; only PhotoSift forgets them."),
+            self.tr(
+                "Remove this folder from the library? Its photos stay on disk; only PhotoSift forgets them."
+            ),
         )
         if answer == QMessageBox.StandardButton.Yes:
             self.library.remove_folder(root_id)
@@ -240,7 +265,9 @@ class MainWindow(QMainWindow):
 
     def _analysis_model(self) -> object | None:
         """The model that may add vectors to this library, or None (catalog only)."""
-        return self.loaded.model if self.loaded is not None and self.loaded.matches_library else None
+        return (
+            self.loaded.model if self.loaded is not None and self.loaded.matches_library else None
+        )
 
     def show_skipped(self, root_id: int | None) -> None:
         self.library.load_skipped(root_id)
@@ -250,7 +277,9 @@ class MainWindow(QMainWindow):
 
     def _on_roots_changed(self, stats: list) -> None:
         self.library_panel.set_stats(stats)
-        self.search_bar.set_folders([(s.root.id, Path(s.root.path).name or s.root.path) for s in stats])
+        self.search_bar.set_folders(
+            [(s.root.id, Path(s.root.path).name or s.root.path) for s in stats]
+        )
         self.grid_control.set_has_folders(bool(stats))
 
     def _on_folders_added(self, folders: list[Path]) -> None:
@@ -259,7 +288,9 @@ class MainWindow(QMainWindow):
         self.indexer.start(model, folders)  # photos appear at once; analysis needs a model
         if model is None:
             self.statusBar().showMessage(
-                self.tr("Added {names}; photos appear now, analysis for search starts when the model is loaded.").format(names=names),
+                self.tr(
+                    "Added {names}; photos appear now, analysis for search starts when the model is loaded."
+                ).format(names=names),
                 8000,
             )
         self.grid_control.refresh()
@@ -289,7 +320,9 @@ class MainWindow(QMainWindow):
             self._counts_timer.start()
 
     def _show_counts(self, counts) -> None:
-        self.analysis_label.setText(ready_for_search(counts.ready, counts.total) if counts.total else "")
+        self.analysis_label.setText(
+            ready_for_search(counts.ready, counts.total) if counts.total else ""
+        )
         self._counts = counts
 
     def _say_what_is_pending(self, request: SearchRequest) -> None:
@@ -297,8 +330,12 @@ class MainWindow(QMainWindow):
         counts = self._counts
         if request.is_search and counts is not None and counts.pending:
             self.statusBar().showMessage(
-                self.tr("Searched {ready} of {total}; {pending} are still waiting for analysis.").format(
-                    ready=f"{counts.ready:,}", total=count_noun(counts.total, "photo"), pending=f"{counts.pending:,}"
+                self.tr(
+                    "Searched {ready} of {total}; {pending} are still waiting for analysis."
+                ).format(
+                    ready=f"{counts.ready:,}",
+                    total=count_noun(counts.total, "photo"),
+                    pending=f"{counts.pending:,}",
                 ),
                 10_000,
             )
@@ -307,9 +344,13 @@ class MainWindow(QMainWindow):
         skipped = sum(summary.skipped.values())
         analysed = getattr(summary, "indexed", None)  # None: a catalog-only run (no model)
         if summary.cancelled:
-            text = self.tr("Stopped; what is done is kept and the rest resumes with the next rescan.")
+            text = self.tr(
+                "Stopped; what is done is kept and the rest resumes with the next rescan."
+            )
         elif analysed is None:
-            text = self.tr("{n} new photos catalogued, {skipped} skipped; analysis for search starts when the model is loaded.")
+            text = self.tr(
+                "{n} new photos catalogued, {skipped} skipped; analysis for search starts when the model is loaded."
+            )
         elif analysed == 0 and summary.catalogued == 0 and skipped == 0:
             text = self.tr("The library is up to date.")
         else:
@@ -456,8 +497,13 @@ class MainWindow(QMainWindow):
     def open_viewer(self, photo_id: int) -> None:
         from photosift.gui.panels.viewer import PhotoViewer
 
-        viewer = PhotoViewer(self.db_path, self.results.ids(), photo_id, parent=self,
-                             query=self.search_bar.query.text())
+        viewer = PhotoViewer(
+            self.db_path,
+            self.results.ids(),
+            photo_id,
+            parent=self,
+            query=self.search_bar.query.text(),
+        )
         viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         viewer.more_like_this.connect(self._more_like_this_from_viewer)
         viewer.show()
@@ -481,12 +527,16 @@ class MainWindow(QMainWindow):
     def show_settings(self) -> None:
         from photosift.gui.panels.settings_dialog import SettingsDialog
 
-        dialog = SettingsDialog(self.settings, self, active_model_spec=self.loaded.spec if self.loaded else None)
+        dialog = SettingsDialog(
+            self.settings, self, active_model_spec=self.loaded.spec if self.loaded else None
+        )
         dialog.settings_accepted.connect(self._apply_settings)
         dialog.open()
 
     def _apply_settings(self, new: Settings, model_changed: bool) -> None:
-        restart_needed = new.resolved_db_path() != self.db_path or new.language != self.settings.language
+        restart_needed = (
+            new.resolved_db_path() != self.db_path or new.language != self.settings.language
+        )
         device_changed = new.device != self.settings.device
         self.settings = new
         new.save()
@@ -495,16 +545,18 @@ class MainWindow(QMainWindow):
             self.models.load(new.model_spec, new.device)
         if restart_needed:
             QMessageBox.information(
-                self, self.tr("Restart needed"), self.tr("PhotoSift uses the new library and language the next time it starts.")
+                self,
+                self.tr("Restart needed"),
+                self.tr("PhotoSift uses the new library and language the next time it starts."),
             )
 
     def show_about(self) -> None:
         QMessageBox.about(
             self,
             self.tr("About PhotoSift"),
-            self.tr("<b>PhotoSift {version}</b><p>Find photos by what is in them. Everything stays on this computer.</p>").format(
-                version=__version__
-            ),
+            self.tr(
+                "<b>PhotoSift {version}</b><p>Find photos by what is in them. Everything stays on this computer.</p>"
+            ).format(version=__version__),
         )
 
     # -- drag and drop -------------------------------------------------------------------
@@ -557,7 +609,9 @@ class MainWindow(QMainWindow):
         for lane in lanes:
             lane.cancel_all()
         deadline = Deadline(QUIT_BUDGET_S)
-        stopped = [lane.shutdown(deadline.remaining_ms()) for lane in lanes]  # every one, no short cut
+        stopped = [
+            lane.shutdown(deadline.remaining_ms()) for lane in lanes
+        ]  # every one, no short cut
         self.stopped_in_time = all(stopped)
         self.thumbnails.shutdown(deadline.remaining_ms() / 1000)
         return self.stopped_in_time

@@ -56,13 +56,21 @@ class MenuHost(Protocol):
     def zoom_thumbnails(self, step: int) -> None: ...
 
 
-def build_menus(host: MenuHost, grid_list: QListView, tag_dock: QDockWidget) -> dict[MainAction, QAction]:
+def build_menus(
+    host: MenuHost, grid_list: QListView, tag_dock: QDockWidget
+) -> dict[MainAction, QAction]:
     """Fill the host's menu bar; returns the actions other code enables or checks."""
     tr = host.tr
     bar = host.menuBar()
     actions: dict[MainAction, QAction] = {}
 
-    def add(menu: QMenu, key: MainAction, text: str, slot: Callable[..., object], shortcut: object = None) -> QAction:
+    def add(
+        menu: QMenu,
+        key: MainAction,
+        text: str,
+        slot: Callable[..., object],
+        shortcut: object = None,
+    ) -> QAction:
         action = menu.addAction(text)
         action.triggered.connect(slot)
         if shortcut is not None:
@@ -87,14 +95,32 @@ def build_menus(host: MenuHost, grid_list: QListView, tag_dock: QDockWidget) -> 
     view_menu = bar.addMenu(tr("&View"))
     sort_menu = view_menu.addMenu(tr("&Sort By"))
     group = QActionGroup(bar)
-    for key, text in ((SortKey.SCORE, tr("Best Match")), (SortKey.DATE, tr("Newest")), (SortKey.NAME, tr("Name"))):
-        action = add(sort_menu, MainAction.sort(key), text, lambda checked=False, k=key: host.set_sort(k))
+    for key, text in (
+        (SortKey.SCORE, tr("Best Match")),
+        (SortKey.DATE, tr("Newest")),
+        (SortKey.NAME, tr("Name")),
+    ):
+        action = add(
+            sort_menu, MainAction.sort(key), text, lambda checked=False, k=key: host.set_sort(k)
+        )
         action.setCheckable(True)
         group.addAction(action)
     actions[MainAction.SORT_DATE].setChecked(True)
     view_menu.addSeparator()
-    add(view_menu, MainAction.ZOOM_IN, tr("&Larger Thumbnails"), lambda: host.zoom_thumbnails(1), keys.ZoomIn)
-    add(view_menu, MainAction.ZOOM_OUT, tr("S&maller Thumbnails"), lambda: host.zoom_thumbnails(-1), keys.ZoomOut)
+    add(
+        view_menu,
+        MainAction.ZOOM_IN,
+        tr("&Larger Thumbnails"),
+        lambda: host.zoom_thumbnails(1),
+        keys.ZoomIn,
+    )
+    add(
+        view_menu,
+        MainAction.ZOOM_OUT,
+        tr("S&maller Thumbnails"),
+        lambda: host.zoom_thumbnails(-1),
+        keys.ZoomOut,
+    )
     view_menu.addSeparator()
     tags = tag_dock.toggleViewAction()
     tags.setText(tr("&Tags Panel"))

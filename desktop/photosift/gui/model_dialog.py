@@ -49,7 +49,9 @@ class ModelUnavailableDialog(QDialog):
         self.folder: Path | None = None
 
         icon = QLabel(self)
-        icon.setPixmap(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning).pixmap(40, 40))
+        icon.setPixmap(
+            self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning).pixmap(40, 40)
+        )
         heading = QLabel(self.tr("<b>PhotoSift cannot load its search model.</b>"), self)
         detail = QLabel(message, self)
         detail.setWordWrap(True)
@@ -64,9 +66,13 @@ class ModelUnavailableDialog(QDialog):
         advice.setWordWrap(True)
 
         buttons = QDialogButtonBox(self)
-        choose = buttons.addButton(self.tr("Choose Model Folder…"), QDialogButtonBox.ButtonRole.ActionRole)
+        choose = buttons.addButton(
+            self.tr("Choose Model Folder…"), QDialogButtonBox.ButtonRole.ActionRole
+        )
         retry = buttons.addButton(self.tr("Retry Download"), QDialogButtonBox.ButtonRole.AcceptRole)
-        later: QPushButton = buttons.addButton(self.tr("Browse Without Search"), QDialogButtonBox.ButtonRole.RejectRole)
+        later: QPushButton = buttons.addButton(
+            self.tr("Browse Without Search"), QDialogButtonBox.ButtonRole.RejectRole
+        )
         later.setDefault(True)
         choose.clicked.connect(self._choose_folder)
         retry.clicked.connect(self._retry)
@@ -85,7 +91,9 @@ class ModelUnavailableDialog(QDialog):
         self.accept()
 
     def _choose_folder(self) -> None:
-        chosen = QFileDialog.getExistingDirectory(self, self.tr("Choose an open_clip model folder"), home_folder())
+        chosen = QFileDialog.getExistingDirectory(
+            self, self.tr("Choose an open_clip model folder"), home_folder()
+        )
         if not chosen:
             return
         folder = Path(chosen)

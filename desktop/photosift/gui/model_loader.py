@@ -42,10 +42,14 @@ def load_for_library(
     if import_folder and requested and requested.startswith("local-dir:"):
         from photosift.core.model.folder_import import import_model_folder
 
-        copy = import_model_folder(Path(requested.removeprefix("local-dir:")), progress=progress, cancel=cancel)
+        copy = import_model_folder(
+            Path(requested.removeprefix("local-dir:")), progress=progress, cancel=cancel
+        )
         requested = f"local-dir:{copy}"
     with PhotoLibrary.open(db_path) as library:
-        return library.load_model(requested, ModelUse.BROWSE, device, progress=progress, cancel=cancel)
+        return library.load_model(
+            requested, ModelUse.BROWSE, device, progress=progress, cancel=cancel
+        )
 
 
 class ModelLoader(QObject):
@@ -71,13 +75,20 @@ class ModelLoader(QObject):
     def busy(self) -> bool:
         return self._lane.busy
 
-    def load(self, requested: str | None, device: str, db_path: Path, *, import_folder: bool = False) -> None:
+    def load(
+        self, requested: str | None, device: str, db_path: Path, *, import_folder: bool = False
+    ) -> None:
         """Start loading; a load already under way is superseded (its result is dropped).
         `import_folder`: `requested` is local-dir:FOLDER, to be copied into the model cache first."""
 
         def work(ctx: JobContext) -> LoadedModel:
             return load_for_library(
-                requested, device, db_path, import_folder=import_folder, progress=ctx.progress, cancel=ctx.cancel
+                requested,
+                device,
+                db_path,
+                import_folder=import_folder,
+                progress=ctx.progress,
+                cancel=ctx.cancel,
             )
 
         job = Job(work, "load-model")

@@ -44,7 +44,9 @@ class ModelPresenter(QObject):
     state_changed = Signal(object, str)  # ModelState, detail for the user
     model_changed = Signal(object)  # LoadedModel | None
 
-    def __init__(self, settings: Settings, model_spec: str | None, db_path: Path, window: QWidget) -> None:
+    def __init__(
+        self, settings: Settings, model_spec: str | None, db_path: Path, window: QWidget
+    ) -> None:
         super().__init__(window)
         self.settings, self.spec, self.db_path, self.window = settings, model_spec, db_path, window
         self.ask_when_missing = True
@@ -62,12 +64,16 @@ class ModelPresenter(QObject):
         self._importing = False
         self._remember_loaded = False  # a chosen folder: save the spec that actually loaded
 
-    def load(self, spec: str | None = None, device: str | None = None, *, import_folder: bool = False) -> None:
+    def load(
+        self, spec: str | None = None, device: str | None = None, *, import_folder: bool = False
+    ) -> None:
         """(Re)load: `spec` None keeps the current choice (setting, else the library's model)."""
         if spec is not None:
             self.spec = spec
         self._importing = import_folder
-        self.loader.load(self.spec, device or self.settings.device, self.db_path, import_folder=import_folder)
+        self.loader.load(
+            self.spec, device or self.settings.device, self.db_path, import_folder=import_folder
+        )
 
     def use_folder(self, folder: Path) -> None:
         """Load the model in `folder`, copied into the model cache unless the user says not to."""
@@ -87,7 +93,9 @@ class ModelPresenter(QObject):
         from photosift.core.model.folder_import import imported_models_dir
         from photosift.core.model.transfer import format_bytes
 
-        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Copy the model folder?"), "", parent=self.window)
+        box = QMessageBox(
+            QMessageBox.Icon.Question, self.tr("Copy the model folder?"), "", parent=self.window
+        )
         box.setText(
             self.tr(
                 "PhotoSift can copy this model ({size}) into its own folder, {target}, so that your "
@@ -100,7 +108,13 @@ class ModelPresenter(QObject):
         box.setDefaultButton(copy)
         box.exec()
         clicked = box.clickedButton()
-        return CopyChoice.COPY if clicked is copy else CopyChoice.IN_PLACE if clicked is in_place else CopyChoice.CANCEL
+        return (
+            CopyChoice.COPY
+            if clicked is copy
+            else CopyChoice.IN_PLACE
+            if clicked is in_place
+            else CopyChoice.CANCEL
+        )
 
     def library_indexed(self) -> None:
         """A finished indexing run gave the library vectors from the loaded model."""
@@ -122,7 +136,11 @@ class ModelPresenter(QObject):
     def _on_transfer(self, progress: TransferProgress) -> None:
         if self.progress_dialog is None:
             dialog = QProgressDialog(self.window)
-            dialog.setWindowTitle(self.tr("Copying the model") if self._importing else self.tr("Downloading the model"))
+            dialog.setWindowTitle(
+                self.tr("Copying the model")
+                if self._importing
+                else self.tr("Downloading the model")
+            )
             dialog.setRange(0, 1000)
             dialog.setAutoClose(False)
             dialog.setAutoReset(False)
@@ -132,7 +150,9 @@ class ModelPresenter(QObject):
         if self._importing:
             heading = self.tr("Copying the model folder into PhotoSift…")
         else:
-            heading = self.tr("Downloading the search model {spec} (only the first time)…").format(spec=self.spec or "")
+            heading = self.tr("Downloading the search model {spec} (only the first time)…").format(
+                spec=self.spec or ""
+            )
         self.progress_dialog.setLabelText(f"{heading}\n{progress.describe()}")
         self.progress_dialog.setValue(round(progress.fraction * 1000))
         self.progress_dialog.show()

@@ -33,7 +33,9 @@ def reveal_in_file_manager(path: Path) -> bool:
     if sys.platform == "win32":
         return QProcess.startDetached("explorer", [f"/select,{os.path.normpath(path)}"])[0]
     uri = QUrl.fromLocalFile(str(path)).toString()
-    if QProcess.startDetached("dbus-send", [*FREEDESKTOP_SHOW_ITEMS, f"array:string:{uri}", "string:"])[0]:
+    if QProcess.startDetached(
+        "dbus-send", [*FREEDESKTOP_SHOW_ITEMS, f"array:string:{uri}", "string:"]
+    )[0]:
         return True
     return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
 

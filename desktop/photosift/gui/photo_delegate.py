@@ -32,11 +32,16 @@ class PhotoDelegate(QStyledItemDelegate):
     def cell_size(self, metrics: QFontMetrics) -> QSize:
         return QSize(self._size + 2 * MARGIN, self._size + 2 * MARGIN + TEXT_GAP + metrics.height())
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
         return self.cell_size(option.fontMetrics)
 
     def paint(
-        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
     ) -> None:
         item = index.data(ItemRole)
         if item is None:
@@ -74,14 +79,20 @@ class PhotoDelegate(QStyledItemDelegate):
 
         text_rect = QRect(left, frame.bottom() + TEXT_GAP, self._size, option.fontMetrics.height())
         painter.setPen(palette.color(QPalette.ColorRole.Text))
-        elided = option.fontMetrics.elidedText(item.name, Qt.TextElideMode.ElideMiddle, text_rect.width())
-        painter.drawText(text_rect, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter, elided)
+        elided = option.fontMetrics.elidedText(
+            item.name, Qt.TextElideMode.ElideMiddle, text_rect.width()
+        )
+        painter.drawText(
+            text_rect, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter, elided
+        )
 
         if self._mode is Mode.SEARCH and item.score is not None:
             self._paint_score(painter, picture, index.model().match_strength(item.score))  # type: ignore[attr-defined]
         painter.restore()
 
-    def _paint_placeholder(self, painter: QPainter, inset: QRect, palette: QPalette, *, broken: bool) -> None:
+    def _paint_placeholder(
+        self, painter: QPainter, inset: QRect, palette: QPalette, *, broken: bool
+    ) -> None:
         base = QColor(palette.color(QPalette.ColorRole.Mid))
         base.setAlpha(60)
         painter.setPen(Qt.PenStyle.NoPen)
@@ -98,7 +109,9 @@ class PhotoDelegate(QStyledItemDelegate):
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(0, 0, 0, 150))
         painter.drawRoundedRect(track, 2.5, 2.5)
-        filled = QRectF(track.left(), track.top(), max(track.height(), track.width() * strength), track.height())
+        filled = QRectF(
+            track.left(), track.top(), max(track.height(), track.width() * strength), track.height()
+        )
         painter.setBrush(QColor(90, 200, 120))
         painter.drawRoundedRect(filled, 2.5, 2.5)
 
@@ -110,5 +123,8 @@ def _fit(size: QSize, frame: QRect) -> QRect:
     scale = min(frame.width() / size.width(), frame.height() / size.height(), 2.0)
     width, height = round(size.width() * scale), round(size.height() * scale)
     return QRect(
-        frame.x() + (frame.width() - width) // 2, frame.y() + (frame.height() - height) // 2, width, height
+        frame.x() + (frame.width() - width) // 2,
+        frame.y() + (frame.height() - height) // 2,
+        width,
+        height,
     )

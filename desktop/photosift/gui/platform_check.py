@@ -84,7 +84,7 @@ def missing_libraries(plugin: Path) -> list[str]:
 
 
 def _distro_family() -> str:
-    """"debian", "fedora" or "" from /etc/os-release: which package names to print."""
+    """ "debian", "fedora" or "" from /etc/os-release: which package names to print."""
     try:
         text = Path("/etc/os-release").read_text(encoding="utf-8", errors="replace")
     except OSError:
@@ -123,8 +123,14 @@ def install_advice(libraries: list[str], family: str | None = None) -> str:
         return f"install them with: {apt}"
     if family == "fedora" and dnf:
         return f"install them with: {dnf}"
-    choices = [c for c in (f"{apt} (Debian/Ubuntu)" if apt else "", f"{dnf} (Fedora)" if dnf else "") if c]
-    return f"install them with: {' or '.join(choices)}" if choices else "install them with your package manager"
+    choices = [
+        c for c in (f"{apt} (Debian/Ubuntu)" if apt else "", f"{dnf} (Fedora)" if dnf else "") if c
+    ]
+    return (
+        f"install them with: {' or '.join(choices)}"
+        if choices
+        else "install them with your package manager"
+    )
 
 
 def _uses_xcb(environ: dict[str, str]) -> bool:

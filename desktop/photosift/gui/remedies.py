@@ -22,7 +22,9 @@ def gui_remedy(error: PhotoSiftError) -> str:
     if remedy is Remedy.INDEX_FOLDER:
         return _tr("Add a folder with File › Add Folder… to index its photos.")
     if remedy is Remedy.REINDEX_OR_SWITCH_MODEL:
-        return _tr("Index the photos again with this model, or choose the library's model in Settings.")
+        return _tr(
+            "Index the photos again with this model, or choose the library's model in Settings."
+        )
     if remedy is Remedy.CHOOSE_MODEL:
         return _tr("Choose one in Settings.")
     if remedy is Remedy.REINDEX_MODEL:

@@ -129,7 +129,9 @@ def _sort_function(key: SortKey) -> Callable[[PhotoItem], tuple]:
 
 
 class ResultsModel(QAbstractListModel):
-    def __init__(self, thumbnails: ThumbnailLoader | None = None, parent: QObject | None = None) -> None:
+    def __init__(
+        self, thumbnails: ThumbnailLoader | None = None, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self._items: list[PhotoItem] = []
         self._keys: list[tuple] = []
@@ -145,7 +147,9 @@ class ResultsModel(QAbstractListModel):
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._items)
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ):
         if not index.isValid() or not 0 <= index.row() < len(self._items):
             return None
         item = self._items[index.row()]
@@ -153,8 +157,10 @@ class ResultsModel(QAbstractListModel):
             return item.name
         if role == Qt.ItemDataRole.ToolTipRole:
             if item.offline:
-                return self.tr("{path}\nOffline: its folder or drive is missing. The photo and "
-                               "its tags are kept until it is back.").format(path=display_path(item.path))
+                return self.tr(
+                    "{path}\nOffline: its folder or drive is missing. The photo and "
+                    "its tags are kept until it is back."
+                ).format(path=display_path(item.path))
             if self._mode is Mode.SEARCH and item.score is not None:
                 strength = round(100 * self.match_strength(item.score))
                 return f"{display_path(item.path)}\n{strength} % as close as the best match"
@@ -172,7 +178,9 @@ class ResultsModel(QAbstractListModel):
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
+        return (
+            Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
+        )
 
     # -- content ---------------------------------------------------------------------------
     @property
@@ -225,7 +233,9 @@ class ResultsModel(QAbstractListModel):
             self._row_cache = {item.id: row for row, item in enumerate(self._items)}
         return self._row_cache
 
-    def set_items(self, items: Iterable[PhotoItem], mode: Mode, sort_key: SortKey | None = None) -> None:
+    def set_items(
+        self, items: Iterable[PhotoItem], mode: Mode, sort_key: SortKey | None = None
+    ) -> None:
         """Replace everything (a new search, or back to browsing); sorts here, so for small
         lists. Search results default to best match first, browsing to newest first."""
         if sort_key is None:
@@ -260,12 +270,16 @@ class ResultsModel(QAbstractListModel):
         # Photos that land in the same gap go in as one block: every insert signal makes the
         # grid lay out again, and a catalog batch usually lands in one gap (often the end).
         key_of = _sort_function(self._sort_key)
-        pending = sorted(((key_of(item), item) for item in fresh.values()), key=lambda pair: pair[0])
+        pending = sorted(
+            ((key_of(item), item) for item in fresh.values()), key=lambda pair: pair[0]
+        )
         start = 0
         while start < len(pending):
             row = bisect.bisect_left(self._keys, pending[start][0])
             end = start + 1
-            while end < len(pending) and (row == len(self._keys) or pending[end][0] <= self._keys[row]):
+            while end < len(pending) and (
+                row == len(self._keys) or pending[end][0] <= self._keys[row]
+            ):
                 end += 1
             block = pending[start:end]
             self.beginInsertRows(QModelIndex(), row, row + len(block) - 1)

@@ -25,7 +25,9 @@ DEMO_QUERY = "a red circle"
 LIMIT_MS = 10 * 60 * 1000
 
 
-def wait_for(condition: Callable[[], bool], signals: list[SignalInstance], limit_ms: int = LIMIT_MS) -> bool:
+def wait_for(
+    condition: Callable[[], bool], signals: list[SignalInstance], limit_ms: int = LIMIT_MS
+) -> bool:
     """Run the event loop until `condition()` holds, re-checking whenever a signal fires."""
     if condition():
         return True
@@ -47,7 +49,12 @@ def wait_for(condition: Callable[[], bool], signals: list[SignalInstance], limit
 
 
 def render_screenshot(
-    settings: Settings, target: Path, *, model_spec: str | None, query: str | None, add_folders: Sequence[Path] = ()
+    settings: Settings,
+    target: Path,
+    *,
+    model_spec: str | None,
+    query: str | None,
+    add_folders: Sequence[Path] = (),
 ) -> int:
     from photosift.gui.main_window import MainWindow
 
@@ -61,7 +68,9 @@ def render_screenshot(
         if not image.save(str(target), "PNG"):
             print(f"photosift: error: cannot write {target}")
             return 1
-        print(f"{target} ({image.width()}x{image.height()}){'' if ok else ' (some parts had not loaded)'}")
+        print(
+            f"{target} ({image.width()}x{image.height()}){'' if ok else ' (some parts had not loaded)'}"
+        )
         return 0
     finally:
         window.close()
@@ -87,7 +96,10 @@ def settle(window, query: str | None, add_folders: Sequence[Path] = ()) -> bool:
             and not window.indexer.running
         )
 
-    if not wait_for(library_ready, [window.library.roots_changed, window.models.state_changed, window.indexer.idle]):
+    if not wait_for(
+        library_ready,
+        [window.library.roots_changed, window.models.state_changed, window.indexer.idle],
+    ):
         return False
     if query and window.loaded is not None:
         window.search(query)

@@ -82,7 +82,9 @@ class SearchController(QObject):
             return
         job = Job(lambda ctx: self._run(ctx, model, generation, request), "search")
         job.succeeded.connect(lambda answer: job.cancelled or self._deliver(request, *answer))
-        job.failed.connect(lambda error: job.cancelled or self.failed.emit(request, describe(error)))
+        job.failed.connect(
+            lambda error: job.cancelled or self.failed.emit(request, describe(error))
+        )
         self._lane.submit(job, supersede=True)
 
     def shutdown(self) -> None:

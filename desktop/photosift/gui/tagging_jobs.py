@@ -50,8 +50,9 @@ def _tag_store(ctx: JobContext, db_path: Path, write_xmp: bool) -> TagStore:
     return TagStore(thread_store(ctx, db_path), write_xmp=write_xmp)
 
 
-def _scoring_tagger(ctx: JobContext, db_path: Path, model: ClipModel, embedder: LabelEmbedder,
-                    generation: int) -> Tagger:
+def _scoring_tagger(
+    ctx: JobContext, db_path: Path, model: ClipModel, embedder: LabelEmbedder, generation: int
+) -> Tagger:
     """A Tagger kept between photos: its calibration is the expensive part of a score. It
     never embeds label prompts itself (that is `label_vectors`' lane): it reads them."""
     from photosift.core.tagging.tagger import Tagger
@@ -66,8 +67,14 @@ def _scoring_tagger(ctx: JobContext, db_path: Path, model: ClipModel, embedder: 
     return ctx.state["tagger"]
 
 
-def photo_info(ctx: JobContext, db_path: Path, photo_id: int, model: ClipModel | None,
-               embedder: LabelEmbedder | None, generation: int) -> PhotoTagInfo:
+def photo_info(
+    ctx: JobContext,
+    db_path: Path,
+    photo_id: int,
+    model: ClipModel | None,
+    embedder: LabelEmbedder | None,
+    generation: int,
+) -> PhotoTagInfo:
     store = thread_store(ctx, db_path)
     record = store.photo(photo_id)
     name = record.abspath.name if record is not None else ""
@@ -85,14 +92,21 @@ def photo_info(ctx: JobContext, db_path: Path, photo_id: int, model: ClipModel |
     return PhotoTagInfo(photo_id, name, tags, scores, None if scores else NoScores.NOT_ANALYSED)
 
 
-def label_vectors(ctx: JobContext, db_path: Path, model: ClipModel,
-                  embedder: LabelEmbedder) -> LabelVectorSummary:
+def label_vectors(
+    ctx: JobContext, db_path: Path, model: ClipModel, embedder: LabelEmbedder
+) -> LabelVectorSummary:
     """Compute and store the vocabulary's missing label vectors (progress, cancel)."""
     from photosift.core.tagging.label_vectors import compute_label_vectors
 
     labels = load_vocabulary(ctx, db_path)
-    return compute_label_vectors(thread_store(ctx, db_path), model, labels, embedder=embedder,
-                                 progress=ctx.progress, cancel=ctx.cancel)
+    return compute_label_vectors(
+        thread_store(ctx, db_path),
+        model,
+        labels,
+        embedder=embedder,
+        progress=ctx.progress,
+        cancel=ctx.cancel,
+    )
 
 
 def load_vocabulary(ctx: JobContext, db_path: Path) -> list[Label]:
@@ -101,8 +115,9 @@ def load_vocabulary(ctx: JobContext, db_path: Path) -> list[Label]:
     return tags.labels()
 
 
-def save_label(ctx: JobContext, db_path: Path, old_name: str | None, edit: LabelEdit,
-               write_xmp: bool) -> list[int]:
+def save_label(
+    ctx: JobContext, db_path: Path, old_name: str | None, edit: LabelEdit, write_xmp: bool
+) -> list[int]:
     """Add or change a label; returns the photos whose tags now read differently."""
     tags = _tag_store(ctx, db_path, write_xmp)
     prompts = edit.prompts or None
@@ -111,8 +126,14 @@ def save_label(ctx: JobContext, db_path: Path, old_name: str | None, edit: Label
         return []
     if edit.name != old_name:
         tags.rename_label(old_name, edit.name)
-    tags.update_label(edit.name, group=edit.group, prompts=prompts, threshold=edit.threshold,
-                      clear_threshold=edit.threshold is None, clear_prompts=not edit.prompts)
+    tags.update_label(
+        edit.name,
+        group=edit.group,
+        prompts=prompts,
+        threshold=edit.threshold,
+        clear_threshold=edit.threshold is None,
+        clear_prompts=not edit.prompts,
+    )
     return tags.photos_with_tag(edit.name) if edit.name != old_name else []
 
 
@@ -123,15 +144,27 @@ def remove_label(ctx: JobContext, db_path: Path, name: str, write_xmp: bool) -> 
     return photos
 
 
-def change_tag(ctx: JobContext, db_path: Path, action: TagAction, photo_ids: list[int], name: str,
-               write_xmp: bool) -> list[int]:
+def change_tag(
+    ctx: JobContext,
+    db_path: Path,
+    action: TagAction,
+    photo_ids: list[int],
+    name: str,
+    write_xmp: bool,
+) -> list[int]:
     thread_library(ctx, db_path).change_tags(photo_ids, [(action, name)], write_xmp=write_xmp)
     return photo_ids
 
 
-def run_tagging(ctx: JobContext, db_path: Path, model: ClipModel, embedder: LabelEmbedder,
-                write_xmp: bool, photo_ids: list[int] | None,
-                filters: Filters | None) -> tuple[TagSummary, list[int]]:
+def run_tagging(
+    ctx: JobContext,
+    db_path: Path,
+    model: ClipModel,
+    embedder: LabelEmbedder,
+    write_xmp: bool,
+    photo_ids: list[int] | None,
+    filters: Filters | None,
+) -> tuple[TagSummary, list[int]]:
     """Tag the selection, the photos passing `filters`, or (both None) the whole library;
     returns the summary and the ids it tagged (the service picks the photos once)."""
     from photosift.core.tagging.tagger import Tagger

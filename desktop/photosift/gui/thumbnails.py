@@ -138,7 +138,9 @@ class ThumbnailLoader(QObject):
         for thread in self._threads:
             thread.start()
         if self._cache_dir is not None:
-            threading.Thread(target=self._prune, name="photosift-thumbnail-prune", daemon=True).start()
+            threading.Thread(
+                target=self._prune, name="photosift-thumbnail-prune", daemon=True
+            ).start()
 
     @property
     def size(self) -> int:

@@ -23,5 +23,9 @@ def split_drop(paths: list[Path]) -> tuple[list[Path], list[Path]]:
     from photosift.core.imaging.decode import IMAGE_EXTENSIONS
 
     folders = [path for path in paths if path.is_dir()]
-    images = [path for path in paths if path.is_file() and path.suffix.lower().lstrip(".") in IMAGE_EXTENSIONS]
+    images = [
+        path
+        for path in paths
+        if path.is_file() and path.suffix.lower().lstrip(".") in IMAGE_EXTENSIONS
+    ]
     return folders, images

@@ -214,7 +214,9 @@ class Lane(QObject):
         self._dispatch.emit(job)
         return job
 
-    def run(self, function: Callable[[JobContext], R], name: str = "job", **handlers: Callable[..., Any]) -> Job[R]:
+    def run(
+        self, function: Callable[[JobContext], R], name: str = "job", **handlers: Callable[..., Any]
+    ) -> Job[R]:
         """Shortcut: build a Job, connect `succeeded=`, `failed=`, `progress=`... handlers, submit."""
         job = Job(function, name)
         for signal_name, handler in handlers.items():
@@ -240,11 +242,15 @@ class Lane(QObject):
         self._release.emit()
         stopped = self._thread.wait(max(0, timeout_ms))
         if not stopped:
-            log.warning("lane %s still busy after %d ms; not waiting for it", self.objectName(), timeout_ms)
+            log.warning(
+                "lane %s still busy after %d ms; not waiting for it", self.objectName(), timeout_ms
+            )
             # The thread and the runner living on it must outlive this lane (whose parent may
             # be deleted next); both go when the thread has finished.
             _still_running[self._thread] = self._runner
-            self._thread.finished.connect(lambda thread=self._thread: _still_running.pop(thread, None))
+            self._thread.finished.connect(
+                lambda thread=self._thread: _still_running.pop(thread, None)
+            )
         # Let go of the jobs now: the lane's parent may be deleted next. A "finished" already
         # queued is delivered even after the disconnect, so `_on_job_finished` checks `_closed`.
         for job in self._jobs:

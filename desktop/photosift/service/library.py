@@ -191,7 +191,9 @@ class PhotoLibrary:
     def add_folders(self, folders: Sequence[str | Path]) -> list[Path]:
         """Add folders to the library; returns those that were new to it."""
         known = {root.path for root in self.store.roots()}
-        return [Path(root.path) for root in add_folders(self.store, folders) if root.path not in known]
+        return [
+            Path(root.path) for root in add_folders(self.store, folders) if root.path not in known
+        ]
 
     def remove_folder(self, root_id: int) -> None:
         self.store.remove_root(root_id)

@@ -118,10 +118,30 @@ class DecodedImage:
     file_type: str | None = None  # Pillow format name: "JPEG", "PNG", "HEIF", "MPO", ...
 
 
-RAW_EXTENSIONS = frozenset(["dng", "crw", "cr2", "cr3", "nef", "nrw", "arw", "orf", "rw2", "raf", "pef", "srw"])
+RAW_EXTENSIONS = frozenset(
+    ["dng", "crw", "cr2", "cr3", "nef", "nrw", "arw", "orf", "rw2", "raf", "pef", "srw"]
+)
 IMAGE_EXTENSIONS = (
     frozenset(
-        ["jpg", "jpeg", "jpe", "jfif", "png", "apng", "gif", "webp", "tif", "tiff", "bmp", "heic", "heif", "hif", "avif", "avifs", "mpo"]
+        [
+            "jpg",
+            "jpeg",
+            "jpe",
+            "jfif",
+            "png",
+            "apng",
+            "gif",
+            "webp",
+            "tif",
+            "tiff",
+            "bmp",
+            "heic",
+            "heif",
+            "hif",
+            "avif",
+            "avifs",
+            "mpo",
+        ]
     )
     | RAW_EXTENSIONS
 )

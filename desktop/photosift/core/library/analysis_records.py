@@ -61,7 +61,9 @@ class AnalysisRecordsMixin:
 
     def analysis_counts(self, model_id: int | None) -> AnalysisCounts:
         """Analysed and catalogued photos; `model_id` None (no model yet) has none analysed."""
-        total = self.db.execute("SELECT COUNT(*) FROM photos WHERE removed_at IS NULL").fetchone()[0]
+        total = self.db.execute("SELECT COUNT(*) FROM photos WHERE removed_at IS NULL").fetchone()[
+            0
+        ]
         if model_id is None:
             return AnalysisCounts(0, total)
         ready = self.db.execute(

@@ -104,7 +104,11 @@ def catalog_library(
             report(IndexProgress(n, 0, 0.0, None, where, IndexPhase.SCANNING))
 
         listing = walk_root(
-            root.path, IMAGE_EXTENSIONS, include_hidden=include_hidden, cancel=cancel, on_found=found
+            root.path,
+            IMAGE_EXTENSIONS,
+            include_hidden=include_hidden,
+            cancel=cancel,
+            on_found=found,
         )
         listings.append((root, listing))
     if cancel.cancelled:
@@ -201,7 +205,9 @@ def _read_header(work: Work) -> tuple[str | None, ImageHeader | ImageSkip]:
     except ImageSkip as skip:
         return None, skip
     except FileNotFoundError:
-        return None, ImageSkip(SkipReason.VANISHED, "the file was moved or deleted while reading it")
+        return None, ImageSkip(
+            SkipReason.VANISHED, "the file was moved or deleted while reading it"
+        )
     except OSError as exc:
         return None, ImageSkip(SkipReason.ERROR, f"read error: {exc.strerror or exc}")
     return fingerprint, header

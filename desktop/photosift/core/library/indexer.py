@@ -123,7 +123,9 @@ def index_library(
     if cancel.cancelled:
         return _finish(summary, started, cancelled=True)
     store.set_setting(ACTIVE_MODEL_SETTING, model.spec)
-    report(IndexProgress(len(pending), len(pending), embedder.rates.rate(), 0.0, None, IndexPhase.DONE))
+    report(
+        IndexProgress(len(pending), len(pending), embedder.rates.rate(), 0.0, None, IndexPhase.DONE)
+    )
     return _finish(summary, started, cancelled=False)
 
 
@@ -277,7 +279,11 @@ class _Embedder:
         current = display_path(item.abspath)
         self.report(
             IndexProgress(
-                self.done, self.total, self.rates.rate(), self.rates.eta(self.done), current,
+                self.done,
+                self.total,
+                self.rates.rate(),
+                self.rates.eta(self.done),
+                current,
                 IndexPhase.EMBEDDING,
             )
         )

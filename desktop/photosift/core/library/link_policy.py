@@ -46,9 +46,7 @@ def link_allowed(target: str | os.PathLike[str], root: str | os.PathLike[str]) -
     return not any(_inside(target, system) for system in SYSTEM_FOLDERS)
 
 
-def inside_any(
-    path: str | os.PathLike[str], folders: Iterable[str | os.PathLike[str]]
-) -> bool:
+def inside_any(path: str | os.PathLike[str], folders: Iterable[str | os.PathLike[str]]) -> bool:
     """Whether `path`, links resolved, lies inside one of `folders` (links resolved too)."""
     real = Path(os.path.realpath(path))
     return any(_inside(real, Path(os.path.realpath(folder))) for folder in folders)

@@ -246,9 +246,7 @@ def plan_changes(
     earlier = {p.id: p for p in store.lost_photos(model_id) if p.id not in found}
     plan.work += _match_moves(new, {**earlier, **unplugged, **missing}, plan, workers)
     moved = {m.photo_id for m in plan.moves}
-    plan.removed_photo_ids = sorted(
-        i for i in gone - moved if missing[i].removed_at is None
-    )
+    plan.removed_photo_ids = sorted(i for i in gone - moved if missing[i].removed_at is None)
     # Marked again even when already offline: a root that comes back online clears the flag
     # of all its photos first, and a sub-folder may still be missing.
     plan.offline_photo_ids = sorted(i for i in missing if i not in gone and i not in moved)
@@ -308,7 +306,10 @@ def _match_moves(
             photo = matches.pop()
             plan.moves.append(
                 PhotoMove(
-                    photo.id, work.root_id, work.stored_relpath, work.found.mtime_ns,
+                    photo.id,
+                    work.root_id,
+                    work.stored_relpath,
+                    work.found.mtime_ns,
                     work.found.device,
                 )
             )

@@ -126,7 +126,7 @@ def _migrate_to_1(db: sqlite_utils.Database) -> None:
             key TEXT PRIMARY KEY,
             value TEXT NOT NULL                 -- JSON
         );
-        """
+        """,
     )
 
 
@@ -156,7 +156,7 @@ def _migrate_to_3(db: sqlite_utils.Database) -> None:
             vector BLOB NOT NULL,               -- float32 little-endian, L2-normalised
             PRIMARY KEY (model_id, prompts_key)
         );
-        """
+        """,
     )
 
 
@@ -172,7 +172,6 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     4: migrate_photo_text,
     5: _migrate_albums,
 }
-
 
 
 def _writable(path: Path) -> bool:
@@ -319,7 +318,8 @@ class Store(
         resolved = str(Path(path).expanduser().resolve())
         with self.transaction():
             self.db.execute(
-                "INSERT OR IGNORE INTO roots (path, added_at) VALUES (?, ?)", [resolved, time.time()]
+                "INSERT OR IGNORE INTO roots (path, added_at) VALUES (?, ?)",
+                [resolved, time.time()],
             )
         return self.root_by_path(resolved)  # type: ignore[return-value]
 
@@ -358,7 +358,11 @@ class Store(
         or preprocessing is an error, as the vectors would be meaningless.
         """
         existing = self.model_by_spec(spec)
-        if existing is not None and content_hash and existing.content_hash not in (None, content_hash):
+        if (
+            existing is not None
+            and content_hash
+            and existing.content_hash not in (None, content_hash)
+        ):
             with self.transaction():
                 self.db.execute("DELETE FROM models WHERE id = ?", [existing.id])
             existing = None
@@ -373,7 +377,8 @@ class Store(
             if content_hash and existing.content_hash is None:
                 with self.transaction():
                     self.db.execute(
-                        "UPDATE models SET content_hash = ? WHERE id = ?", [content_hash, existing.id]
+                        "UPDATE models SET content_hash = ? WHERE id = ?",
+                        [content_hash, existing.id],
                     )
             return self.model_by_spec(spec)  # type: ignore[return-value]
         with self.transaction():

@@ -74,16 +74,10 @@ def _is_disk_full(exc: BaseException, message: str, db_path: Path | None) -> boo
     if code == SQLITE_FULL or "database or disk is full" in message:
         return True
     # Growing the -shm/-wal file on a full disk surfaces as a bare "disk I/O error".
-    return (
-        "disk i/o error" in message
-        and db_path is not None
-        and _free_bytes(db_path) < LOW_SPACE
-    )
+    return "disk i/o error" in message and db_path is not None and _free_bytes(db_path) < LOW_SPACE
 
 
-LOW_SPACE = (
-    1024 * 1024
-)  # below this, an I/O error on the library is taken for a full disk
+LOW_SPACE = 1024 * 1024  # below this, an I/O error on the library is taken for a full disk
 
 
 def _free_bytes(db_path: Path) -> int:

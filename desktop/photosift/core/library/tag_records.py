@@ -133,7 +133,9 @@ class TagStore:
                     group or label.group,
                     None
                     if clear_prompts
-                    else _prompts_json(prompts) if prompts else _prompts_json(label.prompts),
+                    else _prompts_json(prompts)
+                    if prompts
+                    else _prompts_json(label.prompts),
                     None
                     if clear_threshold
                     else (threshold if threshold is not None else label.threshold),
@@ -306,7 +308,9 @@ def _clean_name(name: str, what: str = "label") -> str:
     cleaned = " ".join(name.split())
     if not cleaned:
         raise LabelError(f"A {what} needs a name.")
-    bad = next((ch for ch in cleaned if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn")), None)
+    bad = next(
+        (ch for ch in cleaned if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn")), None
+    )
     if bad is not None:
         raise LabelError(
             f"A {what} name cannot contain the control or invisible character U+{ord(bad):04X} "

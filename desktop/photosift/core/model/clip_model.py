@@ -86,7 +86,9 @@ class ClipModel:
         if len(images) == 0:
             return self._empty()
         parts = [
-            self.encode_image_batch(torch.stack([self.preprocess(im) for im in images[i : i + batch_size]]))
+            self.encode_image_batch(
+                torch.stack([self.preprocess(im) for im in images[i : i + batch_size]])
+            )
             for i in range(0, len(images), batch_size)
         ]
         return np.concatenate(parts)

@@ -89,8 +89,12 @@ def partial_bytes(spec: ModelSpec) -> int:
         return 0
     from huggingface_hub.file_download import repo_folder_name
 
-    folder = model_cache_dir() / "partial" / repo_folder_name(repo_id=source.repo, repo_type="model")
-    return sum(p.stat().st_size for p in folder.glob("*") if p.is_file() and not p.name.endswith(".lock"))
+    folder = (
+        model_cache_dir() / "partial" / repo_folder_name(repo_id=source.repo, repo_type="model")
+    )
+    return sum(
+        p.stat().st_size for p in folder.glob("*") if p.is_file() and not p.name.endswith(".lock")
+    )
 
 
 def download_model(
@@ -105,12 +109,18 @@ def download_model(
     if source is None:
         return
     try:
-        with _small_chunks(), hub_offline(False):  # the caller decided to download (download_blocker)
+        with (
+            _small_chunks(),
+            hub_offline(False),
+        ):  # the caller decided to download (download_blocker)
             files = _plan(source)
             missing = [f for f in files if not f.blob.exists()]
             resumed = sum(size for f in missing if (size := _size(f.partial)) <= f.size)
             meter = TransferMeter(
-                sum(f.size for f in missing), resumed_bytes=resumed, progress=progress, cancel=cancel
+                sum(f.size for f in missing),
+                resumed_bytes=resumed,
+                progress=progress,
+                cancel=cancel,
             )
             for remote in missing:
                 _fetch(remote, meter)
@@ -136,7 +146,9 @@ def _plan(source: HubSource) -> list[_RemoteFile]:
     for name in source.required:
         remote = _head(source.repo, name, revision)
         if remote is None:
-            raise ModelUnavailableError(f"The Hub repository {source.repo} has no {name}; it is not an open_clip model.")
+            raise ModelUnavailableError(
+                f"The Hub repository {source.repo} has no {name}; it is not an open_clip model."
+            )
         files.append(remote)
         revision = remote.commit
     for name in source.weights:
@@ -190,8 +202,13 @@ def _fetch(remote: _RemoteFile, meter: TransferMeter) -> None:
                 return _MeterBar(meter)
 
             http_get(
-                remote.url, out, resume_size=out.tell(), headers=build_hf_headers(),
-                expected_size=remote.size, displayed_filename=remote.filename, tqdm_class=cast(Any, bar),
+                remote.url,
+                out,
+                resume_size=out.tell(),
+                headers=build_hf_headers(),
+                expected_size=remote.size,
+                displayed_filename=remote.filename,
+                tqdm_class=cast(Any, bar),
             )
         meter.end_file()
         _verify(remote)

@@ -116,7 +116,11 @@ def write_build(folder: Path, info: BuildInfo) -> None:
 def find_build(spec: ModelSpec) -> BuildInfo | None:
     """The build remembered for ``spec``, if the files behind the spec have not changed since."""
     entry = _read_specs().get(str(spec))
-    if not isinstance(entry, dict) or not entry.get("paths") or entry.get("sources") != _stat_sources(entry["paths"]):
+    if (
+        not isinstance(entry, dict)
+        or not entry.get("paths")
+        or entry.get("sources") != _stat_sources(entry["paths"])
+    ):
         return None
     return read_build(str(entry.get("key", "")))
 
@@ -149,7 +153,10 @@ def source_files(spec: ModelSpec) -> list[Path]:
 
     cache = str(model_cache_dir())
     if spec.kind == "hf-hub":
-        repo, names = spec.name, ["open_clip_config.json", "open_clip_model.safetensors", "open_clip_pytorch_model.bin"]
+        repo, names = (
+            spec.name,
+            ["open_clip_config.json", "open_clip_model.safetensors", "open_clip_pytorch_model.bin"],
+        )
     elif spec.kind == "pretrained":
         import open_clip
 
@@ -191,6 +198,14 @@ def _write_json(path: Path, data: dict[str, Any]) -> None:
 
 
 __all__ = [
-    "EXPORT_FORMAT", "BuildInfo", "GuardResult", "build_dir", "builds", "find_build",
-    "read_build", "remember_build", "source_files", "write_build",
+    "EXPORT_FORMAT",
+    "BuildInfo",
+    "GuardResult",
+    "build_dir",
+    "builds",
+    "find_build",
+    "read_build",
+    "remember_build",
+    "source_files",
+    "write_build",
 ]

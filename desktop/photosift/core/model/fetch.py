@@ -45,7 +45,9 @@ def hub_file_cached(repo: str, filenames: Sequence[str] = _HUB_WEIGHTS) -> bool:
     from huggingface_hub import try_to_load_from_cache
 
     cache = str(model_cache_dir())
-    return any(isinstance(try_to_load_from_cache(repo, name, cache_dir=cache), str) for name in filenames)
+    return any(
+        isinstance(try_to_load_from_cache(repo, name, cache_dir=cache), str) for name in filenames
+    )
 
 
 @dataclass(frozen=True)
@@ -96,9 +98,9 @@ def is_cached(spec: str | ModelSpec) -> bool:
 
         url = open_clip.get_pretrained_cfg(spec.name, spec.tag).get("url", "?")
         return (model_cache_dir() / os.path.basename(url)).is_file()
-    return all(hub_file_cached(source.repo, (name,)) for name in source.required) and hub_file_cached(
-        source.repo, source.weights
-    )
+    return all(
+        hub_file_cached(source.repo, (name,)) for name in source.required
+    ) and hub_file_cached(source.repo, source.weights)
 
 
 @contextlib.contextmanager
@@ -131,7 +133,9 @@ def check_local_dir(folder: Path) -> dict[str, Any]:
     try:
         config = json.loads(config_path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ModelUnavailableError(f"The model folder {folder} has no open_clip_config.json. {fix}") from None
+        raise ModelUnavailableError(
+            f"The model folder {folder} has no open_clip_config.json. {fix}"
+        ) from None
     except (OSError, ValueError) as exc:
         raise ModelUnavailableError(f"{config_path} cannot be read ({exc}). {fix}") from None
     if not isinstance(config, dict) or not isinstance(config.get("model_cfg"), dict):

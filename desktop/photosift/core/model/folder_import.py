@@ -28,7 +28,13 @@ from photosift.core.model.transfer import (
 )
 from photosift.core.paths import model_cache_dir
 
-__all__ = ["LARGE_FOLDER_BYTES", "folder_size", "import_model_folder", "imported_models_dir", "is_imported"]
+__all__ = [
+    "LARGE_FOLDER_BYTES",
+    "folder_size",
+    "import_model_folder",
+    "imported_models_dir",
+    "is_imported",
+]
 
 #: Above this the GUI asks before copying (the default model is ~600 MB; the toy model 14 MB).
 LARGE_FOLDER_BYTES = 100_000_000
@@ -85,7 +91,9 @@ def import_model_folder(
         return target
     except TransferCancelled:
         shutil.rmtree(staging, ignore_errors=True)
-        raise ModelUnavailableError(f"Copying the model folder {folder} was cancelled; nothing was kept.") from None
+        raise ModelUnavailableError(
+            f"Copying the model folder {folder} was cancelled; nothing was kept."
+        ) from None
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise ModelUnavailableError(

@@ -62,10 +62,7 @@ def content_hash(folder: Path) -> str:
             info = path.stat()
             key = str(path.resolve())
             entry = cache.get(key)
-            if not (
-                isinstance(entry, list)
-                and entry[:2] == [info.st_size, info.st_mtime_ns]
-            ):
+            if not (isinstance(entry, list) and entry[:2] == [info.st_size, info.st_mtime_ns]):
                 entry = [info.st_size, info.st_mtime_ns, _file_digest(path)]
                 cache[key], changed = entry, True
             overall.update(f"{path.name}\0{entry[2]}\n".encode())

@@ -61,7 +61,10 @@ def generated_probe_photos(count: int = GENERATED_PROBES, size: int = 288) -> li
         draw = ImageDraw.Draw(image)
         for _ in range(int(rng.integers(1, 6))):
             x0, y0 = (int(v) for v in rng.integers(0, size * 3 // 4, 2))
-            x1, y1 = x0 + int(rng.integers(size // 8, size // 2)), y0 + int(rng.integers(size // 8, size // 2))
+            x1, y1 = (
+                x0 + int(rng.integers(size // 8, size // 2)),
+                y0 + int(rng.integers(size // 8, size // 2)),
+            )
             colour = tuple(int(c) for c in rng.integers(0, 256, 3))
             shape = int(rng.integers(0, 3))
             if shape == 0:
@@ -89,7 +92,9 @@ def compare(reference: np.ndarray, candidate: np.ndarray) -> GuardResult:
     overlap = _top_k_overlap(ref, cand, min(_NEIGHBOURS, len(ref) - 1))
     mean_cos, min_cos = float(cosines.mean()), float(cosines.min())
     passed = bool(
-        mean_cos >= MEAN_COSINE_MIN and min_cos >= MIN_COSINE_MIN and overlap >= TOP10_OVERLAP_MIN
+        mean_cos >= MEAN_COSINE_MIN
+        and min_cos >= MIN_COSINE_MIN
+        and overlap >= TOP10_OVERLAP_MIN
         and np.isfinite(cosines).all()
     )
     return GuardResult(round(mean_cos, 6), round(min_cos, 6), round(overlap, 4), len(ref), passed)
@@ -119,6 +124,11 @@ def _top_k_overlap(ref: np.ndarray, cand: np.ndarray, k: int) -> float:
 
 
 __all__ = [
-    "MEAN_COSINE_MIN", "MIN_COSINE_MIN", "TOP10_OVERLAP_MIN", "compare", "generated_probe_photos",
-    "probe_photos", "real_probe_photos",
+    "MEAN_COSINE_MIN",
+    "MIN_COSINE_MIN",
+    "TOP10_OVERLAP_MIN",
+    "compare",
+    "generated_probe_photos",
+    "probe_photos",
+    "real_probe_photos",
 ]

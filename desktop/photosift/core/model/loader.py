@@ -48,7 +48,6 @@ from photosift.core.model.transfer import ProgressCallback
 from photosift.core.paths import model_cache_dir
 
 if TYPE_CHECKING:
-
     from photosift.core.model.onnx_runtime import OnnxClipModel
 
 log = logging.getLogger(__name__)
@@ -194,8 +193,13 @@ def _create(spec: ModelSpec, device: str, *, online: bool) -> ClipModel:
     with _LOAD_LOCK, hub_offline(not online), _quiet_open_clip_logging():
         try:
             model = open_clip.create_model(
-                spec.open_clip_name, pretrained=spec.tag, precision=precision_for(device),
-                device=device, cache_dir=cache, weights_only=True, **options,
+                spec.open_clip_name,
+                pretrained=spec.tag,
+                precision=precision_for(device),
+                device=device,
+                cache_dir=cache,
+                weights_only=True,
+                **options,
             )
             tokenizer = open_clip.get_tokenizer(spec.open_clip_name, cache_dir=cache)
         except Exception as exc:

@@ -50,7 +50,11 @@ log = logging.getLogger(__name__)
 
 OPSET = 17
 TORCH_MIN_COSINE = 0.9999
-_FIDELITY_PROMPTS = ("a photo of a cat", "a red circle on a blue background", "kids on a beach at sunset")
+_FIDELITY_PROMPTS = (
+    "a photo of a cat",
+    "a red circle on a blue background",
+    "kids on a beach at sunset",
+)
 
 
 class EngineBuildError(PhotoSiftError):
@@ -70,8 +74,10 @@ def content_key(model: ClipModel) -> str:
     """A hash of everything the vectors depend on: weights, preprocessing, tokenizer, format."""
     digest = hashlib.sha256()
     header = {
-        "format": EXPORT_FORMAT, "preprocess": model.preprocess_cfg,
-        "context_length": model.context_length, "tokenizer": tokenizer_kind(model),
+        "format": EXPORT_FORMAT,
+        "preprocess": model.preprocess_cfg,
+        "context_length": model.context_length,
+        "tokenizer": tokenizer_kind(model),
     }
     digest.update(json.dumps(header, sort_keys=True).encode())
     for name, tensor in sorted(model.module.state_dict().items()):
@@ -124,9 +130,15 @@ def _export_and_check(key: str, model: ClipModel, folder: Path) -> BuildInfo:
     except Exception as exc:  # the exporter's failures are many and unnamed
         raise EngineBuildError(f"exporting {model.spec} to ONNX failed: {exc}") from exc
     info = BuildInfo(
-        key=key, spec=model.spec, dim=model.dim, preprocess_cfg=model.preprocess_cfg,
-        context_length=model.context_length, tokenizer=tokenizer_kind(model),
-        precision=Precision.FP32, torch_min_cosine=0.0, files=files,
+        key=key,
+        spec=model.spec,
+        dim=model.dim,
+        preprocess_cfg=model.preprocess_cfg,
+        context_length=model.context_length,
+        tokenizer=tokenizer_kind(model),
+        precision=Precision.FP32,
+        torch_min_cosine=0.0,
+        files=files,
     )
     probes = int8_guard.probe_photos()
     # One staged engine at a time, dropped before the next step: each holds its graphs'
@@ -154,7 +166,9 @@ def _export_and_check(key: str, model: ClipModel, folder: Path) -> BuildInfo:
     if guard.passed:
         return _replace(with_int8, precision=Precision.INT8, guard=guard)
     (folder / "image.int8.onnx").unlink()
-    return _replace(info, guard=guard, note="int8 failed the guard, so the image tower runs in fp32")
+    return _replace(
+        info, guard=guard, note="int8 failed the guard, so the image tower runs in fp32"
+    )
 
 
 def export_towers(model: ClipModel, image_path: Path, text_path: Path) -> None:
@@ -175,15 +189,25 @@ def export_towers(model: ClipModel, image_path: Path, text_path: Path) -> None:
     size = model.input_size
     towers = (
         (Tower(model.module, "encode_image"), torch.zeros(2, 3, size, size), "pixels", image_path),
-        (Tower(model.module, "encode_text"), torch.zeros(2, model.context_length, dtype=torch.long), "tokens", text_path),
+        (
+            Tower(model.module, "encode_text"),
+            torch.zeros(2, model.context_length, dtype=torch.long),
+            "tokens",
+            text_path,
+        ),
     )
     # Grad mode on: with it off, eval-mode attention takes a fused fast path with no ONNX op.
     with warnings.catch_warnings(), torch.inference_mode(False), torch.enable_grad():
         warnings.simplefilter("ignore")  # the TorchScript exporter's deprecation and tracer notes
         for tower, example, name, path in towers:
             torch.onnx.export(
-                tower.eval(), (example,), str(path), dynamo=False, opset_version=OPSET,
-                input_names=[name], output_names=["features"],
+                tower.eval(),
+                (example,),
+                str(path),
+                dynamo=False,
+                opset_version=OPSET,
+                input_names=[name],
+                output_names=["features"],
                 dynamic_axes={name: {0: "batch"}, "features": {0: "batch"}},
             )
 
@@ -196,7 +220,9 @@ def quantize_image_tower(fp32_path: Path, int8_path: Path) -> None:
     level = root.level
     root.setLevel(logging.ERROR)  # it advises running its pre-processing, via logging.warning()
     try:
-        quantize_dynamic(str(fp32_path), str(int8_path), weight_type=QuantType.QInt8, per_channel=True)
+        quantize_dynamic(
+            str(fp32_path), str(int8_path), weight_type=QuantType.QInt8, per_channel=True
+        )
     finally:
         root.setLevel(level)
 
@@ -218,4 +244,11 @@ def _replace(info: BuildInfo, **changes: Any) -> BuildInfo:
     return dataclasses.replace(info, **changes)
 
 
-__all__ = ["OPSET", "EngineBuildError", "content_key", "ensure_build", "export_towers", "quantize_image_tower"]
+__all__ = [
+    "OPSET",
+    "EngineBuildError",
+    "content_key",
+    "ensure_build",
+    "export_towers",
+    "quantize_image_tower",
+]

@@ -46,7 +46,9 @@ class OnnxClipModel:
     #: SHA-256 of a local model folder's files (identity.content_hash), set by the loader.
     content_hash: str | None = None
 
-    def __init__(self, info: BuildInfo, *, spec: str | None = None, folder: Path | None = None) -> None:
+    def __init__(
+        self, info: BuildInfo, *, spec: str | None = None, folder: Path | None = None
+    ) -> None:
         self.info = info
         self.spec = spec or info.spec
         self.dim = info.dim
@@ -84,7 +86,11 @@ class OnnxClipModel:
         if self.precision is not Precision.INT8:
             return _unit_rows(self._session("image").run(None, {"pixels": pixels})[0])
         session = self._session("image_int8")
-        return _unit_rows(np.concatenate([session.run(None, {"pixels": pixels[i : i + 1]})[0] for i in range(len(pixels))]))
+        return _unit_rows(
+            np.concatenate(
+                [session.run(None, {"pixels": pixels[i : i + 1]})[0] for i in range(len(pixels))]
+            )
+        )
 
     def encode_prepared(self, items: Sequence[np.ndarray]) -> np.ndarray:
         """Embed what ``preprocess`` returned for each photo."""
@@ -97,10 +103,12 @@ class OnnxClipModel:
 
         if len(images) == 0:
             return self._empty()
-        return np.concatenate([
-            self.encode_prepared([self.preprocess(im) for im in images[i : i + batch_size]])
-            for i in range(0, len(images), batch_size)
-        ])
+        return np.concatenate(
+            [
+                self.encode_prepared([self.preprocess(im) for im in images[i : i + batch_size]])
+                for i in range(0, len(images), batch_size)
+            ]
+        )
 
     def encode_texts(self, texts: Sequence[str], batch_size: int = 256) -> np.ndarray:
         """Embed texts with the fp32 text tower (text is cheap; it is never quantized)."""
@@ -125,7 +133,9 @@ class OnnxClipModel:
         with self._lock:
             session = self._sessions.get(file)
             if session is None:
-                session = self._sessions[file] = new_session(str(self._folder / self.info.files[file]))
+                session = self._sessions[file] = new_session(
+                    str(self._folder / self.info.files[file])
+                )
             return session
 
     @property

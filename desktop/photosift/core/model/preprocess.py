@@ -31,7 +31,10 @@ def square_size(cfg: Mapping[str, Any]) -> int | None:
 
 def supports(cfg: Mapping[str, Any]) -> bool:
     """Whether ``NumpyPreprocess`` reproduces open_clip's eval transform for this config."""
-    return square_size(cfg) is not None and cfg.get("resize_mode", "shortest") in ("shortest", "squash")
+    return square_size(cfg) is not None and cfg.get("resize_mode", "shortest") in (
+        "shortest",
+        "squash",
+    )
 
 
 class NumpyPreprocess:
@@ -63,7 +66,11 @@ class NumpyPreprocess:
         size = self.size
         width, height = image.size
         if self.squash:
-            return image if (width, height) == (size, size) else image.resize((size, size), self.resample)
+            return (
+                image
+                if (width, height) == (size, size)
+                else image.resize((size, size), self.resample)
+            )
         # torchvision's Resize(int): the short side becomes `size`, the long side is truncated.
         if width <= height:
             new_w, new_h = size, int(size * height / width)

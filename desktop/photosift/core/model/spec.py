@@ -44,7 +44,9 @@ class ModelSpec:
     tag: str | None = None  # the pretrained weights tag, for kind "pretrained"
 
     def __str__(self) -> str:
-        return f"{self.name}/{self.tag}" if self.kind == "pretrained" else f"{self.kind}:{self.name}"
+        return (
+            f"{self.name}/{self.tag}" if self.kind == "pretrained" else f"{self.kind}:{self.name}"
+        )
 
     @property
     def open_clip_name(self) -> str:
@@ -58,7 +60,9 @@ def parse_spec(text: str, *, check: bool = True) -> ModelSpec:
     kind, sep, rest = raw.partition(":")
     rest = rest.strip()
     if sep and kind in ("local-dir", "hf-hub", "random") and not rest:
-        raise InvalidModelSpecError(f"The model spec '{raw}' has nothing after '{kind}:'. {SPEC_FORMS}")
+        raise InvalidModelSpecError(
+            f"The model spec '{raw}' has nothing after '{kind}:'. {SPEC_FORMS}"
+        )
     if sep and kind == "local-dir":
         return ModelSpec("local-dir", str(Path(rest).expanduser().resolve()))
     if sep and kind == "hf-hub":
@@ -74,7 +78,11 @@ def parse_spec(text: str, *, check: bool = True) -> ModelSpec:
     if check and not sep and not slash and raw:
         _check_tag(resolve_arch(raw), "")
     if sep or not (arch and slash and tag) or "/" in tag:
-        hint = f" If it is a Hugging Face repository, write hf-hub:{raw}." if _REPO_ID.fullmatch(raw) else ""
+        hint = (
+            f" If it is a Hugging Face repository, write hf-hub:{raw}."
+            if _REPO_ID.fullmatch(raw)
+            else ""
+        )
         raise InvalidModelSpecError(f"'{raw}' is not a model spec.{hint} {SPEC_FORMS}")
     tag = tag.strip().lower().replace("-", "_")  # open_clip's own tag normalisation
     if check:
@@ -94,7 +102,9 @@ def resolve_arch(name: str, repo_hint: str = "") -> str:
     by_lower = {arch.lower(): arch for arch in known}
     if name.lower() in by_lower:
         return by_lower[name.lower()]
-    close = [by_lower[m] for m in difflib.get_close_matches(name.lower(), by_lower, n=5, cutoff=0.6)]
+    close = [
+        by_lower[m] for m in difflib.get_close_matches(name.lower(), by_lower, n=5, cutoff=0.6)
+    ]
     advice = f" Did you mean: {', '.join(close)}?" if close else ""
     if repo_hint and not close and _REPO_ID.fullmatch(repo_hint):
         advice += f" If it is a Hugging Face repository, write hf-hub:{repo_hint}."
@@ -108,11 +118,14 @@ def _check_tag(arch: str, tag: str) -> None:
     if tag in tags:
         return
     if not tags:
-        raise InvalidModelSpecError(
-            f"open_clip has no pretrained weights for '{arch}'."
-        )
+        raise InvalidModelSpecError(f"open_clip has no pretrained weights for '{arch}'.")
     close = difflib.get_close_matches(tag, tags, n=3, cutoff=0.5) if tag else []
     advice = f"Did you mean {' or '.join(f'{arch}/{t}' for t in close)}? " if close else ""
-    problem = f"open_clip has no weights '{tag}' for '{arch}'" if tag else f"'{arch}' needs its weights too"
-    raise InvalidModelSpecError(f"{problem}. {advice}Write {arch}/TAG with TAG one of: {', '.join(tags)}.")
-
+    problem = (
+        f"open_clip has no weights '{tag}' for '{arch}'"
+        if tag
+        else f"'{arch}' needs its weights too"
+    )
+    raise InvalidModelSpecError(
+        f"{problem}. {advice}Write {arch}/TAG with TAG one of: {', '.join(tags)}."
+    )

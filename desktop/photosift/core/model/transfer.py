@@ -16,7 +16,13 @@ from dataclasses import dataclass
 
 from photosift.core.cancel import CancelToken
 
-__all__ = ["ProgressCallback", "TransferCancelled", "TransferMeter", "TransferProgress", "format_bytes"]
+__all__ = [
+    "ProgressCallback",
+    "TransferCancelled",
+    "TransferMeter",
+    "TransferProgress",
+    "format_bytes",
+]
 
 _WINDOW_S = 5.0  # speed is measured over this many recent seconds
 _MIN_SPAN_S = 1.0  # no speed or time left before this much data
@@ -58,7 +64,7 @@ class TransferProgress:
         return self.done_bytes / self.total_bytes if self.total_bytes else 1.0
 
     def describe(self) -> str:
-        """"312.4 MB of 605.0 MB (52 %) · 8.1 MB/s · 36 s left"."""
+        """ "312.4 MB of 605.0 MB (52 %) · 8.1 MB/s · 36 s left"."""
         percent = int(self.fraction * 100)  # rounded down, as progress bars do: 100 % means done
         text = f"{format_bytes(self.done_bytes)} of {format_bytes(self.total_bytes)} ({percent}%)"
         if self.bytes_per_s:
@@ -145,4 +151,6 @@ class TransferMeter:
         since, then = self._samples[0]
         speed = (done - then) / (now - since) if now - since >= _MIN_SPAN_S else None
         eta = (self.total_bytes - done) / speed if speed else None
-        self._progress(TransferProgress(done, self.total_bytes, self.resumed_bytes, speed, eta, self._current))
+        self._progress(
+            TransferProgress(done, self.total_bytes, self.resumed_bytes, speed, eta, self._current)
+        )

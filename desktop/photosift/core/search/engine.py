@@ -116,7 +116,10 @@ class SearchEngine:
         with self._update_lock:
             try:
                 self.model_id = require_model(
-                    self.store(), self.model.spec, self.model.dim, getattr(self.model, "content_hash", None)
+                    self.store(),
+                    self.model.spec,
+                    self.model.dim,
+                    getattr(self.model, "content_hash", None),
                 )
             except EmptyLibraryError:
                 self.model_id, self.index = None, VectorIndex(self.model.dim)

@@ -78,7 +78,9 @@ def check_query(text: str, tokenizer: Any) -> list[QueryNotice]:
     letters = [c for c in words_text if c.isalpha()]
     foreign = [c for c in letters if _script(c) != "LATIN"]
     if letters and len(foreign) >= FOREIGN_SHARE * len(letters):
-        script = max(set(map(_script, foreign)), key=lambda s: sum(_script(c) == s for c in foreign))
+        script = max(
+            set(map(_script, foreign)), key=lambda s: sum(_script(c) == s for c in foreign)
+        )
         notices.append(
             QueryNotice(
                 Issue.FOREIGN_SCRIPT,

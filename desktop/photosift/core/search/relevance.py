@@ -87,7 +87,11 @@ def expected_max_z(count: int) -> float:
 
 
 def relevance_cutoff(
-    scores: np.ndarray, background: np.ndarray, considered: int, strength: float, library_spread: float
+    scores: np.ndarray,
+    background: np.ndarray,
+    considered: int,
+    strength: float,
+    library_spread: float,
 ) -> int:
     """How many of the best-first `scores` (the window of results) pass the cut-off.
 
@@ -151,5 +155,7 @@ def _outliers(ordered: np.ndarray, strength: float) -> float:
     """The score only noise outliers pass: beyond the expected largest z of this many photos
     (a handful at most, a little more at looser levels)."""
     centre = float(np.median(ordered))
-    spread = max(1.4826 * float(np.median(np.abs(ordered - centre))), float(np.std(ordered)) * 0.1, 1e-6)
+    spread = max(
+        1.4826 * float(np.median(np.abs(ordered - centre))), float(np.std(ordered)) * 0.1, 1e-6
+    )
     return centre + spread * (expected_max_z(len(ordered)) + 0.5 - (1.0 - strength))

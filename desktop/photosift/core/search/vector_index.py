@@ -31,7 +31,6 @@ _MAX_ID = 2**31 - 1
 _SPREAD_SAMPLE = 4096  # rows the library's score spread is estimated on
 
 
-
 @dataclass(frozen=True)
 class Ranked:
     """Best-first ids and exact cosine scores, plus a sample of all candidates' scores."""
@@ -112,7 +111,9 @@ class VectorIndex:
         by a tenth, so it costs nothing per search."""
         with self._lock:
             n = self._n
-            if self._spread is not None and abs(n - self._spread[0]) <= 0.1 * max(self._spread[0], 1):
+            if self._spread is not None and abs(n - self._spread[0]) <= 0.1 * max(
+                self._spread[0], 1
+            ):
                 return self._spread[1]
             rows = self._matrix[: n : max(1, n // _SPREAD_SAMPLE)].astype(np.float64)
         spread = 0.0
@@ -317,4 +318,3 @@ def _top(
     best = np.argpartition(scores, len(scores) - k)[len(scores) - k :]
     best = best[np.lexsort((ids[best], -scores[best]))]
     return Ranked(ids[best].copy(), scores[best].astype(np.float32), background, considered)
-

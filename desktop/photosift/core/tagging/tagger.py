@@ -148,15 +148,15 @@ class Tagger:
         self.store = store
         self.model = model
         self.tags = TagStore(store, write_xmp=write_xmp)
-        self.model_id = require_model(store, model.spec, model.dim, getattr(model, "content_hash", None))
+        self.model_id = require_model(
+            store, model.spec, model.dim, getattr(model, "content_hash", None)
+        )
         if labels is None:
             self.tags.ensure_vocabulary()
             labels = self.tags.labels()
         self.labels = list(labels)
         if not self.labels:
-            raise LabelError(
-                "There are no labels to tag with.", remedy=Remedy.ADD_LABEL
-            )
+            raise LabelError("There are no labels to tag with.", remedy=Remedy.ADD_LABEL)
         self.reference = self._reference_vocabulary()
         by_id = {label.id: i for i, label in enumerate(self.reference)}
         self.columns = np.array([by_id[label.id] for label in self.labels], dtype=np.int64)

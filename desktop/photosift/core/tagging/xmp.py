@@ -85,9 +85,7 @@ def write_tags(photo: str | os.PathLike[str], tags: Sequence[tuple[str | None, s
         # added before and still want; a keyword already there without our record is the user's.
         now_added = [n for n in names if n in added or n not in subjects]
         _merge(root, description, "dc", "subject", "Bag", added, names)
-        _merge(
-            root, description, "photosift", ADDED_SUBJECTS, "Bag", added, now_added
-        )
+        _merge(root, description, "photosift", ADDED_SUBJECTS, "Bag", added, now_added)
         hierarchy = [_hierarchy(group, name) for group, name in tags]
         _merge(
             root,
@@ -235,7 +233,9 @@ def _read_regular(path: Path) -> bytes:
     with os.fdopen(fd, "rb") as handle:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise XmpError(f"The sidecar {path} is not a regular file; move it aside, then tag again.")
+            raise XmpError(
+                f"The sidecar {path} is not a regular file; move it aside, then tag again."
+            )
         if info.st_size > MAX_SIDECAR_BYTES:
             raise XmpError(
                 f"The sidecar {path} is {info.st_size:,} bytes, too large for XMP "
@@ -248,7 +248,9 @@ def _atomic_write(target: Path, text: str) -> None:
     try:
         ET.fromstring(text.encode("utf-8"))  # never replace a good sidecar with a broken one
     except ET.ParseError as exc:
-        raise XmpError(f"Refused to write the sidecar {target}: the result would not parse ({exc}).") from exc
+        raise XmpError(
+            f"Refused to write the sidecar {target}: the result would not parse ({exc})."
+        ) from exc
     _remove_stale_temps(target)
     try:
         mode = target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~_umask()

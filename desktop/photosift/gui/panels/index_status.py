@@ -38,7 +38,9 @@ class IndexStatus(QWidget):
         self.pause_button.toggled.connect(self._on_pause_toggled)
         self.cancel_button = QToolButton(self)
         self.cancel_button.setText(self.tr("Stop"))
-        self.cancel_button.setToolTip(self.tr("Stop indexing; what is done is kept and the rest resumes later"))
+        self.cancel_button.setToolTip(
+            self.tr("Stop indexing; what is done is kept and the rest resumes later")
+        )
         self.cancel_button.clicked.connect(self.cancel_requested)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 4, 0)
@@ -104,4 +106,3 @@ class IndexStatus(QWidget):
     def _on_pause_toggled(self, paused: bool) -> None:
         self.pause_button.setText(self.tr("Resume") if paused else self.tr("Pause"))
         self.pause_toggled.emit(paused)
-

@@ -65,12 +65,18 @@ class LibraryPanel(QWidget):
         with QSignalBlocker(self.tree):
             self.tree.setCurrentItem(self.all_item)
 
-        self.add_button = self._button(self.tr("Add…"), self.tr("Add a photo folder"), self.add_requested.emit)
+        self.add_button = self._button(
+            self.tr("Add…"), self.tr("Add a photo folder"), self.add_requested.emit
+        )
         self.remove_button = self._button(
-            self.tr("Remove"), self.tr("Forget this folder (the photos are not touched)"), self._remove
+            self.tr("Remove"),
+            self.tr("Forget this folder (the photos are not touched)"),
+            self._remove,
         )
         self.rescan_button = self._button(
-            self.tr("Rescan"), self.tr("Look for new, changed and removed photos"), self.rescan_requested.emit
+            self.tr("Rescan"),
+            self.tr("Look for new, changed and removed photos"),
+            self.rescan_requested.emit,
         )
         self.summary = QLabel(self)
         self.summary.setWordWrap(True)
@@ -98,11 +104,17 @@ class LibraryPanel(QWidget):
             while self.tree.topLevelItemCount() > 1:
                 self.tree.takeTopLevelItem(1)
             for stat in self._stats:
-                item = QTreeWidgetItem([_short_name(stat.root.path), f"{stat.indexed + stat.pending:,}"])
+                item = QTreeWidgetItem(
+                    [_short_name(stat.root.path), f"{stat.indexed + stat.pending:,}"]
+                )
                 item.setData(0, ROOT_ID_ROLE, stat.root.id)
                 item.setToolTip(0, f"{display_path(stat.root.path)}\n{self.state_text(stat)}")
                 item.setData(1, Qt.ItemDataRole.TextAlignmentRole, Qt.AlignmentFlag.AlignRight)
-                icon = QStyle.StandardPixmap.SP_DirIcon if stat.root.online else QStyle.StandardPixmap.SP_DriveNetIcon
+                icon = (
+                    QStyle.StandardPixmap.SP_DirIcon
+                    if stat.root.online
+                    else QStyle.StandardPixmap.SP_DriveNetIcon
+                )
                 item.setIcon(0, self.style().standardIcon(icon))
                 item.setToolTip(1, self.state_text(stat))
                 self.tree.addTopLevelItem(item)
@@ -166,7 +178,9 @@ class LibraryPanel(QWidget):
     def skipped_count(self) -> int:
         return sum(s.skipped for s in self._stats)
 
-    def _on_current_changed(self, current: QTreeWidgetItem | None, previous: QTreeWidgetItem | None) -> None:
+    def _on_current_changed(
+        self, current: QTreeWidgetItem | None, previous: QTreeWidgetItem | None
+    ) -> None:
         self._update_buttons()
         if current is not None and current.parent() is None:
             self.folder_selected.emit(_root_id(current))

@@ -69,7 +69,9 @@ class ResultsView(QWidget):
     current_changed = Signal(object)  # photo id or None
     overlay_action = Signal()
 
-    def __init__(self, model: ResultsModel, thumbnail_size: int = 160, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, model: ResultsModel, thumbnail_size: int = 160, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.model = model
         self.list = QListView(self)
@@ -88,7 +90,9 @@ class ResultsView(QWidget):
         self.list.setDragEnabled(False)
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list.customContextMenuRequested.connect(self._show_menu)
-        self.list.doubleClicked.connect(lambda index: self.open_requested.emit(index.data(PhotoIdRole)))
+        self.list.doubleClicked.connect(
+            lambda index: self.open_requested.emit(index.data(PhotoIdRole))
+        )
         self.delegate = PhotoDelegate(thumbnail_size, self.list)
         self.list.setItemDelegate(self.delegate)
         self.list.setModel(model)
@@ -96,7 +100,9 @@ class ResultsView(QWidget):
             lambda *_: self.selection_changed.emit(self.selected_ids())
         )
         self.list.selectionModel().currentChanged.connect(
-            lambda current, _previous: self.current_changed.emit(current.data(PhotoIdRole) if current.isValid() else None)
+            lambda current, _previous: self.current_changed.emit(
+                current.data(PhotoIdRole) if current.isValid() else None
+            )
         )
         model.modelReset.connect(lambda: self.delegate.set_mode(model.mode))
 
@@ -107,9 +113,13 @@ class ResultsView(QWidget):
         self._stack.addWidget(self.list)
         self._stack.addWidget(self.overlay)
 
-        self._open_action = self._action(self.tr("Open"), QKeySequence(Qt.Key.Key_Return), self._open_current)
+        self._open_action = self._action(
+            self.tr("Open"), QKeySequence(Qt.Key.Key_Return), self._open_current
+        )
         self.list.addAction(self._open_action)
-        copy = self._action(self.tr("Copy Path"), QKeySequence.StandardKey.Copy, self._copy_selected)
+        copy = self._action(
+            self.tr("Copy Path"), QKeySequence.StandardKey.Copy, self._copy_selected
+        )
         self.list.addAction(copy)
 
     # -- state -------------------------------------------------------------------------------
@@ -160,7 +170,9 @@ class ResultsView(QWidget):
         row = self.model.row_of(photo_id)
         if row is not None:
             index = self.model.index(row)
-            self.list.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+            self.list.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+            )
             self.list.scrollTo(index)
 
     def sizeHint(self) -> QSize:
@@ -172,7 +184,9 @@ class ResultsView(QWidget):
         if not index.isValid():
             return
         if not self.list.selectionModel().isSelected(index):
-            self.list.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+            self.list.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+            )
         photo_id = index.data(PhotoIdRole)
         ids = self.selected_ids() or [photo_id]
         menu = self.build_menu(photo_id, ids)
@@ -184,10 +198,14 @@ class ResultsView(QWidget):
         menu.addAction(self.tr("More Like This"), lambda: self.more_like_this.emit(photo_id))
         menu.addSeparator()
         menu.addAction(self.tr("Open"), lambda: self.open_requested.emit(photo_id))
-        menu.addAction(self.tr("Open With Default App"), lambda: self.open_external_requested.emit(ids))
+        menu.addAction(
+            self.tr("Open With Default App"), lambda: self.open_external_requested.emit(ids)
+        )
         menu.addAction(self.tr("Reveal in File Manager"), lambda: self.reveal_requested.emit(ids))
         menu.addSeparator()
-        copy = self.tr("Copy Path") if len(ids) == 1 else self.tr("Copy {n} Paths").format(n=len(ids))
+        copy = (
+            self.tr("Copy Path") if len(ids) == 1 else self.tr("Copy {n} Paths").format(n=len(ids))
+        )
         menu.addAction(copy, lambda: self.copy_paths_requested.emit(ids))
         for extend in self.menu_extenders:  # actions on the selection added by other modules
             extend(menu, ids)

@@ -86,18 +86,24 @@ class SearchBar(QWidget):
         ):
             self.sort.addItem(text, key)
         self.sort.setCurrentIndex(1)
-        self.sort.currentIndexChanged.connect(lambda: self.sort_changed.emit(self.sort.currentData()))
+        self.sort.currentIndexChanged.connect(
+            lambda: self.sort_changed.emit(self.sort.currentData())
+        )
 
         self.folder = QComboBox(self)
         self.folder.addItem(self.tr("All folders"), ALL)
         self.folder.setMinimumContentsLength(8)
-        self.folder.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.folder.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.folder.currentIndexChanged.connect(self._emit_request)
 
         self.tag = QComboBox(self)
         self.tag.addItem(self.tr("Any tag"), ALL)
         self.tag.setMinimumContentsLength(7)
-        self.tag.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.tag.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.tag.currentIndexChanged.connect(self._emit_request)
 
         self.camera = QLineEdit(self)
@@ -136,7 +142,9 @@ class SearchBar(QWidget):
         filters.addSpacing(8)
         filters.addWidget(QLabel(self.tr("Tag:"), self))
         filters.addWidget(self.tag)
-        filters.addWidget(self.camera)  # its placeholder and the combo's "Any type" say what they are
+        filters.addWidget(
+            self.camera
+        )  # its placeholder and the combo's "Any type" say what they are
         filters.addWidget(self.file_type)
         filters.addWidget(self.use_dates)
         filters.addWidget(self.date_from)
@@ -156,8 +164,12 @@ class SearchBar(QWidget):
         """Only a model that can answer queries makes the field live."""
         placeholders = {
             ModelState.LOADING: self.tr("Loading the search model…"),
-            ModelState.READY: self.tr("Search your photos: “a dog on the beach”, “red car +night”…"),
-            ModelState.MISMATCH: self.tr("Search your photos: “a dog on the beach”, “red car +night”…"),
+            ModelState.READY: self.tr(
+                "Search your photos: “a dog on the beach”, “red car +night”…"
+            ),
+            ModelState.MISMATCH: self.tr(
+                "Search your photos: “a dog on the beach”, “red car +night”…"
+            ),
             ModelState.UNAVAILABLE: self.tr("Search needs a model: choose one in Settings"),
         }
         self.query.setPlaceholderText(placeholders[state])
@@ -178,7 +190,9 @@ class SearchBar(QWidget):
         self.tag.setCurrentIndex(max(0, self.tag.findData(ALL if name is None else name)))
 
     def set_folder(self, root_id: int | None) -> None:
-        self.folder.setCurrentIndex(max(0, self.folder.findData(ALL if root_id is None else root_id)))
+        self.folder.setCurrentIndex(
+            max(0, self.folder.findData(ALL if root_id is None else root_id))
+        )
 
     def set_relevance(self, level: str) -> None:
         with QSignalBlocker(self.relevance):
@@ -196,7 +210,7 @@ class SearchBar(QWidget):
         self.run_now()
 
     def search_similar(self, photo_id: int, name: str = "") -> None:
-        """"More like this": the field empties, the chip names the photo, the request holds it."""
+        """ "More like this": the field empties, the chip names the photo, the request holds it."""
         self.query.clear()
         self._similar_to = photo_id
         self.chip.show_photo(name)
@@ -215,8 +229,11 @@ class SearchBar(QWidget):
         """The grid's photo count; for a search also the weaker matches the cut-off hid."""
         text = self.tr("1 photo") if shown == 1 else self.tr("{n} photos").format(n=f"{shown:,}")
         if searching and hidden:
-            hidden_text = (self.tr("1 weaker match hidden") if hidden == 1
-                           else self.tr("{n} weaker matches hidden").format(n=f"{hidden:,}"))
+            hidden_text = (
+                self.tr("1 weaker match hidden")
+                if hidden == 1
+                else self.tr("{n} weaker matches hidden").format(n=f"{hidden:,}")
+            )
             text += f' · {hidden_text} — <a href="show">{self.tr("show")}</a>'
         self.count.setText(text)
 

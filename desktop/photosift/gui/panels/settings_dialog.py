@@ -59,8 +59,13 @@ LOCAL_CONFIG_FILE = "open_clip_config.json"
 class SettingsDialog(QDialog):
     settings_accepted = Signal(object, bool)
 
-    def __init__(self, settings: Settings, parent: QWidget | None = None, *,
-                 active_model_spec: str | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        parent: QWidget | None = None,
+        *,
+        active_model_spec: str | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Settings"))
         self._original = settings.copy()
@@ -100,13 +105,19 @@ class SettingsDialog(QDialog):
         self._entry_details = QLabel()
         self._entry_details.setWordWrap(True)
         self.custom_edit = QLineEdit()
-        self.custom_edit.setPlaceholderText(self.tr("ARCH/PRETRAINED, hf-hub:ORG/REPO or local-dir:FOLDER"))
+        self.custom_edit.setPlaceholderText(
+            self.tr("ARCH/PRETRAINED, hf-hub:ORG/REPO or local-dir:FOLDER")
+        )
         self.custom_edit.textEdited.connect(lambda _: self.custom_radio.setChecked(True))
         self.local_button = QPushButton(self.tr("Choose Local Model Folder…"))
         self.local_button.clicked.connect(self._browse_local_folder)
         self.device_combo = QComboBox()
-        names = {"auto": self.tr("Automatic (best available)"), "cpu": self.tr("CPU"),
-                 "cuda": self.tr("NVIDIA GPU (CUDA)"), "mps": self.tr("Apple GPU (MPS)")}
+        names = {
+            "auto": self.tr("Automatic (best available)"),
+            "cpu": self.tr("CPU"),
+            "cuda": self.tr("NVIDIA GPU (CUDA)"),
+            "mps": self.tr("Apple GPU (MPS)"),
+        }
         for device in DEVICES:
             self.device_combo.addItem(names[device], device)
 
@@ -138,8 +149,10 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Thumbnail cache:"), self.cache_spin)
         self.read_text_check = QCheckBox(self.tr("Read the text in photos while indexing"))
         self.read_text_check.setToolTip(
-            self.tr("Finds receipts, signs and screenshots by their words (text:WORD searches "
-                    "the words only). Turning it off re-indexes nothing.")
+            self.tr(
+                "Finds receipts, signs and screenshots by their words (text:WORD searches "
+                "the words only). Turning it off re-indexes nothing."
+            )
         )
         form.addRow("", self.read_text_check)
         self.language_combo = QComboBox()
@@ -156,12 +169,17 @@ class SettingsDialog(QDialog):
 
     def _show_entry_details(self) -> None:
         entry = CATALOG[self.catalog_combo.currentIndex()]
-        state = (self.tr("downloaded") if is_entry_cached(entry)
-                 else self.tr("%1 MB download on first use").replace("%1", str(entry.download_mb)))
+        state = (
+            self.tr("downloaded")
+            if is_entry_cached(entry)
+            else self.tr("%1 MB download on first use").replace("%1", str(entry.download_mb))
+        )
         self._entry_details.setText(
             self.tr("Good for %1. %2 million parameters, ImageNet zero-shot %3%; %4.")
-            .replace("%1", entry.good_for).replace("%2", str(entry.params_m))
-            .replace("%3", f"{entry.imagenet_top1:.1f}").replace("%4", state)
+            .replace("%1", entry.good_for)
+            .replace("%2", str(entry.params_m))
+            .replace("%3", f"{entry.imagenet_top1:.1f}")
+            .replace("%4", state)
         )
 
     def _load(self, settings: Settings) -> None:
@@ -204,18 +222,27 @@ class SettingsDialog(QDialog):
         return True
 
     def _not_a_model_folder(self, folder: Path) -> str:
-        return (self.tr("The folder %1 has no %2, so it is not an open_clip model folder. Choose "
-                        "the folder that holds %2 and open_clip_model.safetensors.")
-                .replace("%1", str(folder)).replace("%2", LOCAL_CONFIG_FILE))
+        return (
+            self.tr(
+                "The folder %1 has no %2, so it is not an open_clip model folder. Choose "
+                "the folder that holds %2 and open_clip_model.safetensors."
+            )
+            .replace("%1", str(folder))
+            .replace("%2", LOCAL_CONFIG_FILE)
+        )
 
     def _browse_local_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.tr("Choose Local Model Folder"), home_folder())
+        folder = QFileDialog.getExistingDirectory(
+            self, self.tr("Choose Local Model Folder"), home_folder()
+        )
         if folder:
             self.use_local_model_folder(folder)
 
     def _browse_db(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Library Database"), self.db_edit.text() or str(default_db_path()),
+            self,
+            self.tr("Library Database"),
+            self.db_edit.text() or str(default_db_path()),
             self.tr("PhotoSift library (*.sqlite3);;All files (*)"),
             options=QFileDialog.Option.DontConfirmOverwrite,
         )
@@ -249,7 +276,9 @@ class SettingsDialog(QDialog):
     def result_settings(self) -> Settings:
         new = self._original.copy()
         spec = self._chosen_spec()
-        new.model_spec = None if spec == self._active_spec and not self._original.model_spec else spec
+        new.model_spec = (
+            None if spec == self._active_spec and not self._original.model_spec else spec
+        )
         new.device = self.device_combo.currentData()
         new.db_path = self.db_edit.text().strip() or None
         new.thumbnail_cache_mb = self.cache_spin.value()

@@ -35,7 +35,9 @@ class SkippedFilesDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Skipped files"))
         self.model = QStandardItemModel(0, 3, self)
-        self.model.setHorizontalHeaderLabels([self.tr("File"), self.tr("Reason"), self.tr("Detail")])
+        self.model.setHorizontalHeaderLabels(
+            [self.tr("File"), self.tr("Reason"), self.tr("Detail")]
+        )
         for record in records:
             row = [
                 QStandardItem(display_path(record.path)),
@@ -57,7 +59,9 @@ class SkippedFilesDialog(QDialog):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
         intro = QLabel(
-            self.tr("{n} files could not be indexed. They are retried when they change.").format(n=len(records))
+            self.tr("{n} files could not be indexed. They are retried when they change.").format(
+                n=len(records)
+            )
             if records
             else self.tr("No files were skipped."),
             self,

@@ -71,8 +71,14 @@ class TagPanel(QWidget):
     vocabulary_loaded = Signal()
     tagging_finished = Signal(object)
 
-    def __init__(self, db_path: str | Path, model: ClipModel | None = None,
-                 parent: QWidget | None = None, *, write_xmp: bool = False) -> None:
+    def __init__(
+        self,
+        db_path: str | Path,
+        model: ClipModel | None = None,
+        parent: QWidget | None = None,
+        *,
+        write_xmp: bool = False,
+    ) -> None:
         super().__init__(parent)
         self._db_path = Path(db_path)
         self._model: ClipModel | None = None
@@ -153,8 +159,10 @@ class TagPanel(QWidget):
         """The folder being browsed (None: all); "Tag folder" tags the photos of `root_id`
         when given (the library's own id: nothing is resolved again), else of `folder`."""
         self._folder = Path(folder) if folder else None
-        self._folder_filters = Filters(root_id=root_id) if root_id is not None else (
-            Filters(folder=self._folder) if self._folder is not None else None
+        self._folder_filters = (
+            Filters(root_id=root_id)
+            if root_id is not None
+            else (Filters(folder=self._folder) if self._folder is not None else None)
         )
         self._update_controls()
 
@@ -186,8 +194,12 @@ class TagPanel(QWidget):
         return self.run_box.xmp_check.isChecked()
 
     def _update_controls(self) -> None:
-        self.run_box.set_ready(model_loaded=self._model is not None, running=self._run_job is not None,
-                               selection_count=len(self._selection), folder=self._folder)
+        self.run_box.set_ready(
+            model_loaded=self._model is not None,
+            running=self._run_job is not None,
+            selection_count=len(self._selection),
+            folder=self._folder,
+        )
         self.photo_view.set_can_add(self._photo_id is not None)
 
     # -- tagging runs ----------------------------------------------------------------------
@@ -215,7 +227,9 @@ class TagPanel(QWidget):
             return
         args = (self._db_path, self._model, self._embedder, self._write_xmp(), photo_ids, filters)
         job = Job(lambda ctx: tagging_jobs.run_tagging(ctx, *args), "tagging")
-        job.progress.connect(self._on_run_progress)  # a method, not a lambda: Qt drops it with the panel
+        job.progress.connect(
+            self._on_run_progress
+        )  # a method, not a lambda: Qt drops it with the panel
         job.succeeded.connect(self._on_run_done)
         job.failed.connect(self._show_error)
         job.finished.connect(self._on_run_finished)
@@ -230,15 +244,20 @@ class TagPanel(QWidget):
 
     def _on_run_done(self, result: tuple[TagSummary, list[int]]) -> None:
         summary, ids = result
-        text = (self.tr("Stopped after %1 photos; %2 tags assigned.") if summary.cancelled
-                else self.tr("Tagged %1 photos; %2 tags assigned."))
+        text = (
+            self.tr("Stopped after %1 photos; %2 tags assigned.")
+            if summary.cancelled
+            else self.tr("Tagged %1 photos; %2 tags assigned.")
+        )
         text = text.replace("%1", str(summary.photos)).replace("%2", str(summary.assigned))
         if summary.not_analysed:
             text += " " + self.tr("%1 photos are not analysed yet and were left out.").replace(
-                "%1", f"{summary.not_analysed:,}")
+                "%1", f"{summary.not_analysed:,}"
+            )
         if summary.sidecar_errors:
             text += " " + self.tr("Some sidecars could not be written: %1").replace(
-                "%1", summary.sidecar_errors[0])
+                "%1", summary.sidecar_errors[0]
+            )
         self.run_box.set_status(text)
         self.tags_changed.emit(ids)
         self.tagging_finished.emit(summary)
@@ -278,8 +297,11 @@ class TagPanel(QWidget):
         done, total = self._label_progress or (0, 0)
         if not total:
             return self.tr("Preparing the labels for this model…")
-        return self.tr("Preparing the labels for this model: %1 of %2…").replace(
-            "%1", f"{done:,}").replace("%2", f"{total:,}")
+        return (
+            self.tr("Preparing the labels for this model: %1 of %2…")
+            .replace("%1", f"{done:,}")
+            .replace("%2", f"{total:,}")
+        )
 
     def _on_label_vectors_done(self, summary: Any) -> None:
         if summary.cancelled:
@@ -297,23 +319,42 @@ class TagPanel(QWidget):
             self._shown_photo_id = None
             self.photo_view.show_nothing()
             return
-        self.photo_view.show_loading(self._photo_name or self.tr("Photo"), self.tr("Reading scores…"),
-                                     same_photo=self._photo_id == self._shown_photo_id)
+        self.photo_view.show_loading(
+            self._photo_name or self.tr("Photo"),
+            self.tr("Reading scores…"),
+            same_photo=self._photo_id == self._shown_photo_id,
+        )
         args = (self._db_path, self._photo_id, self._model, self._embedder, self._generation)
-        self._photo_job = self._submit_edit(lambda ctx: tagging_jobs.photo_info(ctx, *args), self._on_photo_info)
+        self._photo_job = self._submit_edit(
+            lambda ctx: tagging_jobs.photo_info(ctx, *args), self._on_photo_info
+        )
 
     def _on_photo_info(self, info: PhotoTagInfo) -> None:
         if info.photo_id != self._photo_id:
             return
-        bars = [ScoreBar(s.label, s.score, s.threshold, assigned=s.state == "assigned",
-                         rejected=s.state == "rejected") for s in info.scores]
+        bars = [
+            ScoreBar(
+                s.label,
+                s.score,
+                s.threshold,
+                assigned=s.state == "assigned",
+                rejected=s.state == "rejected",
+            )
+            for s in info.scores
+        ]
         chips = [TagChip(t.label, t.source, t.state, t.score) for t in info.tags]
-        reasons = {NoScores.NO_MODEL: self.tr("Scores appear once the model has loaded."),
-                   NoScores.LABELS_PENDING: self._preparing_text(),
-                   NoScores.NOT_ANALYSED: self.tr("This photo is not analysed yet; its scores appear when analysis reaches it."),
-                   NoScores.ERROR: info.detail}
+        reasons = {
+            NoScores.NO_MODEL: self.tr("Scores appear once the model has loaded."),
+            NoScores.LABELS_PENDING: self._preparing_text(),
+            NoScores.NOT_ANALYSED: self.tr(
+                "This photo is not analysed yet; its scores appear when analysis reaches it."
+            ),
+            NoScores.ERROR: info.detail,
+        }
         self._shown_photo_id = info.photo_id
-        self.photo_view.show_photo(info.name, bars, chips, reasons.get(info.no_scores, "") if info.no_scores else "")
+        self.photo_view.show_photo(
+            info.name, bars, chips, reasons.get(info.no_scores, "") if info.no_scores else ""
+        )
         self.photo_shown.emit(info.photo_id)
 
     def _change_tag(self, action: TagAction, name: str) -> None:
@@ -354,7 +395,9 @@ class TagPanel(QWidget):
         """Labels feed the scores, so the scoring cache goes and the photo is re-read too."""
         self._generation += 1
         db_path = self._db_path
-        self._submit_edit(lambda ctx: tagging_jobs.load_vocabulary(ctx, db_path), self._on_vocabulary)
+        self._submit_edit(
+            lambda ctx: tagging_jobs.load_vocabulary(ctx, db_path), self._on_vocabulary
+        )
         self._reload_photo()
 
     def _on_vocabulary(self, labels: list[Label]) -> None:
@@ -364,12 +407,17 @@ class TagPanel(QWidget):
         self.vocabulary_loaded.emit()
 
     # -- plumbing --------------------------------------------------------------------------
-    def _submit_edit(self, function: Callable[[JobContext], Any], on_success: Callable[[Any], Any]) -> Job:
+    def _submit_edit(
+        self, function: Callable[[JobContext], Any], on_success: Callable[[Any], Any]
+    ) -> Job:
         job = Job(function, "tag-edit")
         job.succeeded.connect(on_success)
         job.failed.connect(self._show_error)
         return self._edits.submit(job)
 
     def _show_error(self, exc: Exception) -> None:
-        self.run_box.set_status(str(exc) if isinstance(exc, PhotoSiftError)
-                                else self.tr("Something went wrong: %1").replace("%1", repr(exc)))
+        self.run_box.set_status(
+            str(exc)
+            if isinstance(exc, PhotoSiftError)
+            else self.tr("Something went wrong: %1").replace("%1", repr(exc))
+        )

@@ -78,8 +78,11 @@ def _load_photo(ctx: JobContext, db_path: Path, photo_id: int, query: str) -> Lo
     record = store.photo(photo_id)
     if record is None:
         return LoadedPhoto(photo_id, None, [], None, "missing")
-    tags = [tag.label for tag in TagStore(store, write_xmp=False).tags_for_photo(photo_id)
-            if tag.state == "assigned"]
+    tags = [
+        tag.label
+        for tag in TagStore(store, write_xmp=False).tags_for_photo(photo_id)
+        if tag.state == "assigned"
+    ]
     if record.offline:
         return LoadedPhoto(photo_id, record, tags, None, "offline")
     try:
@@ -90,16 +93,24 @@ def _load_photo(ctx: JobContext, db_path: Path, photo_id: int, query: str) -> Lo
     read = reading.boxes if reading is not None else []
     boxes = zip((b.points for b in read), matched_boxes(read, query_phrases(query)), strict=True)
     text = reading.text if reading is not None else ""
-    return LoadedPhoto(photo_id, record, tags, pil_to_qimage(decoded.image), None, "", text,
-                       tuple(boxes))
+    return LoadedPhoto(
+        photo_id, record, tags, pil_to_qimage(decoded.image), None, "", text, tuple(boxes)
+    )
 
 
 class PhotoViewer(QDialog):
     more_like_this = Signal(int)
     photo_loaded = Signal(int)
 
-    def __init__(self, db_path: str | Path, photo_ids: Sequence[int], current_id: int | None = None,
-                 parent: QWidget | None = None, *, query: str = "") -> None:
+    def __init__(
+        self,
+        db_path: str | Path,
+        photo_ids: Sequence[int],
+        current_id: int | None = None,
+        parent: QWidget | None = None,
+        *,
+        query: str = "",
+    ) -> None:
         super().__init__(parent)
         self._query = query  # the search that led here: its words are highlighted
         self.setWindowTitle(self.tr("Photo"))
@@ -229,7 +240,9 @@ class PhotoViewer(QDialog):
         job = Job(lambda ctx: _load_photo(ctx, db_path, photo_id, query), "view-photo")
         job.succeeded.connect(self._on_loaded)
         job.setProperty("photo_id", photo_id)
-        job.failed.connect(self._on_job_failed)  # methods, not lambdas: Qt drops them with the dialog
+        job.failed.connect(
+            self._on_job_failed
+        )  # methods, not lambdas: Qt drops them with the dialog
         if self._lane is None:  # a viewer shown again after closing gets a fresh lane
             self._lane = Lane("viewer", parent=self)
             QCoreApplication.instance().aboutToQuit.connect(self._stop_lane)
@@ -237,8 +250,11 @@ class PhotoViewer(QDialog):
 
     def _update_navigation(self) -> None:
         count = len(self._ids)
-        self.position_label.setText(self.tr("%1 of %2").replace("%1", str(self._index + 1))
-                                    .replace("%2", str(count)) if count else "")
+        self.position_label.setText(
+            self.tr("%1 of %2").replace("%1", str(self._index + 1)).replace("%2", str(count))
+            if count
+            else ""
+        )
         self.previous_button.setEnabled(self._index > 0)
         self.next_button.setEnabled(self._index + 1 < count)
 
@@ -258,7 +274,9 @@ class PhotoViewer(QDialog):
         if loaded.problem == "missing":
             return self.tr("This photo is no longer in the library.")
         if loaded.problem == "offline":
-            return self.tr("The folder holding this photo is offline. Connect its drive to view it.")
+            return self.tr(
+                "The folder holding this photo is offline. Connect its drive to view it."
+            )
         return self.tr("This photo cannot be shown: %1.").replace("%1", loaded.detail)
 
     def _on_job_failed(self, exc: Exception) -> None:

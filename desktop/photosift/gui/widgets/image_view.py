@@ -159,8 +159,9 @@ class FitImageView(QWidget):
         painter.fillRect(self.rect(), BACKGROUND)
         if self._pixmap.isNull():
             painter.setPen(MESSAGE_COLOUR)
-            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
-                             self._message)
+            painter.drawText(
+                self.rect(), Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self._message
+            )
             return
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         area = self.image_rect()
@@ -174,6 +175,10 @@ class FitImageView(QWidget):
             else:
                 painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawPolygon(
-                QPolygonF([QPointF(area.x() + x * area.width(), area.y() + y * area.height())
-                           for x, y in corners])
+                QPolygonF(
+                    [
+                        QPointF(area.x() + x * area.width(), area.y() + y * area.height())
+                        for x, y in corners
+                    ]
+                )
             )

@@ -76,8 +76,9 @@ class PhotoTagsView(QScrollArea):
             self.tag_list.set_tags([])
         self.chart.set_placeholder(text)
 
-    def show_photo(self, name: str, bars: Sequence[ScoreBar], tags: Sequence[TagChip],
-                   no_scores_text: str) -> None:
+    def show_photo(
+        self, name: str, bars: Sequence[ScoreBar], tags: Sequence[TagChip], no_scores_text: str
+    ) -> None:
         """`no_scores_text` is shown in place of the chart when there are no bars."""
         self.title.setText(name)
         self.chart.set_scores(bars)

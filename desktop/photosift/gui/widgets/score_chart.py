@@ -42,8 +42,9 @@ _SCORE_TEXT = "-00.00"
 class ScoreChart(QWidget):
     label_clicked = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None, *, top_n: int = 8,
-                 value_format: str = "{:.0%}") -> None:
+    def __init__(
+        self, parent: QWidget | None = None, *, top_n: int = 8, value_format: str = "{:.0%}"
+    ) -> None:
         super().__init__(parent)
         self._top_n = top_n
         self._value_format = value_format
@@ -106,7 +107,9 @@ class ScoreChart(QWidget):
     # -- events ----------------------------------------------------------------------------
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         hovering = self._row_at(event.position().y()) is not None
-        self.setCursor(Qt.CursorShape.PointingHandCursor if hovering else Qt.CursorShape.ArrowCursor)
+        self.setCursor(
+            Qt.CursorShape.PointingHandCursor if hovering else Qt.CursorShape.ArrowCursor
+        )
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if event.button() != Qt.MouseButton.LeftButton:
@@ -121,8 +124,11 @@ class ScoreChart(QWidget):
         palette = self.palette()
         if not self._bars:
             painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
-            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
-                             self._placeholder)
+            painter.drawText(
+                self.rect(),
+                Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+                self._placeholder,
+            )
             return
         label_w = self._label_width()
         score_w = self.fontMetrics().horizontalAdvance(_SCORE_TEXT) + 8
@@ -134,8 +140,17 @@ class ScoreChart(QWidget):
             top = _PADDING + index * (row_h + _ROW_GAP)
             self._paint_row(painter, bar, top, row_h, label_w, bar_x, bar_w_max, scale)
 
-    def _paint_row(self, painter: QPainter, bar: ScoreBar, top: float, row_h: int, label_w: int,
-                   bar_x: float, bar_w_max: float, scale: float) -> None:
+    def _paint_row(
+        self,
+        painter: QPainter,
+        bar: ScoreBar,
+        top: float,
+        row_h: int,
+        label_w: int,
+        bar_x: float,
+        bar_w_max: float,
+        scale: float,
+    ) -> None:
         palette = self.palette()
         text_color = palette.color(QPalette.ColorRole.WindowText)
         font = QFont(self.font())
@@ -144,10 +159,12 @@ class ScoreChart(QWidget):
         painter.setFont(font)
         painter.setPen(text_color)
         label_rect = QRectF(_PADDING, top, label_w - 6, row_h)
-        elided = QFontMetrics(font).elidedText(shown(bar.label), Qt.TextElideMode.ElideRight,
-                                               int(label_rect.width()))
-        painter.drawText(label_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
-                         elided)
+        elided = QFontMetrics(font).elidedText(
+            shown(bar.label), Qt.TextElideMode.ElideRight, int(label_rect.width())
+        )
+        painter.drawText(
+            label_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, elided
+        )
 
         track = QRectF(bar_x, top + 2, bar_w_max, row_h - 4)
         painter.setPen(Qt.PenStyle.NoPen)
@@ -165,8 +182,11 @@ class ScoreChart(QWidget):
         painter.setFont(self.font())
         painter.setPen(text_color)
         score_rect = QRectF(bar_x + bar_w_max + 4, top, self.width() - bar_x - bar_w_max, row_h)
-        painter.drawText(score_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                         self._value_format.format(bar.score))
+        painter.drawText(
+            score_rect,
+            Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+            self._value_format.format(bar.score),
+        )
 
     def _bar_color(self, bar: ScoreBar) -> QColor:
         palette = self.palette()

@@ -103,11 +103,16 @@ class PhotoTagList(QWidget):
         return ("remove",)
 
     def _action_button(self, row: QWidget, label: str, action: str) -> QToolButton:
-        texts = {"accept": ("✓", self.tr("Keep this tag: auto-tagging will not change it")),
-                 "reject": ("✕", self.tr("Wrong: remove it and never assign it to this photo again")),
-                 "remove": ("✕", self.tr("Remove this tag"))}
-        signals = {"accept": self.accept_requested, "reject": self.reject_requested,
-                   "remove": self.remove_requested}
+        texts = {
+            "accept": ("✓", self.tr("Keep this tag: auto-tagging will not change it")),
+            "reject": ("✕", self.tr("Wrong: remove it and never assign it to this photo again")),
+            "remove": ("✕", self.tr("Remove this tag")),
+        }
+        signals = {
+            "accept": self.accept_requested,
+            "reject": self.reject_requested,
+            "remove": self.remove_requested,
+        }
         text, tip = texts[action]
         button = QToolButton(row)
         button.setObjectName(f"{action}:{label}")

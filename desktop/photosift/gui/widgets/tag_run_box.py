@@ -33,9 +33,12 @@ class TagRunBox(QGroupBox):
         self.progress = QProgressBar()
         self.cancel_button = QPushButton(self.tr("Cancel"))
         self.xmp_check = QCheckBox(self.tr("Write XMP sidecars"))
-        self.xmp_check.setToolTip(self.tr(
-            "Also write the tags into a .xmp file beside each photo, for Lightroom, digiKam and "
-            "darktable. The photos themselves are never changed."))
+        self.xmp_check.setToolTip(
+            self.tr(
+                "Also write the tags into a .xmp file beside each photo, for Lightroom, digiKam and "
+                "darktable. The photos themselves are never changed."
+            )
+        )
         self.xmp_check.setChecked(write_xmp)
         self.model_hint = QLabel(self.tr("Auto-tagging starts working once the model has loaded."))
         self.model_hint.setWordWrap(True)
@@ -56,8 +59,9 @@ class TagRunBox(QGroupBox):
         column.addWidget(self._status)
         self.show_running(False)
 
-    def set_ready(self, *, model_loaded: bool, running: bool, selection_count: int,
-                  folder: Path | None) -> None:
+    def set_ready(
+        self, *, model_loaded: bool, running: bool, selection_count: int, folder: Path | None
+    ) -> None:
         ready = model_loaded and not running
         self.selected_button.setText(self.tr("Selected (%1)").replace("%1", str(selection_count)))
         self.selected_button.setEnabled(ready and selection_count > 0)

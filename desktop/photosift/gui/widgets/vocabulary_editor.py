@@ -52,29 +52,38 @@ class LabelEdit:
 
 
 class LabelDialog(QDialog):
-    def __init__(self, label: Label | None, default_threshold: float,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, label: Label | None, default_threshold: float, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Edit Label") if label else self.tr("Add Label"))
         self.name_edit = QLineEdit(label.name if label else "")
         self.group_edit = QLineEdit(label.group or "" if label else "")
         self.group_edit.setPlaceholderText(self.tr("custom"))
-        self.default_check = QCheckBox(self.tr("Use the default (%1)").replace("%1", f"{default_threshold:g}"))
+        self.default_check = QCheckBox(
+            self.tr("Use the default (%1)").replace("%1", f"{default_threshold:g}")
+        )
         self.threshold_spin = QDoubleSpinBox()
         self.threshold_spin.setRange(-10.0, 50.0)
         self.threshold_spin.setSingleStep(0.5)
         self.threshold_spin.setDecimals(2)
-        self.threshold_spin.setToolTip(self.tr(
-            "How far above the usual score a photo must be to get this label. Raise it if the "
-            "label is given too freely, lower it if photos that show it are missed."))
+        self.threshold_spin.setToolTip(
+            self.tr(
+                "How far above the usual score a photo must be to get this label. Raise it if the "
+                "label is given too freely, lower it if photos that show it are missed."
+            )
+        )
         has_own = label is not None and label.threshold is not None
         self.threshold_spin.setValue(label.threshold if has_own else default_threshold)
         self.default_check.setChecked(not has_own)
         self.threshold_spin.setEnabled(has_own)
         self.default_check.toggled.connect(lambda on: self.threshold_spin.setEnabled(not on))
-        self.prompts_edit = QPlainTextEdit("\n".join(label.prompts) if label and label.prompts else "")
+        self.prompts_edit = QPlainTextEdit(
+            "\n".join(label.prompts) if label and label.prompts else ""
+        )
         self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         self.name_edit.textChanged.connect(self._name_changed)
@@ -96,12 +105,16 @@ class LabelDialog(QDialog):
         """Show which prompts an empty box stands for; a nameless label cannot be saved."""
         name = self.name_edit.text().strip()
         self.prompts_edit.setPlaceholderText(
-            self.tr("Empty: the default prompts, e.g.") + "\n"
-            + "\n".join(template_prompts(name or self.tr("label"))[:3]))
+            self.tr("Empty: the default prompts, e.g.")
+            + "\n"
+            + "\n".join(template_prompts(name or self.tr("label"))[:3])
+        )
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(bool(name))
 
     def label_edit(self) -> LabelEdit:
-        prompts = tuple(line.strip() for line in self.prompts_edit.toPlainText().splitlines() if line.strip())
+        prompts = tuple(
+            line.strip() for line in self.prompts_edit.toPlainText().splitlines() if line.strip()
+        )
         return LabelEdit(
             name=" ".join(self.name_edit.text().split()),
             group=self.group_edit.text().strip() or None,
@@ -122,7 +135,8 @@ class VocabularyEditor(QWidget):
         self._dialog: LabelDialog | None = None
         self._model = QStandardItemModel(0, 4, self)
         self._model.setHorizontalHeaderLabels(
-            [self.tr("Label"), self.tr("Group"), self.tr("Threshold"), self.tr("Prompts")])
+            [self.tr("Label"), self.tr("Group"), self.tr("Threshold"), self.tr("Prompts")]
+        )
         self._proxy = QSortFilterProxyModel(self)
         self._proxy.setSourceModel(self._model)
         self._proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -167,11 +181,16 @@ class VocabularyEditor(QWidget):
         self._labels = list(labels)
         self._model.setRowCount(0)
         for label in self._labels:
-            threshold = (f"{label.threshold:g}" if label.threshold is not None
-                         else self.tr("default"))
+            threshold = (
+                f"{label.threshold:g}" if label.threshold is not None else self.tr("default")
+            )
             prompts = "; ".join(label.prompts) if label.prompts else self.tr("default")
-            row = [QStandardItem(label.name), QStandardItem(label.group or ""),
-                   QStandardItem(threshold), QStandardItem(prompts)]
+            row = [
+                QStandardItem(label.name),
+                QStandardItem(label.group or ""),
+                QStandardItem(threshold),
+                QStandardItem(prompts),
+            ]
             self._model.appendRow(row)
         if keep is not None:
             self.select_label(keep)
@@ -233,7 +252,11 @@ class VocabularyEditor(QWidget):
         if name is None:
             return
         answer = QMessageBox.question(
-            self, self.tr("Remove Label"),
-            self.tr("Remove the label “%1”? Its tags disappear from every photo.").replace("%1", name))
+            self,
+            self.tr("Remove Label"),
+            self.tr("Remove the label “%1”? Its tags disappear from every photo.").replace(
+                "%1", name
+            ),
+        )
         if answer == QMessageBox.StandardButton.Yes:
             self.remove_requested.emit(name)
