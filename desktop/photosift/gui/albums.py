@@ -21,6 +21,7 @@ from photosift.gui.workers import Job, JobContext, Lane, thread_library
 if TYPE_CHECKING:
     from photosift.core.library.filters import Filters
     from photosift.core.model.clip_model import ClipModel
+    from photosift.core.model.onnx_runtime import OnnxClipModel
     from photosift.service.library import PhotoLibrary
 
 
@@ -114,7 +115,7 @@ class AlbumsController(QObject):
             lambda ctx: self._library(ctx).save_search(name, query, filters, cutoff), refresh=True
         )
 
-    def open(self, name: str, model: ClipModel | None = None) -> None:
+    def open(self, name: str, model: ClipModel | OnnxClipModel | None = None) -> None:
         """The album's photos; a saved search is re-run with `model` (new photos appear)."""
 
         def work(ctx: JobContext) -> tuple[str, list[PhotoItem]]:

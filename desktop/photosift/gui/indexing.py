@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from photosift.core.library.catalog import CatalogSummary
     from photosift.core.library.indexer import IndexSummary
     from photosift.core.model.clip_model import ClipModel
+    from photosift.core.model.onnx_runtime import OnnxClipModel
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ class IndexController(QObject):
         self._job: Job | None = None
         self._queued: list[Path] | None = None
         self._queued_all = False
-        self._queued_model: ClipModel | None = None
+        self._queued_model: ClipModel | OnnxClipModel | None = None
         self.last_summary: object | None = None
 
     @property
@@ -73,7 +74,9 @@ class IndexController(QObject):
     def paused(self) -> bool:
         return self._job is not None and self._job.token.paused
 
-    def start(self, model: ClipModel | None, roots: list[Path] | None = None) -> None:
+    def start(
+        self, model: ClipModel | OnnxClipModel | None, roots: list[Path] | None = None
+    ) -> None:
         """Catalog `roots` (None = every folder of the library), then analyse them with
         `model`; `model` None catalogs only. A run queued behind this one keeps the newest
         model asked for (a catalog-only request never drops a model already queued)."""
@@ -113,7 +116,7 @@ class IndexController(QObject):
         self._lane.shutdown()
 
     def _work(
-        self, ctx: JobContext, model: ClipModel | None, roots: list[Path] | None
+        self, ctx: JobContext, model: ClipModel | OnnxClipModel | None, roots: list[Path] | None
     ) -> CatalogSummary | IndexSummary:
         library = thread_library(ctx, self.db_path)
 

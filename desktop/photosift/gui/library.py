@@ -97,8 +97,12 @@ class LibraryController(QObject):
     def load_photos(self, request: SearchRequest, order: SortKey = SortKey.DATE) -> None:
         """Browse mode: every photo matching the request's filters (its text is ignored)."""
         job = Job(lambda ctx: (request, _browse(self._library(ctx), request, order)), "browse")
-        job.succeeded.connect(lambda result: job.cancelled or self.photos_loaded.emit(*result))
-        job.failed.connect(self._on_failed)
+
+        def loaded(result: tuple[SearchRequest, SortedItems]) -> None:
+            if not job.cancelled:  # a newer browse superseded this one
+                self.photos_loaded.emit(*result)
+
+        job.on_success(loaded).on_failure(self._on_failed)
         self._browse_lane.submit(job, supersede=True)
 
     def load_skipped(self, root_id: int | None = None) -> None:

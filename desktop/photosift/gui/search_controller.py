@@ -81,10 +81,16 @@ class SearchController(QObject):
         if model is None:
             return
         job = Job(lambda ctx: self._run(ctx, model, generation, request), "search")
-        job.succeeded.connect(lambda answer: job.cancelled or self._deliver(request, *answer))
-        job.failed.connect(
-            lambda error: job.cancelled or self.failed.emit(request, describe(error))
-        )
+
+        def delivered(answer: tuple[SortedItems, SearchDetails]) -> None:
+            if not job.cancelled:  # a newer search superseded this one: its answer is stale
+                self._deliver(request, *answer)
+
+        def failed(error: Exception) -> None:
+            if not job.cancelled:
+                self.failed.emit(request, describe(error))
+
+        job.on_success(delivered).on_failure(failed)
         self._lane.submit(job, supersede=True)
 
     def shutdown(self) -> None:

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from photosift.core.library.filters import Filters
     from photosift.core.library.tag_records import PhotoTag, TagStore
     from photosift.core.model.clip_model import ClipModel
+    from photosift.core.model.onnx_runtime import OnnxClipModel
     from photosift.core.tagging.label_vectors import LabelVectorSummary
     from photosift.core.tagging.tagger import LabelScore, Tagger, TagSummary
     from photosift.core.tagging.vocabulary import Label, LabelEmbedder
@@ -51,7 +52,11 @@ def _tag_store(ctx: JobContext, db_path: Path, write_xmp: bool) -> TagStore:
 
 
 def _scoring_tagger(
-    ctx: JobContext, db_path: Path, model: ClipModel, embedder: LabelEmbedder, generation: int
+    ctx: JobContext,
+    db_path: Path,
+    model: ClipModel | OnnxClipModel,
+    embedder: LabelEmbedder,
+    generation: int,
 ) -> Tagger:
     """A Tagger kept between photos: its calibration is the expensive part of a score. It
     never embeds label prompts itself (that is `label_vectors`' lane): it reads them."""
@@ -71,7 +76,7 @@ def photo_info(
     ctx: JobContext,
     db_path: Path,
     photo_id: int,
-    model: ClipModel | None,
+    model: ClipModel | OnnxClipModel | None,
     embedder: LabelEmbedder | None,
     generation: int,
 ) -> PhotoTagInfo:
@@ -93,7 +98,7 @@ def photo_info(
 
 
 def label_vectors(
-    ctx: JobContext, db_path: Path, model: ClipModel, embedder: LabelEmbedder
+    ctx: JobContext, db_path: Path, model: ClipModel | OnnxClipModel, embedder: LabelEmbedder
 ) -> LabelVectorSummary:
     """Compute and store the vocabulary's missing label vectors (progress, cancel)."""
     from photosift.core.tagging.label_vectors import compute_label_vectors
@@ -159,7 +164,7 @@ def change_tag(
 def run_tagging(
     ctx: JobContext,
     db_path: Path,
-    model: ClipModel,
+    model: ClipModel | OnnxClipModel,
     embedder: LabelEmbedder,
     write_xmp: bool,
     photo_ids: list[int] | None,

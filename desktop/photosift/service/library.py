@@ -201,7 +201,7 @@ class PhotoLibrary:
     # -- indexing --------------------------------------------------------------------------
     def index(
         self,
-        model: ClipModel,
+        model: ClipModel | OnnxClipModel,
         folders: Sequence[str | Path] = (),
         *,
         reindex: bool = False,
@@ -313,7 +313,7 @@ class PhotoLibrary:
 
     def watch(
         self,
-        model: ClipModel,
+        model: ClipModel | OnnxClipModel,
         *,
         on_event: Callable[[WatchEvent], None] | None = None,
         on_mode: Callable[[WatchMode, list[Path]], None] | None = None,
@@ -358,7 +358,7 @@ class PhotoLibrary:
         return self.store.photos(self.photo_ids(filters).tolist())
 
     # -- search ----------------------------------------------------------------------------
-    def search_engine(self, model: ClipModel) -> SearchEngine:
+    def search_engine(self, model: ClipModel | OnnxClipModel) -> SearchEngine:
         """A search engine over this library's vectors of `model`, loaded (mismatches refused)."""
         from photosift.core.search.engine import SearchEngine
 
@@ -523,7 +523,7 @@ class PhotoLibrary:
 
     def tagger(
         self,
-        model: ClipModel,
+        model: ClipModel | OnnxClipModel,
         labels: Sequence[Label] | None = None,
         *,
         write_xmp: bool | None = None,

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from photosift.core.library.indexer import IndexSummary
     from photosift.core.library.store import Store
     from photosift.core.model.clip_model import ClipModel
+    from photosift.core.model.onnx_runtime import OnnxClipModel
 
 DEFAULT_DEBOUNCE_S = 1.0
 DEFAULT_MAX_WAIT_S = 10.0
@@ -186,7 +187,7 @@ def _is_photo(path: str) -> bool:
 
 def watch_library(
     store: Store,
-    model: ClipModel,
+    model: ClipModel | OnnxClipModel,
     *,
     on_event: Callable[[WatchEvent], None] | None = None,
     on_mode: Callable[[WatchMode, list[Path]], None] | None = None,

@@ -51,6 +51,7 @@ from photosift.core.search.vector_index import VectorIndex
 if TYPE_CHECKING:
     from photosift.core.library.store import Store
     from photosift.core.model.clip_model import ClipModel
+    from photosift.core.model.onnx_runtime import OnnxClipModel
 
 DEFAULT_TOP_K = 100
 
@@ -79,7 +80,7 @@ class SearchResults:
 
 class SearchEngine:
     def __init__(
-        self, db_path: str | Path, model: ClipModel, *, text_cache_size: int = 512
+        self, db_path: str | Path, model: ClipModel | OnnxClipModel, *, text_cache_size: int = 512
     ) -> None:
         self.db_path = Path(db_path)
         self.model = model

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from photosift.core.library.store import Store
     from photosift.core.model.clip_model import ClipModel
+    from photosift.core.model.onnx_runtime import OnnxClipModel
 
 #: Labels embedded (and committed) together: one chunk is under a second on a CPU.
 LABEL_CHUNK = 8
@@ -56,7 +57,7 @@ def _keys(labels: Sequence[Label]) -> list[str]:
 
 def compute_label_vectors(
     store: Store,
-    model: ClipModel,
+    model: ClipModel | OnnxClipModel,
     labels: Sequence[Label],
     *,
     embedder: LabelEmbedder | None = None,

@@ -49,6 +49,7 @@ from photosift.core.tagging.vocabulary import DEFAULT_THRESHOLD, Label, LabelEmb
 if TYPE_CHECKING:
     from photosift.core.library.store import Store
     from photosift.core.model.clip_model import ClipModel
+    from photosift.core.model.onnx_runtime import OnnxClipModel
 
 REFERENCE_SIZE = 20_000
 MIN_REFERENCE_LABELS = 8
@@ -138,7 +139,7 @@ class Tagger:
     def __init__(
         self,
         store: Store,
-        model: ClipModel,
+        model: ClipModel | OnnxClipModel,
         labels: Sequence[Label] | None = None,
         *,
         embedder: LabelEmbedder | None = None,

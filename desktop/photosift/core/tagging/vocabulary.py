@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # numpy is imported where vectors are made: the GUI's label e
     import numpy as np  # this module at start-up and needs none of it (about 120 ms saved)
 
     from photosift.core.model.clip_model import ClipModel
+    from photosift.core.model.onnx_runtime import OnnxClipModel
 
 DEFAULT_TEMPLATES: tuple[str, ...] = (
     "a photo of {a} {}",
@@ -84,7 +85,7 @@ class LabelEmbedder:
     once each, which is harmless).
     """
 
-    def __init__(self, model: ClipModel) -> None:
+    def __init__(self, model: ClipModel | OnnxClipModel) -> None:
         self.model = model
         self._cache: dict[tuple[str, ...], np.ndarray] = {}
         self._lock = threading.Lock()

@@ -3,7 +3,7 @@
 Interface (for the main window)::
 
     panel = TagPanel(db_path, model=None, parent=window, write_xmp=settings.write_xmp_sidecars)
-    panel.set_model(loaded_model)                  # when the model has loaded (ClipModel | None)
+    panel.set_model(loaded_model)                  # when the model has loaded (ClipModel | OnnxClipModel | None)
     panel.show_photo(photo_id, name)               # current photo of the grid (None: none)
     panel.set_selection(photo_ids)                 # the grid's selected photo ids
     panel.set_current_folder(path)                 # the library folder being browsed, or None
@@ -57,6 +57,7 @@ from photosift.service.library import TagAction
 
 if TYPE_CHECKING:
     from photosift.core.model.clip_model import ClipModel
+    from photosift.core.model.onnx_runtime import OnnxClipModel
     from photosift.core.tagging.tagger import TagSummary
     from photosift.core.tagging.vocabulary import Label, LabelEmbedder
     from photosift.gui.tagging_jobs import PhotoTagInfo
@@ -74,14 +75,14 @@ class TagPanel(QWidget):
     def __init__(
         self,
         db_path: str | Path,
-        model: ClipModel | None = None,
+        model: ClipModel | OnnxClipModel | None = None,
         parent: QWidget | None = None,
         *,
         write_xmp: bool = False,
     ) -> None:
         super().__init__(parent)
         self._db_path = Path(db_path)
-        self._model: ClipModel | None = None
+        self._model: ClipModel | OnnxClipModel | None = None
         self._embedder: LabelEmbedder | None = None
         self._generation = 0
         self._photo_id: int | None = None
@@ -132,7 +133,7 @@ class TagPanel(QWidget):
         layout.addWidget(self.tabs, 1)
 
     # -- inputs from the main window -------------------------------------------------------
-    def set_model(self, model: ClipModel | None) -> None:
+    def set_model(self, model: ClipModel | OnnxClipModel | None) -> None:
         self._model = model
         self._embedder = None
         if model is not None:
