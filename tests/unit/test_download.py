@@ -62,7 +62,9 @@ def test_first_load_downloads_with_progress_to_100_percent(hub, toy_model_dir, t
     assert [r.range for r in hub.gets(WEIGHTS)] == [None]
     assert is_cached(SPEC) and partial_bytes(parse_spec(SPEC)) == 0
     # The downloaded weights are the toy model's: same text embedding.
-    assert (model.encode_texts(["a red circle"]) == toy_model.encode_texts(["a red circle"])).all()
+    # (Equal up to float rounding: the fixture's model may run on ONNX Runtime, this one on torch.)
+    downloaded, local = model.encode_texts(["a red circle"]), toy_model.encode_texts(["a red circle"])
+    assert float((downloaded * local).sum()) > 0.9999
 
 
 def test_cancel_keeps_no_model_and_the_next_load_resumes_with_a_range_request(hub, toy_model_dir):
