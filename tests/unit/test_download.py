@@ -63,7 +63,10 @@ def test_first_load_downloads_with_progress_to_100_percent(hub, toy_model_dir, t
     assert is_cached(SPEC) and partial_bytes(parse_spec(SPEC)) == 0
     # The downloaded weights are the toy model's: same text embedding.
     # (Equal up to float rounding: the fixture's model may run on ONNX Runtime, this one on torch.)
-    downloaded, local = model.encode_texts(["a red circle"]), toy_model.encode_texts(["a red circle"])
+    downloaded, local = (
+        model.encode_texts(["a red circle"]),
+        toy_model.encode_texts(["a red circle"]),
+    )
     assert float((downloaded * local).sum()) > 0.9999
 
 
