@@ -370,7 +370,7 @@ def _open_raw(path: Path) -> RawPreview:
         ) from None
     except RawUnreadable as exc:
         reason = SkipReason.UNSUPPORTED if exc.unsupported else SkipReason.CORRUPT
-        raise ImageSkip(reason, f"camera RAW: {exc}") from None
+        raise ImageSkip(reason, f"camera RAW ({path.suffix.lower()}): {exc}") from None
 
 
 def _preview_proportions(sensor: tuple[int, int], preview: tuple[int, int]) -> tuple[int, int]:
