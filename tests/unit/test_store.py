@@ -240,3 +240,29 @@ def test_a_schema_1_library_is_upgraded_keeping_its_photos_and_a_backup(tmp_path
         assert record.removed_at is None and not record.offline
         assert store.hidden_photo_ids().tolist() == []
     assert (tmp_path / "old.sqlite3.v1.bak").is_file()
+
+
+def test_two_connections_registering_one_new_model_get_the_same_row(tmp_path: Path) -> None:
+    """The indexing lane and the label-vector lane may both meet a new model at once."""
+    import threading
+
+    path = tmp_path / "library.sqlite3"
+    Store(path).close()
+    barrier = threading.Barrier(4)
+    ids: list[int] = []
+    errors: list[BaseException] = []
+
+    def register() -> None:
+        with Store(path) as store:
+            barrier.wait()
+            try:
+                ids.append(store.register_model("local-dir:/m", 4, {"size": 4}).id)
+            except BaseException as exc:  # the old check-then-insert raised IntegrityError
+                errors.append(exc)
+
+    threads = [threading.Thread(target=register) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == [] and len(ids) == 4 and len(set(ids)) == 1

@@ -382,9 +382,11 @@ class Store(
                     )
             return self.model_by_spec(spec)  # type: ignore[return-value]
         with self.transaction():
+            # Two lanes (indexing, label vectors) may register the same new model at once:
+            # the second insert is a no-op and both read the one row back.
             self.db.execute(
                 "INSERT INTO models (spec, dim, preprocess_cfg, content_hash, created_at) "
-                "VALUES (?, ?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (spec) DO NOTHING",
                 [spec, dim, json.dumps(preprocess_cfg, sort_keys=True), content_hash, time.time()],
             )
         return self.model_by_spec(spec)  # type: ignore[return-value]
