@@ -68,3 +68,21 @@ def wait_shown(qtbot, window, predicate: Callable[[object], bool]) -> None:
         lambda: window.grid_control.settled and predicate(window.grid_control.request),
         timeout=WAIT_MS,
     )
+
+
+@pytest.fixture(autouse=True)
+def unblocking_warnings(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """A modal QMessageBox.warning/critical would wait forever offscreen, hanging the run; in
+    tests they are recorded (and printed) instead. A test that checks a dialog patches its own."""
+    from PySide6.QtWidgets import QMessageBox
+
+    shown: list[str] = []
+
+    def record(_parent: object, title: str, text: str, *_args: object, **_kwargs: object) -> object:
+        shown.append(f"{title}: {text}")
+        print(f"[dialog] {title}: {text}")
+        return QMessageBox.StandardButton.Ok
+
+    monkeypatch.setattr(QMessageBox, "warning", record)
+    monkeypatch.setattr(QMessageBox, "critical", record)
+    yield shown
