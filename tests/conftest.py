@@ -11,8 +11,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from tests.hub_server import HubServer
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -99,3 +103,19 @@ def text_library(tmp_path_factory: pytest.TempPathFactory, toy_model, text_reade
     if cjk_font() is None:
         pytest.skip("no CJK font installed (apt-get install fonts-noto-cjk)")
     return build_text_library(tmp_path_factory.mktemp("text-library"), toy_model, text_reader)
+
+
+@pytest.fixture
+def hub(toy_model_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[HubServer]:
+    """The toy model served in the Hugging Face repo layout (TOY_REPO) from a real HTTP server
+    on 127.0.0.1, with the Hub client pointed at it (tests/hub_server.py).
+
+    The download tests are about fetching weights: they run the torch path, since an ONNX build
+    the session already made for this spec (tests share one engine folder) would answer
+    without them."""
+    from tests.hub_server import TOY_REPO, HubServer, point_hub_client_at
+
+    monkeypatch.setenv("PHOTOSIFT_ENGINE", "torch")
+    with HubServer({TOY_REPO: toy_model_dir}) as server:
+        point_hub_client_at(server.url, monkeypatch)
+        yield server

@@ -27,6 +27,11 @@ _LFS_SUFFIXES = (".safetensors", ".bin", ".pth", ".pt")
 _PIECE = 64 * 1024
 
 
+#: The Hub repo name the download tests serve the toy model under.
+TOY_REPO = "photosift-test/toy-clip"
+TOY_SPEC = f"hf-hub:{TOY_REPO}"
+
+
 @dataclass
 class Request:
     method: str

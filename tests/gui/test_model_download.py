@@ -16,22 +16,9 @@ from photosift.core.model.spec import parse_spec
 from photosift.gui.model_dialog import ModelUnavailableDialog
 from photosift.gui.model_state import ModelState
 from tests.gui.conftest import WAIT_MS, wait_model_ready
-from tests.hub_server import HubServer, point_hub_client_at
+from tests.hub_server import TOY_SPEC as SPEC
 
 pytestmark = pytest.mark.gui
-
-REPO = "photosift-test/toy-clip"
-SPEC = f"hf-hub:{REPO}"
-
-
-@pytest.fixture
-def hub(toy_model_dir: Path, monkeypatch: pytest.MonkeyPatch):
-    # These tests are about fetching weights: the torch path, since an ONNX build the session
-    # already made for this spec (tests share one engine folder) would answer without them.
-    monkeypatch.setenv("PHOTOSIFT_ENGINE", "torch")
-    with HubServer({REPO: toy_model_dir}) as server:
-        point_hub_client_at(server.url, monkeypatch)
-        yield server
 
 
 def test_download_shows_progress_cancel_keeps_bytes_and_retry_resumes(qtbot, make_window, hub):

@@ -23,22 +23,10 @@ from photosift.core.model.loader import load_model
 from photosift.core.model.spec import parse_spec
 from photosift.core.model.transfer import TransferMeter, TransferProgress
 from photosift.core.paths import model_cache_dir
-from tests.hub_server import HubServer, point_hub_client_at
+from tests.hub_server import TOY_SPEC as SPEC
 
-REPO = "photosift-test/toy-clip"
-SPEC = f"hf-hub:{REPO}"
 WEIGHTS = "open_clip_model.safetensors"
 CONFIG = "open_clip_config.json"
-
-
-@pytest.fixture
-def hub(toy_model_dir: Path, monkeypatch: pytest.MonkeyPatch):
-    # These tests are about fetching weights: the torch path, since an ONNX build the session
-    # already made for this spec (tests share one engine folder) would answer without them.
-    monkeypatch.setenv("PHOTOSIFT_ENGINE", "torch")
-    with HubServer({REPO: toy_model_dir}) as server:
-        point_hub_client_at(server.url, monkeypatch)
-        yield server
 
 
 def model_bytes(folder: Path) -> int:
