@@ -87,6 +87,7 @@ def db_path(args: argparse.Namespace) -> Path:
 def print_json(data: object) -> None:
     json.dump(data, sys.stdout, indent=2, ensure_ascii=False, default=str)
     sys.stdout.write("\n")
+    sys.stdout.flush()  # a reader of a pipe gets the answer now, not at interpreter exit
 
 
 def run_command(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:

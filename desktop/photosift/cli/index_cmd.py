@@ -8,6 +8,7 @@ a second Ctrl-C interrupts at once, which the per-batch commits also survive.
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import time
@@ -34,6 +35,9 @@ if TYPE_CHECKING:
     from photosift.core.cancel import CancelToken
     from photosift.core.library.indexer import IndexProgress, IndexSummary
     from photosift.core.library.text_pass import TextProgress, TextSummary
+    from photosift.core.model.clip_model import ClipModel
+    from photosift.core.model.onnx_runtime import OnnxClipModel
+    from photosift.service.library import PhotoLibrary
 
 EXIT_CANCELLED = 130
 
@@ -120,7 +124,6 @@ def run_index(args: argparse.Namespace) -> int:
     from photosift.core.cancel import CancelToken
     from photosift.core.library.folders import resolve_folders
     from photosift.core.library.model_choice import ModelUse
-    from photosift.core.wording import ready_for_search
     from photosift.service.library import PhotoLibrary
 
     # Pillow warns about odd metadata on stderr; the summary and `photosift skipped` already
@@ -145,23 +148,36 @@ def run_index(args: argparse.Namespace) -> int:
             )
         if model is None:
             model = load_model_reporting(library.store, requested, ModelUse.INDEX, args.device)
-        token = CancelToken()
-        bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
-        if args.read_text is not None:
-            library.set_reads_text(args.read_text)
-        with ctrl_c_cancels(token):
-            summary = library.index(
-                model, folders, reindex=args.reindex, batch_size=args.batch_size,
-                workers=args.workers, progress=bar.update if bar else None, cancel=token,
-            )  # fmt: skip
-            text = None
-            if not summary.cancelled:
-                text = library.read_text(progress=bar.update_text if bar else None, cancel=token)
-        if bar:
-            bar.clear()
-        if args.forget_missing and not summary.cancelled:
-            summary.purged += library.forget_missing()
-        counts = library.analysis_counts(model.spec)
+        # Until the summary is printed: a late Ctrl-C must not become a traceback (or an exit
+        # by signal) after the work is done and committed.
+        with ctrl_c_cancels(token := CancelToken()):
+            return _index_and_report(library, model, folders, args, token)
+
+
+def _index_and_report(
+    library: PhotoLibrary,
+    model: ClipModel | OnnxClipModel,
+    folders: list[Path],
+    args: argparse.Namespace,
+    token: CancelToken,
+) -> int:
+    from photosift.core.wording import ready_for_search
+
+    bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
+    if args.read_text is not None:
+        library.set_reads_text(args.read_text)
+    summary = library.index(
+        model, folders, reindex=args.reindex, batch_size=args.batch_size,
+        workers=args.workers, progress=bar.update if bar else None, cancel=token,
+    )  # fmt: skip
+    text = None
+    if not summary.cancelled:
+        text = library.read_text(progress=bar.update_text if bar else None, cancel=token)
+    if bar:
+        bar.clear()
+    if args.forget_missing and not summary.cancelled:
+        summary.purged += library.forget_missing()
+    counts = library.analysis_counts(model.spec)
     cancelled = summary.cancelled or (text is not None and text.cancelled)
     if args.json:
         text_data = vars(text) if text is not None else None
@@ -271,8 +287,11 @@ def ctrl_c_cancels(token: CancelToken) -> Iterator[None]:
         if token.cancelled:
             raise KeyboardInterrupt
         token.cancel()
-        print(
-            "\nphotosift: stopping after the current batch (Ctrl-C again to abort)", file=sys.stderr
+        # os.write, not print: the handler may interrupt a print to stderr, and a buffered
+        # stream refuses a reentrant write (RuntimeError) where the raw descriptor does not.
+        os.write(
+            sys.stderr.fileno(),
+            b"\nphotosift: stopping after the current batch (Ctrl-C again to abort)\n",
         )
 
     try:
