@@ -25,13 +25,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from photosift.core.cancel import CancelToken
-from photosift.core.imaging.decode import IMAGE_EXTENSIONS, ImageSkip, SkipReason, decode_image
+from photosift.core.imaging.decode import IMAGE_EXTENSIONS, ImageSkip, SkipReason
 from photosift.core.imaging.decode_pool import DecodePool, DecodeTimeout
-from photosift.core.imaging.fingerprint import fingerprint_file
+from photosift.core.library.batches import Prepared, commit_outcomes, prepare_file
 from photosift.core.library.folders import add_folders
 from photosift.core.library.records import ACTIVE_MODEL_SETTING
-from photosift.core.library.scan_records import PhotoWrite, SkipWrite
-from photosift.core.library.scanner import Work, plan_changes, walk_root
+from photosift.core.library.scanner import ScanPlan, Work, plan_changes, walk_root
 from photosift.core.library.store import Store
 from photosift.core.paths import display_path
 
@@ -73,16 +72,6 @@ class IndexSummary:
         return data
 
 
-@dataclass
-class _Prepared:
-    tensor: torch.Tensor
-    width: int
-    height: int
-    taken_at: float | None
-    camera: str | None
-    fingerprint: str
-
-
 def default_workers() -> int:
     return max(1, min(8, os.cpu_count() or 1))
 
@@ -105,10 +94,48 @@ def index_library(
     `roots` are added to the library first (None = every root it has). Skipped files are not
     errors: they are counted in the summary and listed by `Store.skipped_files()`.
     """
-    started = time.monotonic()
     cancel = cancel or CancelToken()
     workers = workers or default_workers()
     report = progress or (lambda _p: None)
+    run = plan_index(store, model, roots, workers=workers, report=report, cancel=cancel,
+                     include_hidden=include_hidden)  # fmt: skip
+    if run.plan is None:
+        return finish_index(store, model, run, cancelled=True)
+    embedder = _Embedder(store, model, run.model_id, batch_size, report, on_batch, cancel)
+    embedder.run(run.plan.work, workers, decode_timeout, run.summary)
+    finished = finish_index(store, model, run, cancelled=cancel.cancelled)
+    if not cancel.cancelled:
+        total = len(run.plan.work)
+        report(IndexProgress(total, total, embedder.rate(), 0.0, None, "done"))
+    return finished
+
+
+@dataclass
+class IndexRun:
+    """A run between its scan and its end: what to embed, and the summary so far."""
+
+    model_id: int
+    summary: IndexSummary
+    started: float
+    plan: ScanPlan | None  # None: cancelled while scanning, nothing was applied
+
+
+def plan_index(
+    store: Store,
+    model: ClipModel,
+    roots: Sequence[str | Path] | None,
+    *,
+    workers: int,
+    report: Callable[[IndexProgress], None],
+    cancel: CancelToken,
+    include_hidden: bool = False,
+) -> IndexRun:
+    """Scan, plan and apply moves/removals; what is left to embed is `plan.work`.
+
+    Shared with the cluster indexer, which embeds `plan.work` elsewhere and commits each batch
+    with `commit_outcomes`, then calls `finish_index` like a local run.
+    """
+    started = time.monotonic()
     summary = IndexSummary()
     model_id = store.register_model(model.spec, model.dim, model.preprocess_cfg).id
     listings = []
@@ -122,7 +149,7 @@ def index_library(
         )
         listings.append((root, listing))
     if cancel.cancelled:
-        return _finish(summary, started, cancelled=True)
+        return IndexRun(model_id, summary, started, None)
     plan = plan_changes(store, model_id, listings, workers=workers)
     for root in plan.offline_roots:
         store.set_root_online(root.id, False)
@@ -135,20 +162,18 @@ def index_library(
     summary.removed = len(plan.removed_photo_ids)
     summary.removed_ids = list(plan.removed_photo_ids)
     summary.offline_roots = [r.path for r in plan.offline_roots]
-    embedder = _Embedder(store, model, model_id, batch_size, report, on_batch, cancel)
-    embedder.run(plan.work, workers, decode_timeout, summary)
-    if cancel.cancelled:
-        return _finish(summary, started, cancelled=True)
-    for root in plan.online_roots:
-        store.mark_root_scanned(root.id)
-    store.set_setting(ACTIVE_MODEL_SETTING, model.spec)
-    report(IndexProgress(len(plan.work), len(plan.work), embedder.rate(), 0.0, None, "done"))
-    return _finish(summary, started, cancelled=False)
+    return IndexRun(model_id, summary, started, plan)
 
 
-def _finish(summary: IndexSummary, started: float, *, cancelled: bool) -> IndexSummary:
+def finish_index(store: Store, model: ClipModel, run: IndexRun, *, cancelled: bool) -> IndexSummary:
+    """Close a run: a complete one marks its folders scanned and makes `model` the active one."""
+    summary = run.summary
+    if not cancelled and run.plan is not None:
+        for root in run.plan.online_roots:
+            store.mark_root_scanned(root.id)
+        store.set_setting(ACTIVE_MODEL_SETTING, model.spec)
     summary.cancelled = cancelled
-    summary.seconds = time.monotonic() - started
+    summary.seconds = time.monotonic() - run.started
     return summary
 
 
@@ -190,7 +215,7 @@ class _Embedder:
             while pending or in_flight:
                 if not self.cancel.wait_if_paused():
                     break
-                batch: list[tuple[Work, _Prepared | ImageSkip]] = []
+                batch: list[tuple[Work, Prepared | ImageSkip]] = []
                 while (pending or in_flight) and len(batch) < self.batch_size:
                     while pending and len(in_flight) < window:
                         item = pending.popleft()
@@ -209,60 +234,28 @@ class _Embedder:
             summary.skipped = dict(sorted(skipped.items()))
             summary.removed_ids += self.removed_ids
 
-    def _prepare(self, work: Work) -> _Prepared | ImageSkip:
+    def _prepare(self, work: Work) -> Prepared | ImageSkip:
         """Runs on a worker thread: everything that does not need the model's forward pass."""
-        try:
-            decoded = decode_image(work.abspath, min_side=self.model.input_size)
-            fingerprint = work.fingerprint or fingerprint_file(work.abspath)
-            tensor = self.model.preprocess(decoded.image)
-        except ImageSkip as skip:
-            return skip
-        except FileNotFoundError:
-            return ImageSkip(SkipReason.VANISHED, "the file was moved or deleted while reading it")
-        except Exception as exc:  # a bug or an OS error must cost one file, not the run
-            return ImageSkip(SkipReason.ERROR, f"{type(exc).__name__}: {exc}"[:300])
-        return _Prepared(
-            tensor, decoded.width, decoded.height, decoded.taken_at, decoded.camera, fingerprint
+        return prepare_file(
+            work.abspath, work.fingerprint, self.model.preprocess, self.model.input_size
         )
 
     @staticmethod
-    def _outcome(pool: DecodePool, task: Any, timeout: float) -> _Prepared | ImageSkip:
+    def _outcome(pool: DecodePool, task: Any, timeout: float) -> Prepared | ImageSkip:
         try:
             return pool.result(task)
         except DecodeTimeout:
             return ImageSkip(SkipReason.TIMEOUT, f"decoding took longer than {timeout:g} s")
 
-    def _commit(self, batch: list[tuple[Work, _Prepared | ImageSkip]], skipped: Counter) -> int:
-        ready = [(w, p) for w, p in batch if isinstance(p, _Prepared)]
-        vectors = self._embed([p.tensor for _, p in ready])
-        photos = [
-            PhotoWrite(
-                root_id=w.root_id, relpath=w.stored_relpath, size=w.found.size,
-                mtime_ns=w.found.mtime_ns, fingerprint=p.fingerprint,
-                file_type=w.found.file_type, width=p.width, height=p.height,
-                taken_at=p.taken_at, camera=p.camera, vector=vector, photo_id=w.photo_id,
-                keep_other_vectors=w.keep_other_vectors,
-            )
-            for (w, p), vector in zip(ready, vectors)
-        ]  # fmt: skip
-        skips = [
-            SkipWrite(
-                w.root_id, w.stored_relpath, w.found.size, w.found.mtime_ns,
-                s.reason.value, s.detail, remember=s.reason is not SkipReason.VANISHED,
-            )
-            for w, s in batch
-            if isinstance(s, ImageSkip)
-        ]  # fmt: skip
-        skipped.update(s.reason for s in skips)
-        self.removed_ids += [
-            w.photo_id for w, s in batch if isinstance(s, ImageSkip) and w.photo_id is not None
-        ]
-        if not batch:
-            return 0
-        ids = self.store.commit_batch(self.model_id, photos, skips)
-        if self.on_batch is not None:
-            self.on_batch(ids)
-        return len(ids)
+    def _commit(self, batch: list[tuple[Work, Prepared | ImageSkip]], skipped: Counter) -> int:
+        vectors = self._embed([p.tensor for _, p in batch if isinstance(p, Prepared)])
+        outcomes = [(w, p.facts if isinstance(p, Prepared) else p) for w, p in batch]
+        result = commit_outcomes(self.store, self.model_id, outcomes, vectors)
+        skipped.update(result.skip_reasons)
+        self.removed_ids += result.removed_ids
+        if batch and self.on_batch is not None:
+            self.on_batch(result.photo_ids)
+        return len(result.photo_ids)
 
     def _embed(self, tensors: list[torch.Tensor]) -> list:
         if not tensors:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -157,6 +157,17 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+def image_preprocess(preprocess_cfg: dict[str, Any]) -> Callable[[Image.Image], torch.Tensor]:
+    """The model's eval-time image transform, built from its preprocess config alone.
+
+    `ClipModel.preprocess` is this transform; a process that never loads the weights (a
+    cluster's decode task) builds the same one from `ClipModel.preprocess_cfg`.
+    """
+    from open_clip.transform import PreprocessCfg, image_transform_v2
+
+    return image_transform_v2(PreprocessCfg(**preprocess_cfg), is_train=False)
+
+
 class ClipModel:
     """A loaded model in eval mode. ``preprocess`` is thread-safe (PIL + torchvision, no shared
     state) so decode workers can run it; the encode methods run under inference_mode."""
@@ -164,7 +175,6 @@ class ClipModel:
     def __init__(self, spec: str, device: str, model: torch.nn.Module, tokenizer: Any) -> None:
         import open_clip
         import torch
-        from open_clip.transform import PreprocessCfg, image_transform_v2
 
         self.spec = spec
         self.device = device
@@ -172,7 +182,7 @@ class ClipModel:
         self._tokenizer = tokenizer
         self._dtype = torch.float16 if precision_for(device) == "fp16" else torch.float32
         cfg = dict(open_clip.get_model_preprocess_cfg(model))
-        self._transform = image_transform_v2(PreprocessCfg(**cfg), is_train=False)
+        self._transform = image_preprocess(cfg)
         self.preprocess_cfg: dict[str, Any] = _jsonable(cfg)
         size = cfg["size"]
         self.input_size = int(max(size)) if isinstance(size, (tuple, list)) else int(size)
