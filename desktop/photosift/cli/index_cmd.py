@@ -49,7 +49,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     index.add_argument("--batch-size", type=_positive, default=32, metavar="N",
                        help="photos per model forward pass and per commit (default: 32)")
     index.add_argument("--workers", type=_positive, default=None, metavar="N",
-                       help="decoding threads (default: number of CPUs, at most 8)")
+                       help="decoding threads (default: number of CPUs, at most 8); with "
+                       "--cluster, embedding workers (default: one per GPU, else per 2 CPUs)")
+    index.add_argument("--cluster", metavar="ADDRESS",
+                       help="embed on a Ray cluster: a running cluster's address, or 'local' to "
+                       "start one on this machine with --workers workers (needs the 'cluster' "
+                       "extra; photo folders must be at the same path on every node)")
     index.add_argument("--reindex", action="store_true",
                        help="forget this model's vectors and skipped files, then embed "
                        "everything again")
@@ -86,6 +91,10 @@ def run_index(args: argparse.Namespace) -> int:
     from photosift.core.library.model_choice import ModelUse
     from photosift.service.library import PhotoLibrary
 
+    if args.cluster:
+        from photosift.cluster.session import import_ray
+
+        import_ray()  # without the extra, say how to install it before loading anything
     # Pillow warns about odd metadata on stderr; the summary and `photosift skipped` already
     # say everything a user needs, and the warnings would break the progress line.
     warnings.filterwarnings("ignore", module=r"PIL\.")
@@ -98,9 +107,13 @@ def run_index(args: argparse.Namespace) -> int:
                 "The library has no folders yet. Name one to index: photosift index FOLDER"
             )
         model = library.load_model(args.model, ModelUse.INDEX, args.device).model
+        if args.cluster:
+            from photosift.cli.index_cluster import run_cluster_index
+
+            return run_cluster_index(args, library, model, folders)
         token = CancelToken()
         bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
-        with _ctrl_c_cancels(token):
+        with ctrl_c_cancels(token):
             summary = library.index(
                 model, folders, reindex=args.reindex, batch_size=args.batch_size,
                 workers=args.workers, progress=bar.update if bar else None, cancel=token,
@@ -168,7 +181,7 @@ def describe_summary(s: IndexSummary) -> str:
 
 
 @contextmanager
-def _ctrl_c_cancels(token: CancelToken) -> Iterator[None]:
+def ctrl_c_cancels(token: CancelToken) -> Iterator[None]:
     """First Ctrl-C cancels cleanly, a second one interrupts (KeyboardInterrupt)."""
     def handler(signum: int, frame: object) -> None:
         if token.cancelled:

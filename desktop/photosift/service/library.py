@@ -140,12 +140,16 @@ class PhotoLibrary:
         from photosift.core.library.indexer import index_library
 
         if reindex:
-            self.store.remove_model_vectors(model.spec)
-            self.store.forget_skipped()
+            self.forget_index(model.spec)
         return index_library(
             self.store, model, list(folders) or None, batch_size=batch_size, workers=workers,
             progress=progress, on_batch=on_batch, cancel=cancel,
         )  # fmt: skip
+
+    def forget_index(self, model_spec: str) -> None:
+        """Drop `model_spec`'s vectors and every skipped file, so the next run embeds it all."""
+        self.store.remove_model_vectors(model_spec)
+        self.store.forget_skipped()
 
     # -- photos ----------------------------------------------------------------------------
     def photo_id(self, reference: str | Path) -> int:
