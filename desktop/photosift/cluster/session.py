@@ -43,7 +43,9 @@ class Placement:
 
     Each actor and each decode task asks for one logical CPU; an actor also asks for a GPU when
     the cluster has any, and then embeds on CUDA. Left to choose, there is one actor per GPU,
-    else one per two CPUs, leaving the other CPU of each pair to decoding.
+    else one per two CPUs, leaving the other CPU of each pair to decoding. On a CPU-only
+    cluster at least one CPU always stays free for decoding: actors holding every CPU would
+    wait forever for prepared photos.
     """
 
     actors: int
@@ -57,8 +59,9 @@ class Placement:
 def plan_placement(resources: dict[str, float], workers: int | None) -> Placement:
     gpus = int(resources.get("GPU", 0))
     cpus = int(resources.get("CPU", 1))
-    default = gpus if gpus else max(1, cpus // 2)
-    return Placement(actors=workers or default, gpus_per_actor=1 if gpus else 0)
+    if gpus:
+        return Placement(actors=workers or gpus, gpus_per_actor=1)
+    return Placement(actors=min(workers or cpus // 2, cpus - 1) or 1, gpus_per_actor=0)
 
 
 @contextmanager
