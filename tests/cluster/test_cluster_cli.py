@@ -1,5 +1,5 @@
-"""`photosift index --cluster local` as a user runs it: Ctrl-C stops it cleanly and a rerun
-finishes exactly the rest."""
+"""`photosift index --cluster local` as a user runs it: stopped by Ctrl-C or killed, it leaves
+no Ray process behind, and a rerun finishes exactly the rest."""
 
 from __future__ import annotations
 
@@ -23,11 +23,15 @@ pytest.importorskip("ray.data", reason="the 'cluster' extra (ray[data]) is not i
 pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parents[2]
+RAY_AGENTS = frozenset({"ray::DashboardAgent", "ray::RuntimeEnvAgent"})
 
 
-def test_ctrl_c_cancels_the_cluster_run_and_a_rerun_finishes_the_rest(
-    tmp_path: Path, toy_model, toy_model_spec: str
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGKILL], ids=["ctrl-c", "killed"])
+def test_a_stopped_cluster_run_leaves_no_ray_behind_and_a_rerun_finishes_the_rest(
+    tmp_path: Path, toy_model, toy_model_spec: str, stop: signal.Signals
 ) -> None:
+    """Ctrl-C stops after the batch in hand (exit 130); a killed driver just dies. Either way
+    the Ray instance it started goes with it, and the committed batches stay."""
     count = 40
     generate_photos(tmp_path / "photos", count, size=(320, 240))
     db = tmp_path / "library.sqlite3"
@@ -43,14 +47,17 @@ def test_ctrl_c_cancels_the_cluster_run_and_a_rerun_finishes_the_rest(
     try:
         wait_for_rows(db, 4)
         ray_processes = descendants(cli.pid)
-        cli.send_signal(signal.SIGINT)
+        cli.send_signal(stop)
         out, err = cli.communicate(timeout=180)
     finally:
         if cli.poll() is None:
             cli.kill()
             cli.wait()
-    assert cli.returncode == 130, err
-    assert "Cancelled after indexing" in out and "Run the same command again" in out
+    if stop == signal.SIGINT:
+        assert cli.returncode == 130, err
+        assert "Cancelled after indexing" in out and "Run the same command again" in out
+    else:
+        assert cli.returncode == -signal.SIGKILL
     assert any("raylet" in title for title in ray_processes.values())
     deadline = time.monotonic() + 60
     left = ray_processes
@@ -61,7 +68,11 @@ def test_ctrl_c_cancels_the_cluster_run_and_a_rerun_finishes_the_rest(
     for pid in left:  # never leave them running, even when the assertion below fails
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
-    assert not left, f"Ray processes outlived the cancelled run: {sorted(left.values())}"
+    if stop == signal.SIGKILL:
+        # Nothing runs in a killed driver: raylet, GCS and every worker die with it (Ray's fate
+        # sharing), but Ray's two node agents can outlive it for a while (docs/cluster.md).
+        left = {pid: t for pid, t in left.items() if t not in RAY_AGENTS}
+    assert not left, f"Ray processes outlived the stopped run: {sorted(left.values())}"
 
     with Store(db) as store:
         committed = store.db.execute("SELECT COUNT(*) FROM photos").fetchone()[0]
