@@ -97,3 +97,60 @@ def test_a_vanished_linked_folder_is_greyed_in_browse_said_in_status_and_not_sea
     wait_shown(qtbot, window, lambda request: request.text == "a shape")
     shown = {item.id for item in window.results.items()}
     assert shown and not shown & offline
+
+
+def test_forget_missing_photos_names_the_numbers_and_forgets_only_when_confirmed(
+    qtbot, make_window, tmp_path, monkeypatch
+) -> None:
+    """File › Forget Missing Photos: the confirmation says how many are deleted and how many
+    offline; Cancel forgets nothing, Yes forgets exactly those, and no file is touched."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from photosift.gui.menus import MainAction
+    from tests.toyworld import generate_photos
+
+    lib, drive = tmp_path / "lib", tmp_path / "drive"
+    photos = generate_photos(lib, 5, size=(160, 120), seed=41)
+    generate_photos(drive, 3, size=(160, 120), seed=42)
+    (lib / "drive").symlink_to(drive, target_is_directory=True)
+    from photosift.gui.model_state import ModelState
+
+    window = make_window(f"local-dir:{tmp_path / 'no-model-here'}")  # cataloguing is enough
+    qtbot.waitUntil(lambda: window.models.state is ModelState.UNAVAILABLE, timeout=WAIT_MS)
+    with qtbot.waitSignal(window.indexer.idle, timeout=WAIT_MS):
+        window.add_folders([lib])
+    photos[0].path.unlink()
+    photos[1].path.unlink()
+    drive.rename(tmp_path / "unplugged")
+    with qtbot.waitSignal(window.indexer.idle, timeout=WAIT_MS):
+        window.rescan()
+
+    asked: list[str] = []
+    answers = [QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Yes]
+
+    def question(parent, title, text, *args):
+        asked.append(text)
+        return answers[len(asked) - 1]
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    action = window.menu_actions[MainAction.FORGET_MISSING]
+    with qtbot.waitSignal(window.library.missing_loaded, timeout=WAIT_MS):
+        action.trigger()
+    assert len(asked) == 1
+    assert "Forget 5 photos" in asked[0] and "2 deleted" in asked[0] and "3 in folders" in asked[0]
+
+    def photo_rows() -> int:
+        from photosift.core.library.store import Store
+
+        with Store(window.library.db_path) as store:
+            return store.db.execute("SELECT COUNT(*) FROM photos").fetchone()[0]
+
+    assert photo_rows() == 8  # Cancel: everything kept
+
+    with qtbot.waitSignal(window.library.missing_forgotten, timeout=WAIT_MS) as forgotten:
+        action.trigger()
+    assert forgotten.args == [5] and len(asked) == 2
+    assert photo_rows() == 3
+    assert "Forgot 5 missing photos" in window.statusBar().currentMessage()
+    assert sorted(p.name for p in (tmp_path / "unplugged").iterdir()) != []  # files untouched
+    assert len(list(lib.glob("*.jpg"))) == 3

@@ -58,6 +58,8 @@ class LibraryController(QObject):
     photos_loaded = Signal(object, object)  # SearchRequest, SortedItems (browse mode)
     skipped_loaded = Signal(list)  # list[SkippedRecord]
     tags_loaded = Signal(list)  # list[str]
+    missing_loaded = Signal(object)  # core MissingPhotos: what "Forget Missing Photos" would forget
+    missing_forgotten = Signal(int)  # how many photos were forgotten
     failed = Signal(str)
 
     def __init__(self, db_path: Path, parent: QObject | None = None) -> None:
@@ -109,6 +111,21 @@ class LibraryController(QObject):
         self._run(
             lambda ctx: self._library(ctx).store.skipped_files(root_id), self.skipped_loaded.emit
         )
+
+    def load_missing(self) -> None:
+        self._run(lambda ctx: self._library(ctx).missing_photos(), self.missing_loaded.emit)
+
+    def forget_missing(self) -> None:
+        """Forget removed and offline photos with their tags (the user confirmed)."""
+
+        def work(ctx: JobContext) -> int:
+            return self._library(ctx).forget_missing()
+
+        def done(count: int) -> None:
+            self.refresh()
+            self.missing_forgotten.emit(count)
+
+        self._run(work, done)
 
     def load_tags(self) -> None:
         self._run(lambda ctx: _tag_names(self._library(ctx)), self.tags_loaded.emit)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from photosift import APP_NAME, __version__
+from photosift.core.library.records import MissingPhotos
 from photosift.core.paths import display_path
 from photosift.core.wording import count_noun, ready_for_search
 from photosift.gui import photo_actions
@@ -175,6 +176,8 @@ class MainWindow(QMainWindow):
         self.library.counts_changed.connect(self._show_counts)
         self.library.folders_added.connect(self._on_folders_added)
         self.library.folder_removed.connect(self._on_folder_removed)
+        self.library.missing_loaded.connect(self._confirm_forget_missing)
+        self.library.missing_forgotten.connect(self._on_missing_forgotten)
         self.library.skipped_loaded.connect(self._show_skipped_dialog)
         self.library.tags_loaded.connect(self.search_bar.set_tags)
         self.library.failed.connect(lambda message: self.statusBar().showMessage(message, 10_000))
@@ -271,6 +274,34 @@ class MainWindow(QMainWindow):
 
     def show_skipped(self, root_id: int | None) -> None:
         self.library.load_skipped(root_id)
+
+    def forget_missing_photos(self) -> None:
+        """Count first (on the library lane), then ask with the numbers, then forget."""
+        self.library.load_missing()
+
+    def _confirm_forget_missing(self, missing: MissingPhotos) -> None:
+        if missing.total == 0:
+            self.statusBar().showMessage(self.tr("No missing photos: nothing to forget."), 10_000)
+            return
+        answer = QMessageBox.question(
+            self,
+            self.tr("Forget missing photos"),
+            self.tr(
+                "Forget {total} photos whose files are not there: {removed} deleted or moved "
+                "away, {offline} in folders or drives that are unavailable now? Their tags and "
+                "album places are forgotten with them, and they come back only as new photos. "
+                "No file is touched."
+            ).format(total=missing.total, removed=missing.removed, offline=missing.offline),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.library.forget_missing()
+
+    def _on_missing_forgotten(self, count: int) -> None:
+        self.statusBar().showMessage(self.tr("Forgot {n} missing photos.").format(n=count), 10_000)
+        if self.search_bar.request().is_search:
+            self.grid_control.refresh()
 
     def _show_skipped_dialog(self, records: list) -> None:
         SkippedFilesDialog(records, self).open()

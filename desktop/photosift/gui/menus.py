@@ -23,6 +23,7 @@ class MainAction(Enum):
     ADD_FOLDER = "add_folder"
     RESCAN = "rescan"
     SKIPPED = "skipped"
+    FORGET_MISSING = "forget_missing"
     SETTINGS = "settings"
     QUIT = "quit"
     FIND = "find"
@@ -48,6 +49,7 @@ class MenuHost(Protocol):
     def choose_folder_to_add(self) -> None: ...
     def rescan(self) -> None: ...
     def show_skipped(self, root_id: int | None) -> None: ...
+    def forget_missing_photos(self) -> None: ...
     def show_settings(self) -> None: ...
     def close(self) -> bool: ...
     def focus_search(self) -> None: ...
@@ -83,6 +85,12 @@ def build_menus(
     add(file_menu, MainAction.ADD_FOLDER, tr("&Add Folder…"), host.choose_folder_to_add, keys.Open)
     add(file_menu, MainAction.RESCAN, tr("&Rescan Library"), host.rescan, keys.Refresh)
     add(file_menu, MainAction.SKIPPED, tr("S&kipped Files…"), lambda: host.show_skipped(None))
+    add(
+        file_menu,
+        MainAction.FORGET_MISSING,
+        tr("&Forget Missing Photos…"),
+        host.forget_missing_photos,
+    )
     file_menu.addSeparator()
     add(file_menu, MainAction.SETTINGS, tr("&Settings…"), host.show_settings, keys.Preferences)
     file_menu.addSeparator()

@@ -27,6 +27,7 @@ from photosift.core.errors import QueryError, Remedy
 from photosift.core.library.filters import Filters
 from photosift.core.library.folders import add_folders
 from photosift.core.library.model_choice import ModelChoice, ModelUse, choose_model
+from photosift.core.library.records import MissingPhotos
 
 if TYPE_CHECKING:
     import numpy as np
@@ -243,6 +244,10 @@ class PhotoLibrary:
             self.store, list(folders) or None, batch_size=batch_size or CATALOG_BATCH,
             workers=workers, progress=progress, on_batch=on_batch, cancel=cancel,
         )  # fmt: skip
+
+    def missing_photos(self) -> MissingPhotos:
+        """What `forget_missing` would forget, for a confirmation that names the numbers."""
+        return self.store.missing_photos()
 
     def forget_missing(self) -> int:
         """Purge photos known to be gone and forget offline ones (the user asked); returns how many."""

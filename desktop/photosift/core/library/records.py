@@ -21,6 +21,22 @@ class Root:
 
 
 @dataclass(frozen=True)
+class MissingPhotos:
+    """Photos kept although their file is not there, so a wrong verdict can be undone.
+
+    `removed`: the file is known to be gone (its folder is present), hidden for a grace period;
+    `offline`: its folder, drive or link target is unavailable, kept until it is back.
+    """
+
+    removed: int
+    offline: int
+
+    @property
+    def total(self) -> int:
+        return self.removed + self.offline
+
+
+@dataclass(frozen=True)
 class ModelRecord:
     id: int
     spec: str

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from photosift.core.library.records import MissingPhotos
 from photosift.core.library.vector_records import vector_blob
 
 if TYPE_CHECKING:
@@ -198,6 +199,14 @@ class ScanRecordsMixin:
                 [older_than, older_than],
             ).fetchall()
         return sorted(r[0] for r in rows)
+
+    def missing_photos(self) -> MissingPhotos:
+        """How many photos `purge_removed` and `forget_offline_photos` would forget."""
+        removed, offline = self.db.execute(
+            "SELECT COALESCE(SUM(removed_at IS NOT NULL), 0), "
+            "COALESCE(SUM(offline = 1 AND removed_at IS NULL), 0) FROM photos"
+        ).fetchone()
+        return MissingPhotos(int(removed), int(offline))
 
     def forget_offline_photos(self) -> list[int]:
         """Forget photos whose folder is offline (the user confirmed they are gone)."""
