@@ -20,6 +20,10 @@
         <translation>跳过的文件(&amp;K)…</translation>
     </message>
     <message>
+        <source>&amp;Forget Missing Photos…</source>
+        <translation>忘记缺失的照片(&amp;F)…</translation>
+    </message>
+    <message>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
@@ -564,6 +568,22 @@
     <message>
         <source>Remove this folder from the library? Its photos stay on disk; only PhotoSift forgets them.</source>
         <translation>要从图库中移除此文件夹吗？照片仍保留在磁盘上，只是 PhotoSift 不再记录它们。</translation>
+    </message>
+    <message>
+        <source>No missing photos: nothing to forget.</source>
+        <translation>没有缺失的照片：无需忘记。</translation>
+    </message>
+    <message>
+        <source>Forget missing photos</source>
+        <translation>忘记缺失的照片</translation>
+    </message>
+    <message>
+        <source>Forget {total} photos whose files are not there: {removed} deleted or moved away, {offline} in folders or drives that are unavailable now? Their tags and album places are forgotten with them, and they come back only as new photos. No file is touched.</source>
+        <translation>要忘记 {total} 张文件不在原处的照片吗？其中 {removed} 张已删除或移走，{offline} 张所在的文件夹或磁盘目前不可用。它们的标签和在相册中的位置也会一并忘记，之后只会作为新照片重新出现。不会改动任何文件。</translation>
+    </message>
+    <message>
+        <source>Forgot {n} missing photos.</source>
+        <translation>已忘记 {n} 张缺失的照片。</translation>
     </message>
     <message>
         <source>Added {names}; photos appear now, analysis for search starts when the model is loaded.</source>
