@@ -178,14 +178,20 @@ def _index_and_report(
     if args.forget_missing and not summary.cancelled:
         summary.purged += library.forget_missing()
     counts = library.analysis_counts(model.spec)
+    switch = library.model_switch()
     cancelled = summary.cancelled or (text is not None and text.cancelled)
     if args.json:
         text_data = vars(text) if text is not None else None
+        switch_data = None if switch is None else {"from": switch.serving, "to": switch.target}
         print_json({**summary.to_dict(), "model": model.spec, "db": str(db_path(args)),
-                    "ready": counts.ready, "total": counts.total, "text": text_data})  # fmt: skip
+                    "ready": counts.ready, "total": counts.total, "text": text_data,
+                    "switch": switch_data})  # fmt: skip
     else:
         print(describe_summary(summary))
-        print(f"{ready_for_search(counts.ready, counts.total)}.")
+        if switch is not None and switch.target == model.spec:
+            print(f"{switch.describe()}; searches use {switch.serving} until it is complete.")
+        else:
+            print(f"{ready_for_search(counts.ready, counts.total)}.")
         if text is not None:
             print(describe_text(text))
     return EXIT_CANCELLED if cancelled else 0

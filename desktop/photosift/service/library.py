@@ -26,7 +26,13 @@ from typing import TYPE_CHECKING
 from photosift.core.errors import QueryError, Remedy
 from photosift.core.library.filters import Filters
 from photosift.core.library.folders import add_folders
-from photosift.core.library.model_choice import ModelChoice, ModelUse, choose_model
+from photosift.core.library.model_choice import (
+    ModelChoice,
+    ModelSwitch,
+    ModelUse,
+    choose_model,
+    model_switch,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -69,6 +75,9 @@ class LoadedModel:
 
     model: ClipModel | OnnxClipModel
     choice: ModelChoice
+    # While the library switches to `model` (its vectors incomplete): the library's own model,
+    # loaded too, whose complete vectors answer searches until the switch is done.
+    serving: ClipModel | OnnxClipModel | None = None
 
     @property
     def spec(self) -> str:
@@ -77,6 +86,20 @@ class LoadedModel:
     @property
     def matches_library(self) -> bool:
         return self.choice.matches_library
+
+    @property
+    def switching(self) -> bool:
+        return self.serving is not None
+
+    @property
+    def search_model(self) -> ClipModel | OnnxClipModel:
+        """The model searches and tagging use: the serving one during a switch."""
+        return self.serving or self.model
+
+    @property
+    def can_index(self) -> bool:
+        """Whether `model` may add vectors now: it is the library's, or the switch target."""
+        return self.matches_library or self.switching
 
 
 @dataclass(frozen=True)
@@ -173,6 +196,30 @@ class PhotoLibrary:
         return load_chosen_model(
             self.store, requested, use, device, progress=progress, cancel=cancel
         )
+
+    def model_switch(self, target: str | None = None) -> ModelSwitch | None:
+        """The switch to another model under way (or to `target`), None when there is none:
+        while it lasts the library's old vectors serve search (core/library/model_choice.py)."""
+        return model_switch(self.store, target)
+
+    def with_serving_model(
+        self, loaded: LoadedModel, device: str = "auto", *, cancel: CancelToken | None = None
+    ) -> LoadedModel:
+        """`loaded`, plus the library's own model when `loaded` is a model the library is
+        switching to, so that searches keep the old, complete vectors meanwhile. When the old
+        model cannot be loaded (its weights are gone) `loaded` comes back alone: the window
+        then offers a re-index, as for any library indexed with another model."""
+        from photosift.core.errors import PhotoSiftError
+        from photosift.core.model.loader import load_model
+
+        switch = self.model_switch(loaded.spec)
+        if switch is None:
+            return loaded
+        try:
+            serving = load_model(switch.serving, device=device, cancel=cancel)
+        except PhotoSiftError:
+            return loaded
+        return LoadedModel(loaded.model, loaded.choice, serving)
 
     # -- folders ---------------------------------------------------------------------------
     def roots(self) -> list[Root]:

@@ -18,6 +18,9 @@ Shape of a run, and why:
   hung decoder never keeps the process alive.
 - Cancel is checked between files and honoured by committing the part-batch collected so far;
   pause is honoured between batches.
+- Indexing with a model other than the one the library searches with is a model switch
+  (core/library/model_choice.py): the old vectors keep serving search until a run with the
+  new model completes, and only then does the new model become the library's.
 """
 
 from __future__ import annotations
@@ -37,9 +40,9 @@ from photosift.core.imaging.decode_pool import DecodePool, DecodeTimeout
 from photosift.core.imaging.fingerprint import fingerprint_file
 from photosift.core.library.analysis_records import PendingPhoto
 from photosift.core.library.catalog import CATALOG_BATCH, CatalogSummary, catalog_library
+from photosift.core.library.model_choice import begin_model_switch, finish_model_switch
 from photosift.core.library.photo_records import photo_abspath
 from photosift.core.library.progress import IndexPhase, IndexProgress, RateEstimator
-from photosift.core.library.records import ACTIVE_MODEL_SETTING
 from photosift.core.library.scan_records import PhotoWrite, SkipWrite
 from photosift.core.library.scanner import FoundFile, Work
 from photosift.core.library.store import Store
@@ -115,6 +118,7 @@ def index_library(
         model.spec, model.dim, model.preprocess_cfg, getattr(model, "content_hash", None)
     ).id
     check_precision(store, model_id, model)
+    begin_model_switch(store, model.spec)  # a new model: the old one serves search meanwhile
     pending = store.pending_photos(model_id, catalog.online_root_ids)
     # Photos catalogued by an earlier run but never analysed count as work, not unchanged.
     summary.unchanged -= min(summary.unchanged, max(0, len(pending) - catalog.catalogued))
@@ -122,7 +126,7 @@ def index_library(
     embedder.run([_pending_work(p) for p in pending], workers, decode_timeout, summary)
     if cancel.cancelled:
         return _finish(summary, started, cancelled=True)
-    store.set_setting(ACTIVE_MODEL_SETTING, model.spec)
+    finish_model_switch(store, model.spec)
     report(
         IndexProgress(len(pending), len(pending), embedder.rates.rate(), 0.0, None, IndexPhase.DONE)
     )
