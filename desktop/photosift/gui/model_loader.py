@@ -7,7 +7,9 @@ cannot be had). So the import happens here, inside the worker, never on the GUI 
 Which model: the service's policy for browsing (core/library/model_choice.py: the user's
 setting, else the model the library was indexed with, else the default). `ready` carries the
 service's `LoadedModel`, which also lists the models the library has vectors for, so the window
-can say "indexed with another model" and offer to re-index.
+can say "indexed with another model" and offer to re-index. When the chosen model is one the
+library is switching to, the library's own model is loaded too (`LoadedModel.serving`): its
+vectors serve searches while the indexing lane re-embeds with the new one.
 """
 
 from __future__ import annotations
@@ -47,9 +49,10 @@ def load_for_library(
         )
         requested = f"local-dir:{copy}"
     with PhotoLibrary.open(db_path) as library:
-        return library.load_model(
+        loaded = library.load_model(
             requested, ModelUse.BROWSE, device, progress=progress, cancel=cancel
         )
+        return library.with_serving_model(loaded, device, cancel=cancel)
 
 
 class ModelLoader(QObject):
