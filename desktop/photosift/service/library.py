@@ -320,16 +320,17 @@ class PhotoLibrary:
     ) -> TextSummary | None:
         """The text pass after embedding: read the analysed photos not read yet.
 
-        Returns None, reading nothing, when the library's setting has it off.
+        Returns None, reading nothing, when the library's setting has it off. `gate` None:
+        the CLIP gate when the library's model is calibrated for it, else text detection.
         """
-        from photosift.core.library.text_pass import Gate, read_text_pass
+        from photosift.core.library.text_pass import choose_gate, read_text_pass
         from photosift.core.model.ocr import TextReader
 
         if not self.reads_text():
             return None
         return read_text_pass(
-            self.store, reader or TextReader(), gate=gate or Gate.DETECT, progress=progress,
-            on_batch=on_batch, cancel=cancel,
+            self.store, reader or TextReader(), gate=gate or choose_gate(self.store),
+            progress=progress, on_batch=on_batch, cancel=cancel,
         )  # fmt: skip
 
     def photo_text(self, photo_id: int) -> PhotoText | None:
