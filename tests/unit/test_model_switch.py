@@ -90,15 +90,18 @@ def test_a_library_without_an_active_model_setting_keeps_its_model_while_switchi
         assert library_model_spec(store) == toy_model.spec
 
 
-def test_indexing_the_old_model_during_a_switch_does_not_end_it(
+def test_indexing_with_the_old_model_again_ends_the_switch_and_keeps_the_new_vectors(
     toy_library: Path, toy_model, second_model
 ) -> None:
     with PhotoLibrary.open(toy_library) as library:
         index_until_first_batch(library, second_model)
-        library.index(toy_model, workers=1)  # e.g. `photosift index --model OLD`: up to date
-        switch = library.model_switch()
-        assert switch is not None and switch.target == second_model.spec
-        assert library_model_spec(library.store) == toy_model.spec
+        library.index(toy_model, workers=1)  # `photosift index --model OLD`: the user went back
+        assert library.model_switch() is None
+        assert choose_model(library.store, None, ModelUse.INDEX).spec == toy_model.spec
+        assert library.analysis_counts(second_model.spec).ready == 4  # kept
+        summary = library.index(second_model, workers=1)  # forward again: resumes
+        assert summary.indexed == PHOTOS - 4
+        assert library_model_spec(library.store) == second_model.spec
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: object) -> tuple[int, str, str]:

@@ -18,8 +18,9 @@ search. So the switch is recorded when the first run with the new model starts
 (`begin_model_switch`: the target model, with the old one pinned as active), searches keep
 the active model and say what is being prepared, a later plain `index` (or the window's
 next start) resumes the target, and only a complete run makes the target active
-(`finish_model_switch`). Photos added during the switch get vectors of the target only, so
-the old model does not find them until the switch is done.
+(`finish_model_switch`); indexing with the old model again ends the switch. Photos added
+during the switch get vectors of the target only, so the old model does not find them until
+the switch is done.
 """
 
 from __future__ import annotations
@@ -159,9 +160,13 @@ def model_switch(store: Store, target: str | None = None) -> ModelSwitch | None:
 
 def begin_model_switch(store: Store, spec: str) -> ModelSwitch | None:
     """Before indexing with `spec`: when the library's searches use another model, record the
-    switch, pinning that model as active so that the first new vectors do not take over."""
+    switch, pinning that model as active so that the first new vectors do not take over.
+    Indexing with the model searches use ends a switch under way (the user went back to it;
+    the other model's vectors stay, so going forward again resumes where it stopped)."""
     switch = model_switch(store, spec)
     if switch is None:
+        if newest_library_spec(store) == spec and store.get_setting(TARGET_MODEL_SETTING):
+            store.set_setting(TARGET_MODEL_SETTING, None)
         return None
     if store.get_setting(ACTIVE_MODEL_SETTING) != switch.serving:
         store.set_setting(ACTIVE_MODEL_SETTING, switch.serving)
