@@ -91,14 +91,16 @@ def test_choosing_another_model_in_settings_reembeds_in_the_background(
     wait_model_ready(qtbot, window)
     wait_indexing_done(qtbot, window)
     assert not window.loaded.switching
+    old_model = window.loaded.model
 
-    seen: list[tuple[str, str]] = []  # (loaded, searching with), for each model loaded
+    seen: list[tuple[str, object]] = []  # (loaded, searching with), for each model loaded
     window.models.model_changed.connect(
-        lambda loaded: seen.append((loaded.spec, loaded.search_model.spec))
+        lambda loaded: seen.append((loaded.spec, loaded.search_model))
     )
     with qtbot.waitSignal(window.models.switched, timeout=WAIT_MS):
         window.switch_model(second_model_spec)  # as the Settings dialog does
-    assert seen == [(second_model_spec, toy_model_spec)]  # the old model served meanwhile
+    # The old model, the very one already loaded (not a second copy), served meanwhile.
+    assert seen == [(second_model_spec, old_model)]
     wait_indexing_done(qtbot, window)
     assert window.settings.model_spec == second_model_spec
     assert window.searcher._model is window.loaded.model

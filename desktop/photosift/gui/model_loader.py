@@ -22,7 +22,11 @@ from PySide6.QtCore import QObject, Signal
 from photosift.gui.workers import Job, JobContext, Lane
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from photosift.core.cancel import CancelToken
+    from photosift.core.model.clip_model import ClipModel
+    from photosift.core.model.onnx_runtime import OnnxClipModel
     from photosift.core.model.transfer import ProgressCallback, TransferProgress
     from photosift.service.library import LoadedModel
 
@@ -35,9 +39,11 @@ def load_for_library(
     import_folder: bool = False,
     progress: ProgressCallback | None = None,
     cancel: CancelToken | None = None,
+    in_memory: Sequence[ClipModel | OnnxClipModel] = (),
 ) -> LoadedModel:
     """Runs on the worker: import a chosen model folder into the model cache when asked, then
-    choose the model for this library (service policy) and load it (downloading on first use)."""
+    choose the model for this library (service policy) and load it (downloading on first use),
+    with the library's own model while switching to it (`in_memory`: models already loaded)."""
     from photosift.core.library.model_choice import ModelUse
     from photosift.service.library import PhotoLibrary
 
@@ -52,7 +58,7 @@ def load_for_library(
         loaded = library.load_model(
             requested, ModelUse.BROWSE, device, progress=progress, cancel=cancel
         )
-        return library.with_serving_model(loaded, device, cancel=cancel)
+        return library.with_serving_model(loaded, device, cancel=cancel, in_memory=in_memory)
 
 
 class ModelLoader(QObject):
@@ -72,6 +78,7 @@ class ModelLoader(QObject):
         super().__init__(parent)
         self._lane = Lane("model", self)
         self.loaded: LoadedModel | None = None
+        self._device = ""  # the device asked for by the latest load
         self._job: Job | None = None
 
     @property
@@ -84,6 +91,14 @@ class ModelLoader(QObject):
         """Start loading; a load already under way is superseded (its result is dropped).
         `import_folder`: `requested` is local-dir:FOLDER, to be copied into the model cache first."""
 
+        previous = self.loaded
+        in_memory = (
+            [m for m in (previous.model, previous.serving) if m is not None]
+            if previous is not None and device == self._device
+            else []
+        )  # switching from the model in use: it serves searches meanwhile, not loaded twice
+        self._device = device
+
         def work(ctx: JobContext) -> LoadedModel:
             return load_for_library(
                 requested,
@@ -92,6 +107,7 @@ class ModelLoader(QObject):
                 import_folder=import_folder,
                 progress=ctx.progress,
                 cancel=ctx.cancel,
+                in_memory=in_memory,
             )
 
         job = Job(work, "load-model")

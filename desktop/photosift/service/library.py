@@ -203,18 +203,27 @@ class PhotoLibrary:
         return model_switch(self.store, target)
 
     def with_serving_model(
-        self, loaded: LoadedModel, device: str = "auto", *, cancel: CancelToken | None = None
+        self,
+        loaded: LoadedModel,
+        device: str = "auto",
+        *,
+        cancel: CancelToken | None = None,
+        in_memory: Sequence[ClipModel | OnnxClipModel] = (),
     ) -> LoadedModel:
         """`loaded`, plus the library's own model when `loaded` is a model the library is
         switching to, so that searches keep the old, complete vectors meanwhile. When the old
         model cannot be loaded (its weights are gone) `loaded` comes back alone: the window
-        then offers a re-index, as for any library indexed with another model."""
+        then offers a re-index, as for any library indexed with another model. A model of
+        `in_memory` (already loaded on `device`) is used rather than loaded a second time."""
         from photosift.core.errors import PhotoSiftError
         from photosift.core.model.loader import load_model
 
         switch = self.model_switch(loaded.spec)
         if switch is None:
             return loaded
+        known = next((m for m in in_memory if m.spec == switch.serving), None)
+        if known is not None:
+            return LoadedModel(loaded.model, loaded.choice, known)
         try:
             serving = load_model(switch.serving, device=device, cancel=cancel)
         except PhotoSiftError:
