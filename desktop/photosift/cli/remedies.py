@@ -35,6 +35,8 @@ def cli_remedy(error: PhotoSiftError) -> str:
         return "`photosift vocabulary list` shows the labels."
     if remedy is Remedy.USE_MODEL_FOLDER:
         return "Pass a model folder as --model local-dir:/path/to/folder."
+    if remedy is Remedy.INSTALL_CLUSTER_EXTRA:
+        return f"Install it with `pip install 'photosift[{data['extra']}]'` (from a checkout: `pip install -e '.[{data['extra']}]'`)."
     if remedy is Remedy.SEE_MODELS:
         return "`photosift models` lists good choices."
     return ""

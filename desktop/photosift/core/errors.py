@@ -25,6 +25,7 @@ class Remedy(Enum):
     SEE_LABELS = "see_labels"  # a label name was not found (name)
     SEE_MODELS = "see_models"  # a model spec was not understood
     USE_MODEL_FOLDER = "use_model_folder"  # weights cannot be fetched: offer a local folder
+    INSTALL_CLUSTER_EXTRA = "install_cluster_extra"  # an optional extra is missing (extra)
 
 
 class PhotoSiftError(Exception):
