@@ -105,6 +105,7 @@ def test_choosing_another_model_in_settings_reembeds_in_the_background(
     assert window.settings.model_spec == second_model_spec
     assert window.searcher._model is window.loaded.model
     assert window.loaded.spec == second_model_spec and not window.loaded.switching
+    assert window.models.loader.loaded is window.loaded  # the old model is let go
     with PhotoLibrary.open(db_path) as library:
         assert library.analysis_counts(second_model_spec).ready == len(labels)
         assert library.analysis_counts(toy_model_spec).ready == len(labels)  # kept

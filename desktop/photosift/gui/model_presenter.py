@@ -130,6 +130,7 @@ class ModelPresenter(QObject):
             return
         specs = tuple(dict.fromkeys((*loaded.choice.library_specs, loaded.spec)))
         self.loaded = LoadedModel(loaded.model, replace(loaded.choice, library_specs=specs))
+        self.loader.loaded = self.loaded  # nothing keeps the old model in memory any more
         if loaded.switching:  # the old model is let go: searches use the new one from now on
             self.switched.emit(self.loaded)
         self._set_state(ModelState.READY)
