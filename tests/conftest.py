@@ -77,6 +77,15 @@ def toy_model(toy_model_spec: str):
     return load_model(toy_model_spec, device="cpu")
 
 
+@pytest.fixture(scope="session")
+def second_model_spec(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A second, different real model (tests/second_model.py) as a `local-dir:` spec."""
+    from tests.second_model import write_second_model
+
+    folder = write_second_model(tmp_path_factory.mktemp("second-model") / "second-clip")
+    return f"local-dir:{folder.resolve()}"
+
+
 @pytest.fixture
 def corpus_dir() -> Path:
     if not SHARED_CORPUS.is_dir():

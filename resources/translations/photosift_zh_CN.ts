@@ -590,6 +590,10 @@
         <translation>已添加 {names}；照片现在即可浏览，模型加载后开始分析以供搜索。</translation>
     </message>
     <message>
+        <source>Searching with {old} while {new} is being prepared: {ready}/{total}</source>
+        <translation>正在用 {old} 搜索，{new} 准备中：{ready} / {total}</translation>
+    </message>
+    <message>
         <source>Searched {ready} of {total}; {pending} are still waiting for analysis.</source>
         <translation>已搜索 {total} 张中的 {ready} 张；还有 {pending} 张等待分析。</translation>
     </message>
@@ -612,6 +616,10 @@
     <message>
         <source>The library is up to date.</source>
         <translation>图库已是最新。</translation>
+    </message>
+    <message>
+        <source>Searches now use {spec}: every photo is ready.</source>
+        <translation>搜索现已改用 {spec}：所有照片均已就绪。</translation>
     </message>
     <message>
         <source>Copied {n} path(s)</source>

@@ -12,7 +12,14 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, TextIO
 
-from photosift.cli.index_cmd import EXIT_CANCELLED, ProgressBar, ctrl_c_cancels, describe_summary
+from photosift.cli.index_cmd import (
+    EXIT_CANCELLED,
+    ProgressBar,
+    ctrl_c_cancels,
+    describe_summary,
+    switch_data,
+    switch_line,
+)
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -55,10 +62,13 @@ def run_cluster_index(
             "per_node": result.per_node,
         }  # fmt: skip
         print_json({**summary.to_dict(), "model": model.spec, "db": str(db_path(args)),
-                    "cluster": cluster})  # fmt: skip
+                    "cluster": cluster, "switch": switch_data(library)})  # fmt: skip
     else:
         print(describe_summary(summary))
         print(describe_cluster(result))
+        line = switch_line(library, model.spec)
+        if line:
+            print(line)
     return EXIT_CANCELLED if summary.cancelled else 0
 
 

@@ -198,13 +198,30 @@ def _index_and_report(
     if args.json:
         text_data = vars(text) if text is not None else None
         print_json({**summary.to_dict(), "model": model.spec, "db": str(db_path(args)),
-                    "ready": counts.ready, "total": counts.total, "text": text_data})  # fmt: skip
+                    "ready": counts.ready, "total": counts.total, "text": text_data,
+                    "switch": switch_data(library)})  # fmt: skip
     else:
         print(describe_summary(summary))
-        print(f"{ready_for_search(counts.ready, counts.total)}.")
+        print(
+            switch_line(library, model.spec) or f"{ready_for_search(counts.ready, counts.total)}."
+        )
         if text is not None:
             print(describe_text(text))
     return EXIT_CANCELLED if cancelled else 0
+
+
+def switch_data(library: PhotoLibrary) -> dict[str, str] | None:
+    """The model switch under way, for --json (None: none)."""
+    switch = library.model_switch()
+    return None if switch is None else {"from": switch.serving, "to": switch.target}
+
+
+def switch_line(library: PhotoLibrary, model_spec: str) -> str | None:
+    """After a run with `model_spec` that left a switch to it unfinished: what searches use."""
+    switch = library.model_switch()
+    if switch is None or switch.target != model_spec:
+        return None
+    return f"{switch.describe()}; searches use {switch.serving} until it is complete."
 
 
 def run_skipped(args: argparse.Namespace) -> int:

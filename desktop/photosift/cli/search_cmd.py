@@ -1,7 +1,9 @@
 """`photosift search QUERY` and `photosift similar PHOTO`: one result per line, best first.
 
 The model defaults to the one the library was indexed with, so a plain `photosift search dog`
-never compares vectors of two different models; the query grammar is in core/query.py.
+never compares vectors of two different models; the query grammar is in core/query.py. While
+the library switches to another model (`photosift index --model NEW` not finished), searches
+keep the old model's complete vectors and say how far the new one is.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from photosift.cli.common import (
 if TYPE_CHECKING:
     from photosift.core.library.analysis_records import AnalysisCounts
     from photosift.core.library.filters import Filters
+    from photosift.core.library.model_choice import ModelSwitch
     from photosift.core.model.clip_model import ClipModel
     from photosift.core.model.onnx_runtime import OnnxClipModel
     from photosift.core.search.engine import SearchEngine
@@ -168,7 +171,16 @@ def run_search(args: argparse.Namespace) -> int:
             print("This library does not read the text in photos; turn it on with "
                   "`photosift index --text`.", file=sys.stderr)  # fmt: skip
         found, counts = library.fill(results), library.analysis_counts(model.spec)
-        return _print(model.spec, found, counts, args, warning=_query_warning(engine, query))
+        return _print(
+            model.spec, found, counts, args, warning=_query_warning(engine, query),
+            switch=_switch(library, model.spec),
+        )  # fmt: skip
+
+
+def _switch(library: PhotoLibrary, searched_with: str) -> ModelSwitch | None:
+    """The model switch under way when this search used the old model's vectors."""
+    switch = library.model_switch()
+    return switch if switch is not None and switch.serving == searched_with else None
 
 
 def _query_warning(engine: SearchEngine, query: str) -> str | None:
@@ -206,7 +218,10 @@ def run_similar(args: argparse.Namespace) -> int:
         results = engine.similar(
             photo, top_k=_top(args), cutoff=args.cutoff, filters=filters_from(args)
         )
-        return _print(model.spec, library.fill(results), library.analysis_counts(model.spec), args)
+        return _print(
+            model.spec, library.fill(results), library.analysis_counts(model.spec), args,
+            switch=_switch(library, model.spec),
+        )  # fmt: skip
 
 
 def _export(found: Found, args: argparse.Namespace) -> None:
@@ -235,6 +250,7 @@ def _print(
     counts: AnalysisCounts,
     args: argparse.Namespace,
     warning: str | None = None,
+    switch: ModelSwitch | None = None,
 ) -> int:
     from photosift.core.paths import display_path
 
@@ -253,6 +269,9 @@ def _print(
                 "considered": found.considered,
                 "cut": found.cut,
                 "warning": warning,
+                "switch": None
+                if switch is None
+                else {"to": switch.target, "ready": switch.ready, "total": switch.total},
                 "results": [
                     {
                         "photo_id": f.record.id,
@@ -281,6 +300,8 @@ def _print(
             f"{args.cutoff} cut-off; --cutoff off shows them.",
             file=sys.stderr,
         )
+    if switch is not None:
+        print(f"{switch.describe()} (run 'photosift index' to continue).", file=sys.stderr)
     if counts.pending:
         from photosift.core.wording import count_noun
 

@@ -11,6 +11,9 @@ Why it looks like this:
   (`photos_analysed`) for the search index.
 - Asking to index while a run is under way queues the folders for one more run, rather than
   starting a second writer.
+- Switching the library to another model is an ordinary run with the new model: the old
+  model's vectors keep serving search meanwhile (the window loads both), a cancelled run is
+  resumed by the next start, and `last_model_spec` says which model a finished run was for.
 - After the embedding, the same job reads the words in the photos not read yet (the text pass,
   core/library/text_pass.py) unless `read_text` is off; its progress has phase "text".
 """
@@ -65,6 +68,7 @@ class IndexController(QObject):
         self._queued_all = False
         self._queued_model: ClipModel | OnnxClipModel | None = None
         self.last_summary: object | None = None
+        self.last_model_spec: str | None = None  # the model of the run `finished` reports
 
     @property
     def running(self) -> bool:
@@ -90,7 +94,7 @@ class IndexController(QObject):
         job = Job(lambda ctx: self._work(ctx, model, roots), "index")
         job.progress.connect(self.progress.emit)
         job.partial.connect(self._on_partial)
-        job.succeeded.connect(self._on_succeeded)
+        job.succeeded.connect(lambda summary: self._on_succeeded(summary, model))
         job.failed.connect(lambda error: self.failed.emit(describe(error)))
         job.finished.connect(lambda: self._on_finished(job))
         self._job = job
@@ -154,8 +158,9 @@ class IndexController(QObject):
         elif isinstance(batch, _Analysed):
             self.photos_analysed.emit(batch.photo_ids)
 
-    def _on_succeeded(self, summary: object) -> None:
+    def _on_succeeded(self, summary: object, model: ClipModel | OnnxClipModel | None) -> None:
         self.last_summary = summary
+        self.last_model_spec = model.spec if model is not None else None
         self.finished.emit(summary)
 
     def _on_finished(self, job: Job) -> None:

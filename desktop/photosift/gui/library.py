@@ -26,6 +26,7 @@ from photosift.gui.workers import Job, JobContext, Lane, thread_library
 
 if TYPE_CHECKING:
     from photosift.core.library.analysis_records import AnalysisCounts
+    from photosift.core.library.model_choice import ModelSwitch
     from photosift.core.library.photo_records import RootStats
     from photosift.service.library import PhotoLibrary
 
@@ -53,6 +54,7 @@ def create_library_if_missing(db_path: Path) -> str | None:
 class LibraryController(QObject):
     roots_changed = Signal(list)  # list[RootStats], in path order
     counts_changed = Signal(object)  # core AnalysisCounts for the model searches use
+    switch_changed = Signal(object)  # core ModelSwitch under way (its progress), or None
     folders_added = Signal(list)  # list[Path] that were new to the library
     folder_removed = Signal(int)  # root id
     photos_loaded = Signal(object, object)  # SearchRequest, SortedItems (browse mode)
@@ -146,6 +148,7 @@ class LibraryController(QObject):
     def _on_state(self, state: _LibraryState) -> None:
         self.roots_changed.emit(state.stats)
         self.counts_changed.emit(state.counts)
+        self.switch_changed.emit(state.switch)
 
     def _on_folders_added(self, result: tuple[list[Path], _LibraryState]) -> None:
         added, state = result
@@ -165,16 +168,20 @@ class LibraryController(QObject):
 class _LibraryState:
     stats: list[RootStats]
     counts: AnalysisCounts
+    switch: ModelSwitch | None = None
 
 
 def _library_state(library: PhotoLibrary, spec: str | None) -> _LibraryState:
     """Per-folder counts and "N of M ready for search" for the model searches use
-    (None: the model the library was last indexed with)."""
+    (None: the model the library was last indexed with), and how far a switch to another
+    model is."""
     from photosift.core.library.model_choice import newest_library_spec
 
     if spec is None:
         spec = newest_library_spec(library.store)
-    return _LibraryState(library.root_stats(spec), library.analysis_counts(spec))
+    return _LibraryState(
+        library.root_stats(spec), library.analysis_counts(spec), library.model_switch()
+    )
 
 
 def _browse(library: PhotoLibrary, request: SearchRequest, order: SortKey) -> SortedItems:

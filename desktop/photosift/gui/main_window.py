@@ -35,7 +35,7 @@ from photosift.gui.grid_controller import GridController
 from photosift.gui.indexing import IndexController
 from photosift.gui.library import LibraryController, create_library_if_missing
 from photosift.gui.menus import MainAction, build_menus
-from photosift.gui.model_presenter import ModelPresenter
+from photosift.gui.model_presenter import ModelPresenter, short_spec
 from photosift.gui.model_state import ModelState
 from photosift.gui.organizer_menu import OrganizerTools
 from photosift.gui.panels.index_status import IndexStatus
@@ -99,6 +99,7 @@ class MainWindow(QMainWindow):
         self.zoom_slider.setToolTip(self.tr("Thumbnail size (Ctrl+Plus, Ctrl+Minus)"))
         self.analysis_label = QLabel(self)  # "1,204 of 5,310 photos ready for search"
         self._counts = None  # core AnalysisCounts, once the library lane has counted
+        self._switch = None  # core ModelSwitch while the library switches to another model
         self._hidden: tuple[SearchRequest, int] | None = None  # weaker matches hidden, by request
         self._counts_timer = QTimer(self, singleShot=True, interval=COUNTS_REFRESH_MS)
         self._counts_timer.timeout.connect(lambda: self.library.refresh())
@@ -174,6 +175,7 @@ class MainWindow(QMainWindow):
         self.library_panel.skipped_requested.connect(self.show_skipped)
         self.library.roots_changed.connect(self._on_roots_changed)
         self.library.counts_changed.connect(self._show_counts)
+        self.library.switch_changed.connect(self._show_switch)
         self.library.folders_added.connect(self._on_folders_added)
         self.library.folder_removed.connect(self._on_folder_removed)
         self.library.missing_loaded.connect(self._confirm_forget_missing)
@@ -196,6 +198,7 @@ class MainWindow(QMainWindow):
         self.index_status.cancel_requested.connect(self._stop_indexing)
         self.models.state_changed.connect(self._on_model_state)
         self.models.model_changed.connect(self._on_model_changed)
+        self.models.switched.connect(self._on_model_switched)
         self.grid_control.overlay_action.connect(self._on_overlay_action)
         self.grid_control.sort_shown.connect(self._show_sort)
         self.grid_control.shown.connect(self._say_what_is_pending)
@@ -267,10 +270,9 @@ class MainWindow(QMainWindow):
         self.indexer.start(self._analysis_model())
 
     def _analysis_model(self) -> object | None:
-        """The model that may add vectors to this library, or None (catalog only)."""
-        return (
-            self.loaded.model if self.loaded is not None and self.loaded.matches_library else None
-        )
+        """The model that may add vectors to this library (its own, or the one it is switching
+        to), or None (catalog only)."""
+        return self.loaded.model if self.loaded is not None and self.loaded.can_index else None
 
     def show_skipped(self, root_id: int | None) -> None:
         self.library.load_skipped(root_id)
@@ -351,15 +353,40 @@ class MainWindow(QMainWindow):
             self._counts_timer.start()
 
     def _show_counts(self, counts) -> None:
-        self.analysis_label.setText(
-            ready_for_search(counts.ready, counts.total) if counts.total else ""
-        )
         self._counts = counts
+        self._update_analysis_label()
+
+    def _show_switch(self, switch) -> None:
+        """A switch to another model under way (None: none): how far the new model is."""
+        self._switch = switch
+        self._update_analysis_label()
+
+    def _update_analysis_label(self) -> None:
+        counts = self._counts
+        text = ready_for_search(counts.ready, counts.total) if counts and counts.total else ""
+        self.analysis_label.setText(self._switch_text() or text)
+
+    def _switch_text(self) -> str:
+        """ "Searching with OLD while NEW is being prepared: 40/300", or "" (no switch)."""
+        switch = self._switch
+        if switch is None:
+            return ""
+        return self.tr(
+            "Searching with {old} while {new} is being prepared: {ready}/{total}"
+        ).format(
+            old=short_spec(switch.serving),
+            new=short_spec(switch.target),
+            ready=f"{switch.ready:,}",
+            total=f"{switch.total:,}",
+        )
 
     def _say_what_is_pending(self, request: SearchRequest) -> None:
-        """A search answers from analysed photos only; say so while others still wait."""
+        """A search answers from analysed photos only; say so while others still wait, and
+        say which model answers while the library switches to another."""
         counts = self._counts
-        if request.is_search and counts is not None and counts.pending:
+        if request.is_search and self._switch is not None:
+            self.statusBar().showMessage(self._switch_text(), 10_000)
+        elif request.is_search and counts is not None and counts.pending:
             self.statusBar().showMessage(
                 self.tr(
                     "Searched {ready} of {total}; {pending} are still waiting for analysis."
@@ -395,7 +422,7 @@ class MainWindow(QMainWindow):
             ).format(n=offline)
         self.statusBar().showMessage(text, 0 if offline else 10_000)
         if not summary.cancelled and analysed is not None:
-            self.models.library_indexed()
+            self.models.library_indexed(self.indexer.last_model_spec)
         self.library.refresh()
         self.tag_panel.refresh()
         if self.search_bar.request().is_search:
@@ -414,17 +441,34 @@ class MainWindow(QMainWindow):
         self.search_bar.set_model_state(state)
         self.grid_control.set_model_state(state, detail)
         if state is ModelState.READY:
-            self.tag_panel.set_model(self.loaded.model if self.loaded else None)
+            self.tag_panel.set_model(self.loaded.search_model if self.loaded else None)
 
     def _on_model_changed(self, loaded: LoadedModel | None) -> None:
-        self.searcher.set_model(loaded.model if loaded else None)
-        self.tag_panel.set_model(loaded.model if loaded and loaded.matches_library else None)
+        """A model was loaded (None: none could be). While the library switches to it, the old
+        model (`search_model`) keeps answering searches and tagging, and the indexing lane
+        re-embeds with the new one in the background (cancellable, resumed at the next start)."""
+        self.searcher.set_model(loaded.search_model if loaded else None)
+        self.tag_panel.set_model(loaded.search_model if loaded and loaded.can_index else None)
         if loaded is None:
             return
-        self.library.set_model_spec(loaded.spec)
+        self.library.set_model_spec(loaded.search_model.spec)
         self.library.refresh()
-        if loaded.matches_library:
+        if loaded.can_index:
             self.indexer.start(loaded.model)  # resume an interrupted run, pick up new photos
+
+    def _on_model_switched(self, loaded: LoadedModel) -> None:
+        """Every photo has a vector of the new model: searches and tagging use it from now on."""
+        self.searcher.set_model(loaded.model)
+        self.tag_panel.set_model(loaded.model)
+        self.library.set_model_spec(loaded.spec)
+        self._switch = None
+        self.library.refresh()
+        self.statusBar().showMessage(
+            self.tr("Searches now use {spec}: every photo is ready.").format(
+                spec=short_spec(loaded.spec)
+            ),
+            10_000,
+        )
 
     def _on_overlay_action(self, kind: str) -> None:
         if kind == "add_folder":

@@ -7,7 +7,9 @@ cannot be had). So the import happens here, inside the worker, never on the GUI 
 Which model: the service's policy for browsing (core/library/model_choice.py: the user's
 setting, else the model the library was indexed with, else the default). `ready` carries the
 service's `LoadedModel`, which also lists the models the library has vectors for, so the window
-can say "indexed with another model" and offer to re-index.
+can say "indexed with another model" and offer to re-index. When the chosen model is one the
+library is switching to, the library's own model is loaded too (`LoadedModel.serving`): its
+vectors serve searches while the indexing lane re-embeds with the new one.
 """
 
 from __future__ import annotations
@@ -20,7 +22,11 @@ from PySide6.QtCore import QObject, Signal
 from photosift.gui.workers import Job, JobContext, Lane
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from photosift.core.cancel import CancelToken
+    from photosift.core.model.clip_model import ClipModel
+    from photosift.core.model.onnx_runtime import OnnxClipModel
     from photosift.core.model.transfer import ProgressCallback, TransferProgress
     from photosift.service.library import LoadedModel
 
@@ -33,9 +39,11 @@ def load_for_library(
     import_folder: bool = False,
     progress: ProgressCallback | None = None,
     cancel: CancelToken | None = None,
+    in_memory: Sequence[ClipModel | OnnxClipModel] = (),
 ) -> LoadedModel:
     """Runs on the worker: import a chosen model folder into the model cache when asked, then
-    choose the model for this library (service policy) and load it (downloading on first use)."""
+    choose the model for this library (service policy) and load it (downloading on first use),
+    with the library's own model while switching to it (`in_memory`: models already loaded)."""
     from photosift.core.library.model_choice import ModelUse
     from photosift.service.library import PhotoLibrary
 
@@ -47,9 +55,10 @@ def load_for_library(
         )
         requested = f"local-dir:{copy}"
     with PhotoLibrary.open(db_path) as library:
-        return library.load_model(
+        loaded = library.load_model(
             requested, ModelUse.BROWSE, device, progress=progress, cancel=cancel
         )
+        return library.with_serving_model(loaded, device, cancel=cancel, in_memory=in_memory)
 
 
 class ModelLoader(QObject):
@@ -69,6 +78,7 @@ class ModelLoader(QObject):
         super().__init__(parent)
         self._lane = Lane("model", self)
         self.loaded: LoadedModel | None = None
+        self._device = ""  # the device asked for by the latest load
         self._job: Job | None = None
 
     @property
@@ -81,6 +91,14 @@ class ModelLoader(QObject):
         """Start loading; a load already under way is superseded (its result is dropped).
         `import_folder`: `requested` is local-dir:FOLDER, to be copied into the model cache first."""
 
+        previous = self.loaded
+        in_memory = (
+            [m for m in (previous.model, previous.serving) if m is not None]
+            if previous is not None and device == self._device
+            else []
+        )  # switching from the model in use: it serves searches meanwhile, not loaded twice
+        self._device = device
+
         def work(ctx: JobContext) -> LoadedModel:
             return load_for_library(
                 requested,
@@ -89,6 +107,7 @@ class ModelLoader(QObject):
                 import_folder=import_folder,
                 progress=ctx.progress,
                 cancel=ctx.cancel,
+                in_memory=in_memory,
             )
 
         job = Job(work, "load-model")

@@ -4,7 +4,10 @@ Owns the `ModelLoader` and turns its outcomes into one `state_changed(state, det
 (plus `model_changed(LoadedModel | None)` for the parts that use the model), the status-bar
 label, and the first-run dialog offering a local model folder or another download attempt.
 The states are `ModelState`; MISMATCH means the library's vectors come from another model:
-search needs a re-index; browsing and the old vectors stay.
+search needs a re-index; browsing and the old vectors stay. A model the library is switching to
+(`LoadedModel.switching`: the library's own model was loaded beside it) is READY: searches use
+the old model's vectors while the indexing lane re-embeds, and `switched(LoadedModel)` says
+when a complete run made the new model the one searches use.
 
 A first-run download, and the copy of a model folder the user chose, show a progress dialog
 (bytes, speed, time left) whose Cancel stops the worker; a cancelled download is resumed by the
@@ -43,6 +46,7 @@ class CopyChoice(Enum):
 class ModelPresenter(QObject):
     state_changed = Signal(object, str)  # ModelState, detail for the user
     model_changed = Signal(object)  # LoadedModel | None
+    switched = Signal(object)  # LoadedModel: the switch is complete, searches use its model now
 
     def __init__(
         self, settings: Settings, model_spec: str | None, db_path: Path, window: QWidget
@@ -116,13 +120,20 @@ class ModelPresenter(QObject):
             else CopyChoice.CANCEL
         )
 
-    def library_indexed(self) -> None:
-        """A finished indexing run gave the library vectors from the loaded model."""
-        if self.loaded is not None and not self.loaded.matches_library:
-            loaded = self.loaded
-            specs = (*loaded.choice.library_specs, loaded.spec)
-            self.loaded = LoadedModel(loaded.model, replace(loaded.choice, library_specs=specs))
-            self._set_state(ModelState.READY)
+    def library_indexed(self, spec: str | None = None) -> None:
+        """A complete indexing run with the model `spec` (None: the loaded one) gave every
+        photo a vector of it: a switch to the loaded model is done."""
+        loaded = self.loaded
+        if loaded is None or (spec is not None and spec != loaded.spec):
+            return
+        if loaded.matches_library and not loaded.switching:
+            return
+        specs = tuple(dict.fromkeys((*loaded.choice.library_specs, loaded.spec)))
+        self.loaded = LoadedModel(loaded.model, replace(loaded.choice, library_specs=specs))
+        self.loader.loaded = self.loaded  # nothing keeps the old model in memory any more
+        if loaded.switching:  # the old model is let go: searches use the new one from now on
+            self.switched.emit(self.loaded)
+        self._set_state(ModelState.READY)
 
     def ask_for_model(self) -> None:
         dialog = ModelUnavailableDialog(self.detail, self.window)
@@ -178,7 +189,7 @@ class ModelPresenter(QObject):
         self.label.setText(self.tr("Model: {spec}").format(spec=short_spec(loaded.spec)))
         self.label.setToolTip(loaded.spec)
         self.model_changed.emit(loaded)
-        if loaded.matches_library:
+        if loaded.matches_library or loaded.switching:
             self._set_state(ModelState.READY)
         else:
             detail = self.tr(

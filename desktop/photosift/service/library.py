@@ -26,8 +26,18 @@ from typing import TYPE_CHECKING
 from photosift.core.errors import QueryError, Remedy
 from photosift.core.library.filters import Filters
 from photosift.core.library.folders import add_folders
+<<<<<<< HEAD
 from photosift.core.library.model_choice import ModelChoice, ModelUse, choose_model
 from photosift.core.library.records import MissingPhotos
+=======
+from photosift.core.library.model_choice import (
+    ModelChoice,
+    ModelSwitch,
+    ModelUse,
+    choose_model,
+    model_switch,
+)
+>>>>>>> r2-14
 
 if TYPE_CHECKING:
     import numpy as np
@@ -70,6 +80,9 @@ class LoadedModel:
 
     model: ClipModel | OnnxClipModel
     choice: ModelChoice
+    # While the library switches to `model` (its vectors incomplete): the library's own model,
+    # loaded too, whose complete vectors answer searches until the switch is done.
+    serving: ClipModel | OnnxClipModel | None = None
 
     @property
     def spec(self) -> str:
@@ -78,6 +91,20 @@ class LoadedModel:
     @property
     def matches_library(self) -> bool:
         return self.choice.matches_library
+
+    @property
+    def switching(self) -> bool:
+        return self.serving is not None
+
+    @property
+    def search_model(self) -> ClipModel | OnnxClipModel:
+        """The model searches and tagging use: the serving one during a switch."""
+        return self.serving or self.model
+
+    @property
+    def can_index(self) -> bool:
+        """Whether `model` may add vectors now: it is the library's, or the switch target."""
+        return self.matches_library or self.switching
 
 
 @dataclass(frozen=True)
@@ -174,6 +201,39 @@ class PhotoLibrary:
         return load_chosen_model(
             self.store, requested, use, device, progress=progress, cancel=cancel
         )
+
+    def model_switch(self, target: str | None = None) -> ModelSwitch | None:
+        """The switch to another model under way (or to `target`), None when there is none:
+        while it lasts the library's old vectors serve search (core/library/model_choice.py)."""
+        return model_switch(self.store, target)
+
+    def with_serving_model(
+        self,
+        loaded: LoadedModel,
+        device: str = "auto",
+        *,
+        cancel: CancelToken | None = None,
+        in_memory: Sequence[ClipModel | OnnxClipModel] = (),
+    ) -> LoadedModel:
+        """`loaded`, plus the library's own model when `loaded` is a model the library is
+        switching to, so that searches keep the old, complete vectors meanwhile. When the old
+        model cannot be loaded (its weights are gone) `loaded` comes back alone: the window
+        then offers a re-index, as for any library indexed with another model. A model of
+        `in_memory` (already loaded on `device`) is used rather than loaded a second time."""
+        from photosift.core.errors import PhotoSiftError
+        from photosift.core.model.loader import load_model
+
+        switch = self.model_switch(loaded.spec)
+        if switch is None:
+            return loaded
+        known = next((m for m in in_memory if m.spec == switch.serving), None)
+        if known is not None:
+            return LoadedModel(loaded.model, loaded.choice, known)
+        try:
+            serving = load_model(switch.serving, device=device, cancel=cancel)
+        except PhotoSiftError:
+            return loaded
+        return LoadedModel(loaded.model, loaded.choice, serving)
 
     # -- folders ---------------------------------------------------------------------------
     def roots(self) -> list[Root]:
@@ -277,16 +337,17 @@ class PhotoLibrary:
     ) -> TextSummary | None:
         """The text pass after embedding: read the analysed photos not read yet.
 
-        Returns None, reading nothing, when the library's setting has it off.
+        Returns None, reading nothing, when the library's setting has it off. `gate` None:
+        the CLIP gate when the library's model is calibrated for it, else text detection.
         """
-        from photosift.core.library.text_pass import Gate, read_text_pass
+        from photosift.core.library.text_pass import choose_gate, read_text_pass
         from photosift.core.model.ocr import TextReader
 
         if not self.reads_text():
             return None
         return read_text_pass(
-            self.store, reader or TextReader(), gate=gate or Gate.DETECT, progress=progress,
-            on_batch=on_batch, cancel=cancel,
+            self.store, reader or TextReader(), gate=gate or choose_gate(self.store),
+            progress=progress, on_batch=on_batch, cancel=cancel,
         )  # fmt: skip
 
     def photo_text(self, photo_id: int) -> PhotoText | None:

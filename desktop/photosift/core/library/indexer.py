@@ -18,6 +18,9 @@ Shape of a run, and why:
   hung decoder never keeps the process alive.
 - Cancel is checked between files and honoured by committing the part-batch collected so far;
   pause is honoured between batches.
+- Indexing with a model other than the one the library searches with is a model switch
+  (core/library/model_choice.py): the old vectors keep serving search until a run with the
+  new model completes, and only then does the new model become the library's.
 """
 
 from __future__ import annotations
@@ -37,9 +40,9 @@ from photosift.core.imaging.decode_pool import DecodePool, DecodeTimeout
 from photosift.core.library.analysis_records import PendingPhoto
 from photosift.core.library.batches import Prepared, commit_outcomes, prepare_file
 from photosift.core.library.catalog import CATALOG_BATCH, CatalogSummary, catalog_library
+from photosift.core.library.model_choice import begin_model_switch, finish_model_switch
 from photosift.core.library.photo_records import photo_abspath
 from photosift.core.library.progress import IndexPhase, IndexProgress, RateEstimator
-from photosift.core.library.records import ACTIVE_MODEL_SETTING
 from photosift.core.library.scanner import FoundFile, Work
 from photosift.core.library.store import Store
 from photosift.core.paths import decode_relpath, display_path
@@ -143,6 +146,7 @@ def plan_index(
         model.spec, model.dim, model.preprocess_cfg, getattr(model, "content_hash", None)
     ).id
     check_precision(store, model_id, model)
+    begin_model_switch(store, model.spec)  # a new model: the old one serves search meanwhile
     pending = store.pending_photos(model_id, catalog.online_root_ids)
     # Photos catalogued by an earlier run but never analysed count as work, not unchanged.
     summary.unchanged -= min(summary.unchanged, max(0, len(pending) - catalog.catalogued))
@@ -152,9 +156,10 @@ def plan_index(
 def finish_index(
     store: Store, model: ClipModel | OnnxClipModel, run: IndexRun, *, cancelled: bool
 ) -> IndexSummary:
-    """Close a run: a complete one makes `model` the library's active model."""
+    """Close a run: a complete one makes `model` the library's active model (ending a switch
+    to it, core/library/model_choice.py)."""
     if not cancelled and run.work is not None:
-        store.set_setting(ACTIVE_MODEL_SETTING, model.spec)
+        finish_model_switch(store, model.spec)
     run.summary.cancelled = cancelled
     run.summary.seconds = time.monotonic() - run.started
     return run.summary

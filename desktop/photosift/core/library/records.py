@@ -10,6 +10,9 @@ from dataclasses import dataclass
 
 #: The setting naming the model a library was last indexed with (see model_choice.py).
 ACTIVE_MODEL_SETTING = "active_model"
+#: The setting naming the model a library is switching to while its vectors are incomplete
+#: (None: no switch under way); the active model's vectors serve searches meanwhile.
+TARGET_MODEL_SETTING = "target_model"
 
 
 @dataclass(frozen=True)
