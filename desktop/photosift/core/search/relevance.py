@@ -138,9 +138,9 @@ def score_threshold(background: np.ndarray, strength: float, library_spread: flo
         # a clear group always shows at least its best photo.
         offset = float(np.interp(strength, _STRICTER, _STRICT_OFFSETS))
         return min(edge + offset * best.sd, float(ordered[0]))
-    # Loose: down to the lowest boundary almost as clear as the best (a lower tier of matches,
-    # "blue -triangle": blue circles, then blue squares and stars), and at least
-    # _LOOSE_REACH spreads under the group's edge.
+    # Loose: down to the lowest boundary at least half as clear as the best (a lower tier of
+    # matches, "blue -triangle": blue circles, then blue squares and stars), and at least
+    # _LOOSE_REACH spreads (of the group or of the block under it) under the group's edge.
     reach = min(deepest.edge, edge - _LOOSE_REACH * max(best.sd, best.below_sd))
     return float(np.interp(strength, (_LOOSE, _NORMAL), (reach, edge)))
 
