@@ -1088,14 +1088,6 @@ Offline: its folder or drive is missing. The photo and its tags are kept until i
         <source>{n} photos</source>
         <translation>{n} 张照片</translation>
     </message>
-    <message>
-        <source>1 weaker match hidden</source>
-        <translation>隐藏了 1 个较弱的匹配</translation>
-    </message>
-    <message>
-        <source>{n} weaker matches hidden</source>
-        <translation>隐藏了 {n} 个较弱的匹配</translation>
-    </message>
 </context>
 <context>
     <name>SearchNotice</name>

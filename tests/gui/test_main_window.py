@@ -215,9 +215,11 @@ def test_more_like_this_and_photo_actions(qtbot, make_window, photo_dir, toy_mod
     assert window.search_bar.count.text() == f"{len(labels)} photos"
 
 
-def test_weaker_matches_hidden_are_counted_and_can_be_shown(
+def test_weaker_matches_hidden_are_said_once_and_one_click_shows_them(
     qtbot, make_window, photo_dir, toy_model_spec
 ):
+    """The search bar counts the photos shown; how many weaker matches the cut-off hid is said
+    once, in the notice bar, next to its "Show them" (it used to be in both)."""
     folder, labels = photo_dir
     window = make_window(toy_model_spec)
     index_folder(qtbot, window, folder)
@@ -229,13 +231,17 @@ def test_weaker_matches_hidden_are_counted_and_can_be_shown(
         lambda request: request.text == "a red circle" and request.relevance == "strict",
     )
     shown = window.results.rowCount()
-    count = window.search_bar.count.text()
     assert shown < len(labels)  # a red circle is 2 of the 48 toy photos: strict hides most
     hidden = len(labels) - shown
-    assert count.startswith(f"{shown} photo") and f"{hidden} weaker match" in count
-    window.search_bar.count.linkActivated.emit("show")
+    notice = window.search_notice
+    qtbot.waitUntil(lambda: not notice.isHidden(), timeout=WAIT_MS)
+    assert window.search_bar.count.text() == ("1 photo" if shown == 1 else f"{shown} photos")
+    assert notice.hidden_label.text().startswith(f"{hidden} weaker result")
+    assert not notice.show_button.isHidden()
+    qtbot.mouseClick(notice.show_button, Qt.MouseButton.LeftButton)
     wait_shown(qtbot, window, lambda request: request.relevance == "off")
     assert window.results.rowCount() == len(labels)
+    assert window.search_bar.count.text() == f"{len(labels)} photos"
 
 
 def test_dropping_a_folder_adds_it_and_an_image_searches_by_it(

@@ -34,6 +34,7 @@ def test_hidden_results_are_counted_and_one_click_shows_them(
         notice.hidden_label.text()
         == f"{len(labels) - shown} weaker result(s) hidden by the relevance control."
     )
+    assert "weaker" not in window.search_bar.count.text()  # said once, here in the notice
     qtbot.mouseClick(notice.show_button, Qt.MouseButton.LeftButton)
     wait_shown(qtbot, window, lambda request: request.relevance == "off")
     assert window.results.rowCount() == len(labels)

@@ -4,6 +4,16 @@ Two small libraries (60 photos, every kind equally often; 300 photos, skewed tow
 circles) are rendered at 96x96, indexed by the real indexer with the real toy model, and every
 colour, shape, colour+shape, negative, image and nonsense query is ranked at every level.
 The full table up to 3,000 photos: `python -m tests.benchmarks.relevance`.
+
+The floors of issue 11 (LEVEL_FLOORS) are asserted per query on the queries whose ranking
+allows them (some top-k reaches them; where the model ranks wrong photos among the right ones
+no cut-off can). Where the cut-off still misses them the test is marked xfail(strict=True):
+the gap stays visible, and the mark must go once the cut-off closes it. What is missed: the
+score distribution alone cannot tell a lower tier of true matches ("blue -triangle": blue
+circles score ~0.8, blue squares and stars ~0.5, then the crowd) from a tier of partial matches
+("image:red square": red squares ~0.88, then red circles and triangles ~0.7); the best-separated
+boundary is taken, which is right for one and wrong for the other, and a tiny library's single
+best photo can stand apart from the next best ones as clearly as a whole group does.
 """
 
 from __future__ import annotations
@@ -23,6 +33,8 @@ from tests.relevance_world import (
     in_scope,
 )
 
+GAP = "issue 11 open: the cut-off misses the floor on some attainable queries (module doc)"
+
 
 @pytest.fixture(scope="module")
 def outcomes(tmp_path_factory: pytest.TempPathFactory, toy_model) -> dict[int, list[Outcome]]:  # type: ignore[no-untyped-def]
@@ -39,25 +51,60 @@ def at(outcomes: list[Outcome], level: str, size: int) -> list[Outcome]:
     return [o for o in outcomes if o.level == level and in_scope(o, size)]
 
 
-@pytest.mark.parametrize("size", [60, 300])
-def test_normal_keeps_true_matches_with_few_wrong_ones(outcomes, size: int) -> None:  # type: ignore[no-untyped-def]
+def missed(outcomes: list[Outcome]) -> list[str]:
+    """The queries that miss their level's floors though the ranking allows them."""
+    return [
+        f"{o.query.text} (true {o.true}, shown {o.shown}, recall {o.recall:.2f}, "
+        f"precision {o.precision:.2f})"
+        for o in outcomes
+        if o.attainable and not o.meets
+    ]
+
+
+@pytest.mark.parametrize(
+    "size", [60, pytest.param(300, marks=pytest.mark.xfail(strict=True, reason=GAP))]
+)
+def test_normal_keeps_true_matches_with_few_wrong_ones_on_average(outcomes, size: int) -> None:  # type: ignore[no-untyped-def]
     normal = at(outcomes[size], "normal", size)
-    assert np.mean([o.recall for o in normal]) >= 0.87
     assert np.mean([o.precision for o in normal]) >= FLOOR
-    # Where the model's ranking allows it at all, at least half the queries meet both floors
-    # (60 photos: 54 of 74, 300: 33 of 59; the benchmark lists the misses).
-    attainable = [o for o in normal if o.attainable]
-    met = [o for o in attainable if o.recall >= FLOOR and o.precision >= FLOOR]
-    assert len(met) >= 0.5 * len(attainable), [o.query.text for o in attainable if o not in met]
+    assert np.mean([o.recall for o in normal]) >= FLOOR  # 300 photos: 0.878
+
+
+@pytest.mark.xfail(strict=True, reason=GAP)
+@pytest.mark.parametrize("level", LEVELS[:3])
+@pytest.mark.parametrize("size", [60, 300])
+def test_every_level_meets_its_floors_where_the_ranking_allows(outcomes, size, level) -> None:  # type: ignore[no-untyped-def]
+    assert missed(at(outcomes[size], level, size)) == []
+
+
+# What the cut-off reaches today (tests/benchmarks/relevance.py prints the same): a guard
+# against going back while the floors above are still open. Queries meeting their floors,
+# of those whose ranking allows it, per (size, level).
+REACHED = {
+    (60, "strict"): 77,
+    (60, "normal"): 55,
+    (60, "loose"): 82,
+    (300, "strict"): 60,
+    (300, "normal"): 34,
+    (300, "loose"): 72,
+}
 
 
 @pytest.mark.parametrize("size", [60, 300])
-def test_strict_is_surer_and_loose_finds_more(outcomes, size: int) -> None:  # type: ignore[no-untyped-def]
+def test_no_level_meets_its_floors_on_fewer_queries_than_measured(outcomes, size: int) -> None:  # type: ignore[no-untyped-def]
+    for level in LEVELS[:3]:
+        scoped = at(outcomes[size], level, size)
+        met = sum(o.attainable and o.meets for o in scoped)
+        assert met >= REACHED[size, level], (level, missed(scoped))
+
+
+@pytest.mark.parametrize("size", [60, 300])
+def test_strict_is_surer_and_loose_finds_almost_all(outcomes, size: int) -> None:  # type: ignore[no-untyped-def]
     strict, normal, loose = (at(outcomes[size], level, size) for level in LEVELS[:3])
     assert np.mean([o.precision for o in strict]) >= np.mean([o.precision for o in normal])
-    assert np.mean([o.recall for o in loose]) >= max(0.9, np.mean([o.recall for o in normal]))
-    # Clear matches never leave strict empty.
-    assert all(o.shown > 0 for o in strict if o.true >= 3)
+    assert np.mean([o.recall for o in loose]) >= 0.97
+    # Strict never answers "nothing matches" when something does.
+    assert all(o.shown > 0 for o in strict if o.true > 0)
 
 
 @pytest.mark.parametrize("size", [60, 300])
@@ -83,7 +130,7 @@ def test_the_cases_of_the_issue(outcomes) -> None:  # type: ignore[no-untyped-de
     strict; 'red -circle' showed only the red triangles."""
     by = {(o.query.text, o.level): o for o in outcomes[300]}
     assert by["a triangle", "normal"].recall >= FLOOR
-    assert (
-        by["a green star", "strict"].shown > 0 and by["a green star", "strict"].precision >= FLOOR
-    )
-    assert by["red -circle", "loose"].recall >= FLOOR
+    assert by["a triangle", "normal"].precision >= FLOOR
+    assert by["a green star", "strict"].shown > 0
+    assert by["a green star", "strict"].precision >= 0.97
+    assert by["red -circle", "loose"].recall >= 0.97

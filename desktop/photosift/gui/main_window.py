@@ -100,7 +100,6 @@ class MainWindow(QMainWindow):
         self.analysis_label = QLabel(self)  # "1,204 of 5,310 photos ready for search"
         self._counts = None  # core AnalysisCounts, once the library lane has counted
         self._switch = None  # core ModelSwitch while the library switches to another model
-        self._hidden: tuple[SearchRequest, int] | None = None  # weaker matches hidden, by request
         self._counts_timer = QTimer(self, singleShot=True, interval=COUNTS_REFRESH_MS)
         self._counts_timer.timeout.connect(lambda: self.library.refresh())
         self.models = ModelPresenter(
@@ -203,7 +202,6 @@ class MainWindow(QMainWindow):
         self.grid_control.sort_shown.connect(self._show_sort)
         self.grid_control.shown.connect(self._say_what_is_pending)
         self.grid_control.shown.connect(lambda _request: self._update_count())
-        self.searcher.weaker_hidden.connect(self._remember_hidden)
         self.results.rowsInserted.connect(self._update_count)
         self.results.rowsRemoved.connect(self._update_count)
         self.grid.open_requested.connect(self.open_viewer)
@@ -557,13 +555,8 @@ class MainWindow(QMainWindow):
         self.raise_()
         self.activateWindow()
 
-    def _remember_hidden(self, request: SearchRequest, cut: int) -> None:
-        self._hidden = (request, cut)
-
     def _update_count(self) -> None:
-        request = self.grid_control.request
-        hidden = self._hidden[1] if self._hidden is not None and self._hidden[0] == request else 0
-        self.search_bar.show_count(self.results.rowCount(), hidden, request.is_search)
+        self.search_bar.show_count(self.results.rowCount())
 
     def focus_search(self) -> None:
         self.search_bar.query.setFocus()

@@ -46,7 +46,6 @@ class SearchDetails:
 
 class SearchController(QObject):
     results = Signal(object, object)  # SearchRequest, SortedItems best first
-    weaker_hidden = Signal(object, int)  # SearchRequest, matches the relevance cut-off hid
     details = Signal(object, object)  # SearchRequest, SearchDetails (after its results)
     failed = Signal(object, str)  # SearchRequest, message
 
@@ -97,7 +96,6 @@ class SearchController(QObject):
         self._lane.shutdown()
 
     def _deliver(self, request: SearchRequest, items: SortedItems, details: SearchDetails) -> None:
-        self.weaker_hidden.emit(request, details.hidden)
         self.results.emit(request, items)
         self.details.emit(request, details)
 

@@ -26,10 +26,6 @@ from typing import TYPE_CHECKING
 from photosift.core.errors import QueryError, Remedy
 from photosift.core.library.filters import Filters
 from photosift.core.library.folders import add_folders
-<<<<<<< HEAD
-from photosift.core.library.model_choice import ModelChoice, ModelUse, choose_model
-from photosift.core.library.records import MissingPhotos
-=======
 from photosift.core.library.model_choice import (
     ModelChoice,
     ModelSwitch,
@@ -37,7 +33,7 @@ from photosift.core.library.model_choice import (
     choose_model,
     model_switch,
 )
->>>>>>> r2-14
+from photosift.core.library.records import MissingPhotos
 
 if TYPE_CHECKING:
     import numpy as np

@@ -44,11 +44,12 @@ class SearchBar(QWidget):
         self._similar_to: int | None = None
         self.chip = QueryChip(self)
         self.chip.cleared.connect(self.clear_similar)
-        self.count = QLabel(self)  # "37 photos · 12 weaker matches hidden — show all"
+        # "37 photos"; the weaker matches the cut-off hid are said once, in the notice bar
+        # under the search field, with its one-click "Show them" (search_notice.py).
+        self.count = QLabel(self)
         self.count.setObjectName("resultCount")
         # Its text grows with the answer; it must never widen the window (it elides instead).
         self.count.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.count.linkActivated.connect(lambda _link: self.set_relevance_and_search("off"))
         self._debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self._debounce.timeout.connect(self._emit_request)
 
@@ -222,19 +223,9 @@ class SearchBar(QWidget):
         self.chip.setVisible(False)
         self.run_now()
 
-    def set_relevance_and_search(self, level: str) -> None:
-        self.relevance.setCurrentIndex(max(0, self.relevance.findData(level)))
-
-    def show_count(self, shown: int, hidden: int, searching: bool) -> None:
-        """The grid's photo count; for a search also the weaker matches the cut-off hid."""
+    def show_count(self, shown: int) -> None:
+        """The grid's photo count (what a search hid is the notice bar's to say)."""
         text = self.tr("1 photo") if shown == 1 else self.tr("{n} photos").format(n=f"{shown:,}")
-        if searching and hidden:
-            hidden_text = (
-                self.tr("1 weaker match hidden")
-                if hidden == 1
-                else self.tr("{n} weaker matches hidden").format(n=f"{hidden:,}")
-            )
-            text += f' · {hidden_text} — <a href="show">{self.tr("show")}</a>'
         self.count.setText(text)
 
     # -- building requests -----------------------------------------------------------------
