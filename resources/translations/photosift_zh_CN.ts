@@ -796,6 +796,10 @@
         <translation>尺寸：</translation>
     </message>
     <message>
+        <source>Type:</source>
+        <translation>类型：</translation>
+    </message>
+    <message>
         <source>Path:</source>
         <translation>路径：</translation>
     </message>
@@ -854,6 +858,10 @@
     <message>
         <source>unknown</source>
         <translation>未知</translation>
+    </message>
+    <message>
+        <source>RAW+JPEG (%1)</source>
+        <translation>RAW+JPEG（%1）</translation>
     </message>
     <message>
         <source>none</source>
@@ -1116,6 +1124,14 @@ Offline: its folder or drive is missing. The photo and its tags are kept until i
     <message>
         <source>Finds receipts, signs and screenshots by their words (text:WORD searches the words only). Turning it off re-indexes nothing.</source>
         <translation>可按文字找到收据、招牌和截图（text:词语 只搜索文字）。关闭此项不会触发重建索引。</translation>
+    </message>
+    <message>
+        <source>Show RAW+JPEG pairs as one photo</source>
+        <translation>将 RAW+JPEG 成对文件显示为一张照片</translation>
+    </message>
+    <message>
+        <source>A RAW file and a JPEG shot together (same folder and name) appear once, as the JPEG; the photo&apos;s info names its RAW file. Applies to this library.</source>
+        <translation>同时拍摄的 RAW 文件与 JPEG（同一文件夹、同一文件名）只显示一次，以 JPEG 呈现；照片信息中会注明其 RAW 文件。此设置作用于当前图库。</translation>
     </message>
     <message>
         <source>System language</source>

@@ -103,6 +103,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="read the words in photos (OCR: slow on a CPU), now and in later runs; a "
         "library setting, like the GUI's Settings switch",
     )
+    add_raw_pairs_option(index)
     add_json_option(index)
     index.set_defaults(func=run_index)
 
@@ -114,6 +115,31 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_db_option(skipped)
     add_json_option(skipped)
     skipped.set_defaults(func=run_skipped)
+
+
+def add_raw_pairs_option(parser: argparse.ArgumentParser) -> None:
+    """--join-raw-pairs / --separate-raw-pairs: the library setting, as --text/--no-text is."""
+    pairs = parser.add_mutually_exclusive_group()
+    pairs.add_argument(
+        "--join-raw-pairs",
+        dest="join_raw_pairs",
+        action="store_true",
+        default=None,
+        help="list a RAW+JPEG pair shot together (same folder and name) as one photo, its "
+        "JPEG, now and in later runs (the default); a library setting, like the GUI's "
+        "Settings switch",
+    )
+    pairs.add_argument(
+        "--separate-raw-pairs",
+        dest="join_raw_pairs",
+        action="store_false",
+        help="list both files of a RAW+JPEG pair, now and in later runs",
+    )
+
+
+def apply_raw_pairs_option(library: PhotoLibrary, args: argparse.Namespace) -> None:
+    if getattr(args, "join_raw_pairs", None) is not None:
+        library.set_joins_raw_pairs(args.join_raw_pairs)
 
 
 class NoFoldersError(PhotoSiftError):
@@ -166,6 +192,7 @@ def _index_and_report(
     bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
     if args.read_text is not None:
         library.set_reads_text(args.read_text)
+    apply_raw_pairs_option(library, args)
     summary = library.index(
         model, folders, reindex=args.reindex, batch_size=args.batch_size,
         workers=args.workers, progress=bar.update if bar else None, cancel=token,

@@ -168,7 +168,10 @@ def run_search(args: argparse.Namespace) -> int:
             print("This library does not read the text in photos; turn it on with "
                   "`photosift index --text`.", file=sys.stderr)  # fmt: skip
         found, counts = library.fill(results), library.analysis_counts(model.spec)
-        return _print(model.spec, found, counts, args, warning=_query_warning(engine, query))
+        return _print(
+            model.spec, found, counts, args, warning=_query_warning(engine, query),
+            raws=_raw_paths(library, found, args),
+        )  # fmt: skip
 
 
 def _query_warning(engine: SearchEngine, query: str) -> str | None:
@@ -206,7 +209,19 @@ def run_similar(args: argparse.Namespace) -> int:
         results = engine.similar(
             photo, top_k=_top(args), cutoff=args.cutoff, filters=filters_from(args)
         )
-        return _print(model.spec, library.fill(results), library.analysis_counts(model.spec), args)
+        found = library.fill(results)
+        counts = library.analysis_counts(model.spec)
+        return _print(model.spec, found, counts, args, raws=_raw_paths(library, found, args))
+
+
+def _raw_paths(library: PhotoLibrary, found: Found, args: argparse.Namespace) -> dict[int, str]:
+    """For --json: the RAW file behind each JPEG result standing for a RAW+JPEG pair."""
+    from photosift.core.paths import display_path
+
+    if not (args.json or getattr(args, "format", "text") == "json"):
+        return {}
+    companions = library.raw_companions([f.record for f in found.photos])
+    return {photo_id: display_path(raw.abspath) for photo_id, raw in companions.items()}
 
 
 def _export(found: Found, args: argparse.Namespace) -> None:
@@ -235,9 +250,11 @@ def _print(
     counts: AnalysisCounts,
     args: argparse.Namespace,
     warning: str | None = None,
+    raws: dict[int, str] | None = None,
 ) -> int:
     from photosift.core.paths import display_path
 
+    raws = raws or {}
     if getattr(args, "export", None) is not None:
         _export(found, args)
     if getattr(args, "format", "text") == "csv":
@@ -261,6 +278,7 @@ def _print(
                         "relevance": round(f.relevance, 2),
                         "offline": f.record.offline,
                         "words": f.words,
+                        "raw": raws.get(f.record.id),
                     }
                     for f in found.photos
                 ],

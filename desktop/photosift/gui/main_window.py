@@ -177,6 +177,7 @@ class MainWindow(QMainWindow):
         self.library.folder_removed.connect(self._on_folder_removed)
         self.library.skipped_loaded.connect(self._show_skipped_dialog)
         self.library.tags_loaded.connect(self.search_bar.set_tags)
+        self.library.raw_pairs_changed.connect(lambda _joined: self.grid_control.refresh())
         self.library.failed.connect(lambda message: self.statusBar().showMessage(message, 10_000))
         self.indexer.started.connect(self._on_index_started)
         self.indexer.progress.connect(self.index_status.show_progress)
@@ -528,9 +529,13 @@ class MainWindow(QMainWindow):
         from photosift.gui.panels.settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(
-            self.settings, self, active_model_spec=self.loaded.spec if self.loaded else None
+            self.settings,
+            self,
+            active_model_spec=self.loaded.spec if self.loaded else None,
+            join_raw_pairs=self.library.joins_raw_pairs,
         )
         dialog.settings_accepted.connect(self._apply_settings)
+        dialog.raw_pairs_toggled.connect(self.library.set_joins_raw_pairs)
         dialog.open()
 
     def _apply_settings(self, new: Settings, model_changed: bool) -> None:

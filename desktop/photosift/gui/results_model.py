@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Slot
 
+from photosift.core.library.raw_pairs import PairRole
 from photosift.core.paths import display_path
 
 if TYPE_CHECKING:
@@ -58,6 +59,8 @@ class PhotoItem:
     camera: str | None = None
     file_type: str = ""
     removed_at: float | None = None
+    pair_id: int | None = None  # the other file of its RAW+JPEG pair (core raw_pairs.py)
+    pair_role: PairRole = PairRole.NONE
     name: str = field(default="", compare=False)
     """Printable file name, computed once: sorting 100k photos by name must not redo it."""
 
@@ -91,6 +94,8 @@ class PhotoItem:
             camera=record.camera,
             file_type=record.file_type,
             removed_at=record.removed_at,
+            pair_id=record.pair_id,
+            pair_role=record.pair_role,
         )
 
 

@@ -245,6 +245,27 @@ class PhotoLibrary:
             workers=workers, progress=progress, on_batch=on_batch, cancel=cancel,
         )  # fmt: skip
 
+    def joins_raw_pairs(self) -> bool:
+        """Whether a RAW+JPEG pair shot together is listed as one photo, its JPEG (a library
+        setting, on by default; core/library/raw_pairs.py)."""
+        from photosift.core.library.raw_pairs import joins_raw_pairs
+
+        return joins_raw_pairs(self.store)
+
+    def set_joins_raw_pairs(self, enabled: bool) -> None:
+        """Join RAW+JPEG pairs, or list both files; only what is listed changes, at once."""
+        from photosift.core.library.raw_pairs import RAW_PAIRS_SETTING
+
+        self.store.set_setting(RAW_PAIRS_SETTING, bool(enabled))
+
+    def raw_companions(self, records: Sequence[PhotoRecord]) -> dict[int, PhotoRecord]:
+        """The RAW file behind each JPEG of `records` that stands for a joined pair, by the
+        JPEG's id (the viewer's "RAW+JPEG" fact, `list`/`search --json`'s "raw")."""
+        from photosift.core.library.raw_pairs import PairRole
+
+        shown = {r.pair_id: r.id for r in records if r.pair_role is PairRole.SHOWN and r.pair_id}
+        return {shown[raw.id]: raw for raw in self.store.photos(list(shown))}
+
     def forget_missing(self) -> int:
         """Purge photos known to be gone and forget offline ones (the user asked); returns how many."""
         return len(self.store.purge_removed()) + len(self.store.forget_offline_photos())
