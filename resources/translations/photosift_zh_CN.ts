@@ -1264,6 +1264,42 @@ Offline: its folder or drive is missing. The photo and its tags are kept until i
         <translation>这张照片尚未分析；分析到它时会显示分数。</translation>
     </message>
     <message>
+        <source>Tags</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <source>Add Tag…</source>
+        <translation>添加标签…</translation>
+    </message>
+    <message>
+        <source>Remove Tag…</source>
+        <translation>移除标签…</translation>
+    </message>
+    <message>
+        <source>Accept Suggested Tags</source>
+        <translation>接受自动建议的标签</translation>
+    </message>
+    <message>
+        <source>Reject Suggested Tags</source>
+        <translation>拒绝自动建议的标签</translation>
+    </message>
+    <message>
+        <source>Add Tag</source>
+        <translation>添加标签</translation>
+    </message>
+    <message>
+        <source>Tag for %1 photos:</source>
+        <translation>为 %1 张照片添加的标签：</translation>
+    </message>
+    <message>
+        <source>Remove Tag</source>
+        <translation>移除标签</translation>
+    </message>
+    <message>
+        <source>Tag to take off %1 photos:</source>
+        <translation>要从 %1 张照片上移除的标签：</translation>
+    </message>
+    <message>
         <source>Something went wrong: %1</source>
         <translation>出错了：%1</translation>
     </message>

@@ -212,6 +212,7 @@ class MainWindow(QMainWindow):
         self.grid.copy_paths_requested.connect(self.copy_paths)
         self.grid.current_changed.connect(self._show_photo_tags)
         self.grid.selection_changed.connect(self.tag_panel.set_selection)
+        self.grid.menu_extenders.append(self.tag_panel.extend_photo_menu)
         self.tag_panel.tag_filter_requested.connect(self.search_bar.set_tag)
         self.tag_panel.tags_changed.connect(self._on_tags_changed)
         self.tag_panel.tagging_finished.connect(lambda _summary: self._on_tags_changed([]))

@@ -600,6 +600,16 @@ class PhotoLibrary:
             else:
                 tags.remove(photo_ids, name)
 
+    def review_suggestions(
+        self, photo_ids: Sequence[int], action: TagAction, *, write_xmp: bool | None = None
+    ) -> list[int]:
+        """ACCEPT or REJECT every suggested (auto) tag of these photos, as `change_tags` does
+        one label; returns the photos whose tags changed."""
+        if action not in (TagAction.ACCEPT, TagAction.REJECT):
+            raise ValueError(f"suggested tags are accepted or rejected, not {action.value}")
+        tags = self.tag_store(write_xmp=write_xmp)
+        return tags.review_suggestions(photo_ids, accept=action is TagAction.ACCEPT)
+
     def labels(self, names: Sequence[str] | None = None) -> list[Label]:
         return self.tag_store().labels(names)
 
