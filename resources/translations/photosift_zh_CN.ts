@@ -92,6 +92,26 @@
         <translation>从“{name}”中移除</translation>
     </message>
     <message>
+        <source>Move in “{name}”</source>
+        <translation>在“{name}”中移动</translation>
+    </message>
+    <message>
+        <source>To the Start</source>
+        <translation>移到开头</translation>
+    </message>
+    <message>
+        <source>Earlier</source>
+        <translation>前移一位</translation>
+    </message>
+    <message>
+        <source>Later</source>
+        <translation>后移一位</translation>
+    </message>
+    <message>
+        <source>To the End</source>
+        <translation>移到末尾</translation>
+    </message>
+    <message>
         <source>Export to Folder…</source>
         <translation>导出到文件夹…</translation>
     </message>

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     import numpy as np
 
     from photosift.core.cancel import CancelToken
-    from photosift.core.library.album_records import Album
+    from photosift.core.library.album_records import Album, AlbumMove
     from photosift.core.library.analysis_records import AnalysisCounts
     from photosift.core.library.catalog import CatalogSummary
     from photosift.core.library.indexer import IndexSummary
@@ -481,6 +481,11 @@ class PhotoLibrary:
         filters = filters_from_json(search.filters_json)
         results = engine.search(search.query, cutoff=search.cutoff, filters=filters)
         return [found.record for found in self.fill(results).photos]
+
+    def move_in_album(self, name: str, photo_ids: Sequence[int], move: AlbumMove) -> list[int]:
+        """Move photos of an album as a block (earlier, later, to the start or the end); the
+        order is stored in the library. Returns the album's new order of photo ids."""
+        return self.store.move_in_album(self.store.album(name).id, photo_ids, move)
 
     def export_albums(self) -> dict:
         """Every album (photos by path) and saved search, as JSON-ready data."""
