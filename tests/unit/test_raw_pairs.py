@@ -108,10 +108,21 @@ def test_a_pair_is_listed_once_through_its_jpeg(library: PhotoLibrary) -> None:
     # The in-memory form of the filters (the grid's) agrees with the SQL form.
     listed = {r.relpath for r in records.values() if Filters().matches(r)}
     assert listed == set(FILES) - hidden
-    # Filters narrowing to RAW files still leave the joined RAW out.
+    # Asking for RAW types (and no JPEG) lists the RAW files themselves, paired or not.
     raw_only = Filters(file_types=("cr2", "nef"))
-    assert names(library, library.photo_ids(raw_only)) == {"IMG_0002.CR2"}
-    assert {r.relpath for r in records.values() if raw_only.matches(r)} == {"IMG_0002.CR2"}
+    raws = {"IMG_0001.CR2", "trip/DSC_7.nef", "IMG_0002.CR2"}
+    assert names(library, library.photo_ids(raw_only)) == raws
+    assert {r.relpath for r in records.values() if raw_only.matches(r)} == raws
+    both = Filters(file_types=("cr2", "jpg"))
+    listed = {
+        "IMG_0001.JPG",
+        "trip/DSC_7.jpeg",
+        "IMG_0002.CR2",
+        "IMG_0003.JPG",
+        "other/IMG_0002.JPG",
+    }
+    assert names(library, library.photo_ids(both)) == listed
+    assert {r.relpath for r in records.values() if both.matches(r)} == listed
 
 
 def test_turning_the_setting_off_lists_both_files(library: PhotoLibrary) -> None:

@@ -3,7 +3,8 @@
 A camera set to RAW+JPEG writes IMG_0001.CR2 and IMG_0001.JPG side by side. Listing both
 doubles every shot in the grid, in search results and among the duplicates, so the library
 joins them: the JPEG (quick to decode, the camera's own rendering) stands for the pair and the
-RAW is left out of every list, while its record stays (it is still catalogued, tagged and
+RAW is left out of every list (but one that asks for RAW file types only: Filters
+.shows_pairs_as_jpeg), while its record stays (it is still catalogued, tagged and
 named in the JPEG's info as its RAW companion). The setting only changes what is listed;
 turning it off shows both files again at once, nothing is rescanned.
 
