@@ -241,3 +241,24 @@ def test_cli_lists_and_searches_a_pair_once_and_the_flag_switches(
     assert len(found["results"]) == 8
     run("index", "--join-raw-pairs", "--db", db, *model_args)
     assert listed() == expected
+
+
+def test_hidden_ids_are_kept_until_the_library_changes(library: PhotoLibrary, tmp_path) -> None:
+    """Search asks for the hidden ids every time; they are re-read only after a change, made
+    on this connection or committed by another one (an indexing lane, the CLI)."""
+    ids = library.ids  # type: ignore[attr-defined]
+    store = library.store
+    first = store.hidden_photo_ids()
+    assert store.hidden_photo_ids() is first  # nothing changed: the same answer
+    assert not first.flags.writeable
+    library.set_joins_raw_pairs(False)  # a write on this connection
+    assert len(store.hidden_photo_ids()) == 0
+    with Store(store.path) as other:  # a commit by another connection
+        other.set_setting(RAW_PAIRS_SETTING, True)
+    assert names(library, store.hidden_photo_ids()) == {"IMG_0001.CR2", "trip/DSC_7.nef"}
+    with Store(store.path) as other:
+        other.apply_scan([], [ids["IMG_0003.JPG"]], [])
+    assert names(library, store.hidden_photo_ids()) == {
+        "IMG_0001.CR2", "trip/DSC_7.nef", "IMG_0003.JPG",
+    }  # fmt: skip
+    assert len(store.hidden_photo_ids(include_offline=True)) == 3
