@@ -904,6 +904,57 @@
     </message>
 </context>
 <context>
+    <name>Remedies</name>
+    <message>
+        <source>Add a folder with File › Add Folder… to index its photos.</source>
+        <translation>请用“文件 › 添加文件夹…”添加一个文件夹，为其中的照片建立索引。</translation>
+    </message>
+    <message>
+        <source>Index the photos again with this model, or choose the library&apos;s model in Settings.</source>
+        <translation>请用此模型重新为照片建立索引，或在“设置”中选择照片库所用的模型。</translation>
+    </message>
+    <message>
+        <source>Choose one in Settings.</source>
+        <translation>请在“设置”中选择一个。</translation>
+    </message>
+    <message>
+        <source>Index the photos again to use it.</source>
+        <translation>重新为照片建立索引后即可使用。</translation>
+    </message>
+    <message>
+        <source>Add it with File › Add Folder….</source>
+        <translation>请用“文件 › 添加文件夹…”添加它。</translation>
+    </message>
+    <message>
+        <source>Move the file aside, or start PhotoSift with another library file.</source>
+        <translation>请把该文件移到别处，或用另一个照片库文件启动 PhotoSift。</translation>
+    </message>
+    <message>
+        <source>Edit the labels in the Tags panel.</source>
+        <translation>请在“标签”面板中编辑标签。</translation>
+    </message>
+    <message>
+        <source>Settings lists the recommended models.</source>
+        <translation>“设置”中列出了推荐的模型。</translation>
+    </message>
+    <message>
+        <source>Choose “Use a model folder…” to pick one.</source>
+        <translation>请选择“使用模型文件夹…”来指定一个。</translation>
+    </message>
+    <message>
+        <source>Free some space on it, then index again: it continues where it stopped.</source>
+        <translation>请在该磁盘上腾出一些空间，然后重新建立索引：会从中断处继续。</translation>
+    </message>
+    <message>
+        <source>Quit PhotoSift and keep a copy of the file, then restore a backup (a .bak file beside it, if there is one) or rescue what is readable with sqlite3&apos;s .recover command, and start PhotoSift with the recovered file.</source>
+        <translation>请退出 PhotoSift 并保留该文件的副本，然后恢复备份（如果旁边有 .bak 文件），或用 sqlite3 的 .recover 命令抢救可读取的内容，再用恢复后的文件启动 PhotoSift。</translation>
+    </message>
+    <message>
+        <source>To index or tag, make the file and its folder writable, or start PhotoSift with another library file.</source>
+        <translation>如需建立索引或添加标签，请让该文件及其所在文件夹可写，或用另一个照片库文件启动 PhotoSift。</translation>
+    </message>
+</context>
+<context>
     <name>ResultsModel</name>
     <message>
         <source>{path}

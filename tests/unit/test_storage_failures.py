@@ -148,3 +148,37 @@ def test_a_model_that_cannot_load_leaves_no_library_file(
     )
     assert code == 1 and "does not exist" in one_line(err)
     assert not db.exists()
+
+
+def test_a_full_disk_reads_the_same_in_the_window_as_in_the_terminal_each_with_its_own_remedy(
+    mount_point: Path,
+) -> None:
+    """A GUI worker meets SQLite's raw error on a full disk: the job reports the library's
+    own error, worded with a remedy in window terms (no flags, no "command"); the terminal
+    words the same error with its command."""
+    from photosift.cli.remedies import describe as in_terminal
+    from photosift.gui.remedies import describe as in_window
+    from photosift.gui.workers import Job, JobContext, thread_store
+
+    _mount("-t", "tmpfs", "-o", "size=1m", "photosift-full-gui", str(mount_point))
+    db = mount_point / "library.sqlite3"
+    state: dict[str, object] = {}  # a lane's state: the library was open before the disk filled
+    Job(lambda ctx: thread_store(ctx, db), "open").run(state)
+    _fill(mount_point)
+
+    def write_a_lot(ctx: JobContext) -> None:
+        store = thread_store(ctx, db)
+        store.db.execute("CREATE TABLE filler (blob BLOB)")
+        store.db.execute("INSERT INTO filler VALUES (zeroblob(4000000))")
+
+    job: Job[None] = Job(write_a_lot, "fill")
+    failures: list[Exception] = []
+    job.on_failure(failures.append)
+    job.run(state)
+    state[f"store:{db}"].close()  # type: ignore[attr-defined]
+    assert len(failures) == 1
+    window = in_window(failures[0])
+    assert "is full" in window and "Nothing was lost" in window and "index again" in window
+    assert "--" not in window and "command" not in window and str(db) in window
+    terminal = in_terminal(failures[0])  # type: ignore[arg-type]
+    assert str(db) in terminal and "run the command again" in terminal

@@ -115,7 +115,9 @@ def run_command(func: Callable[[argparse.Namespace], int], args: argparse.Namesp
         explained = explain_failure(exc, db_path(args))
         if explained is None:
             raise
-        print(f"photosift: error: {explained}", file=sys.stderr)
+        from photosift.cli.remedies import describe
+
+        print(f"photosift: error: {describe(explained)}", file=sys.stderr)
         return 1
 
 

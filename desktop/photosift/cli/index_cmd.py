@@ -67,7 +67,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         type=positive_int,
         default=None,
         metavar="N",
-        help="decoding threads (default: number of CPUs, at most 8)",
+        help="decoding threads (default: number of CPUs, at most 8); with --cluster, "
+        "embedding workers (default: one per GPU, else one per 2 CPUs)",
+    )
+    index.add_argument(
+        "--cluster",
+        metavar="ADDRESS",
+        help="embed on a Ray cluster: a running cluster's address, or 'local' to start one on "
+        "this machine with --workers workers (needs the 'cluster' extra; photo folders must "
+        "be at the same path on every node)",
     )
     index.add_argument(
         "--reindex",
@@ -152,6 +160,10 @@ def run_index(args: argparse.Namespace) -> int:
     from photosift.core.library.model_choice import ModelUse
     from photosift.service.library import PhotoLibrary
 
+    if args.cluster:
+        from photosift.cluster.session import import_ray
+
+        import_ray()  # without the extra, say how to install it before loading anything
     # Pillow warns about odd metadata on stderr; the summary and `photosift skipped` already
     # say everything a user needs, and the warnings would break the progress line.
     warnings.filterwarnings("ignore", module=r"PIL\.")
@@ -174,6 +186,11 @@ def run_index(args: argparse.Namespace) -> int:
             )
         if model is None:
             model = load_model_reporting(library.store, requested, ModelUse.INDEX, args.device)
+        apply_raw_pairs_option(library, args)  # what is listed, whichever driver indexes
+        if args.cluster:
+            from photosift.cli.index_cluster import run_cluster_index
+
+            return run_cluster_index(args, library, model, folders)
         # Until the summary is printed: a late Ctrl-C must not become a traceback (or an exit
         # by signal) after the work is done and committed.
         with ctrl_c_cancels(token := CancelToken()):
@@ -192,7 +209,6 @@ def _index_and_report(
     bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
     if args.read_text is not None:
         library.set_reads_text(args.read_text)
-    apply_raw_pairs_option(library, args)
     summary = library.index(
         model, folders, reindex=args.reindex, batch_size=args.batch_size,
         workers=args.workers, progress=bar.update if bar else None, cancel=token,

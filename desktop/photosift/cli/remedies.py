@@ -35,8 +35,21 @@ def cli_remedy(error: PhotoSiftError) -> str:
         return "`photosift vocabulary list` shows the labels."
     if remedy is Remedy.USE_MODEL_FOLDER:
         return "Pass a model folder as --model local-dir:/path/to/folder."
+    if remedy is Remedy.INSTALL_CLUSTER_EXTRA:
+        return f"Install it with `pip install 'photosift[{data['extra']}]'` (from a checkout: `pip install -e '.[{data['extra']}]'`)."
     if remedy is Remedy.SEE_MODELS:
         return "`photosift models` lists good choices."
+    if remedy is Remedy.FREE_SPACE_AND_RETRY:
+        return "Free some space on it and run the command again; it continues where it stopped."
+    if remedy is Remedy.RECOVER_LIBRARY:
+        return (
+            "To recover: keep a copy of the file, then restore a backup (a LIBRARY.vN.bak "
+            "beside it, if there is one) or rescue what is readable with "
+            f"`sqlite3 {data['path']} .recover | sqlite3 recovered.sqlite3` and use "
+            "--db recovered.sqlite3."
+        )
+    if remedy is Remedy.USE_WRITABLE_LIBRARY:
+        return "To index or tag, make the file and its folder writable, or use another library with --db."
     return ""
 
 

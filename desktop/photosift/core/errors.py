@@ -25,6 +25,10 @@ class Remedy(Enum):
     SEE_LABELS = "see_labels"  # a label name was not found (name)
     SEE_MODELS = "see_models"  # a model spec was not understood
     USE_MODEL_FOLDER = "use_model_folder"  # weights cannot be fetched: offer a local folder
+    INSTALL_CLUSTER_EXTRA = "install_cluster_extra"  # an optional extra is missing (extra)
+    FREE_SPACE_AND_RETRY = "free_space_and_retry"  # the disk is full; work resumes on retry
+    RECOVER_LIBRARY = "recover_library"  # the library file is damaged (path)
+    USE_WRITABLE_LIBRARY = "use_writable_library"  # the library cannot be written here
 
 
 class PhotoSiftError(Exception):

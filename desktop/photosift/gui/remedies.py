@@ -12,39 +12,66 @@ from PySide6.QtCore import QCoreApplication
 from photosift.core.errors import PhotoSiftError, Remedy
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Remedies", text)
-
-
 def gui_remedy(error: PhotoSiftError) -> str:
     """The sentence to show after the error's own message ("" when there is nothing to add)."""
     remedy = error.remedy
     if remedy is Remedy.INDEX_FOLDER:
-        return _tr("Add a folder with File › Add Folder… to index its photos.")
+        return QCoreApplication.translate(
+            "Remedies", "Add a folder with File › Add Folder… to index its photos."
+        )
     if remedy is Remedy.REINDEX_OR_SWITCH_MODEL:
-        return _tr(
-            "Index the photos again with this model, or choose the library's model in Settings."
+        return QCoreApplication.translate(
+            "Remedies",
+            "Index the photos again with this model, or choose the library's model in Settings.",
         )
     if remedy is Remedy.CHOOSE_MODEL:
-        return _tr("Choose one in Settings.")
+        return QCoreApplication.translate("Remedies", "Choose one in Settings.")
     if remedy is Remedy.REINDEX_MODEL:
-        return _tr("Index the photos again to use it.")
+        return QCoreApplication.translate("Remedies", "Index the photos again to use it.")
     if remedy is Remedy.ADD_FOLDER:
-        return _tr("Add it with File › Add Folder….")
+        return QCoreApplication.translate("Remedies", "Add it with File › Add Folder….")
     if remedy is Remedy.CHOOSE_OTHER_LIBRARY:
-        return _tr("Move the file aside, or start PhotoSift with another library file.")
+        return QCoreApplication.translate(
+            "Remedies", "Move the file aside, or start PhotoSift with another library file."
+        )
     if remedy in (Remedy.ADD_LABEL, Remedy.SEE_LABELS):
-        return _tr("Edit the labels in the Tags panel.")
+        return QCoreApplication.translate("Remedies", "Edit the labels in the Tags panel.")
     if remedy is Remedy.SEE_MODELS:
-        return _tr("Settings lists the recommended models.")
+        return QCoreApplication.translate("Remedies", "Settings lists the recommended models.")
     if remedy is Remedy.USE_MODEL_FOLDER:
-        return _tr("Choose “Use a model folder…” to pick one.")
+        return QCoreApplication.translate("Remedies", "Choose “Use a model folder…” to pick one.")
+    if remedy is Remedy.FREE_SPACE_AND_RETRY:
+        return QCoreApplication.translate(
+            "Remedies", "Free some space on it, then index again: it continues where it stopped."
+        )
+    if remedy is Remedy.RECOVER_LIBRARY:
+        return QCoreApplication.translate(
+            "Remedies",
+            "Quit PhotoSift and keep a copy of the file, then restore a backup (a .bak file "
+            "beside it, if there is one) or rescue what is readable with sqlite3's .recover "
+            "command, and start PhotoSift with the recovered file.",
+        )
+    if remedy is Remedy.USE_WRITABLE_LIBRARY:
+        return QCoreApplication.translate(
+            "Remedies",
+            "To index or tag, make the file and its folder writable, or start PhotoSift with "
+            "another library file.",
+        )
     return ""
 
 
 def describe(error: BaseException) -> str:
-    """A message for a dialog or a status line: the error and, for ours, the GUI's remedy."""
+    """A message for a dialog or a status line: the error and, for ours, the GUI's remedy.
+
+    A raw storage failure (SQLite's "database or disk is full") is first turned into the
+    library's own error, so a full disk reads the same in the window as in the terminal.
+    """
     if not isinstance(error, PhotoSiftError):
-        return str(error)
+        from photosift.core.library.store_failures import explain_failure
+
+        explained = explain_failure(error, None)
+        if explained is None:
+            return str(error)
+        error = explained
     remedy = gui_remedy(error)
     return f"{error} {remedy}" if remedy else str(error)

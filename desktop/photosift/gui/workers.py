@@ -126,10 +126,22 @@ class Job(QObject, Generic[R]):
         except Exception as exc:  # the GUI shows it; a worker thread must never die silently
             if not isinstance(exc, _expected_errors()):
                 log.exception("%s failed", self.objectName())
-            self.failed.emit(exc)
+            self.failed.emit(_as_library_error(exc, state))
         finally:
             self.done = True
             self.finished.emit()
+
+
+def _as_library_error(exc: Exception, state: dict[str, Any]) -> Exception:
+    """A raw storage failure (SQLite's "disk I/O error" on a full disk) as the library's own
+    error, judged against the lane's library file as the CLI judges it against --db."""
+    from photosift.core.errors import PhotoSiftError
+    from photosift.core.library.store_failures import explain_failure
+
+    if isinstance(exc, PhotoSiftError):
+        return exc
+    paths = [store.path for key, store in state.items() if key.startswith("store:")]
+    return explain_failure(exc, paths[0] if len(paths) == 1 else None) or exc
 
 
 def _expected_errors() -> tuple[type[Exception], ...]:

@@ -219,8 +219,7 @@ class PhotoLibrary:
         from photosift.core.library.indexer import index_library
 
         if reindex:
-            self.store.remove_model_vectors(model.spec)
-            self.store.forget_skipped()
+            self.forget_index(model.spec)
         return index_library(
             self.store, model, list(folders) or None, batch_size=batch_size,
             catalog_batch_size=catalog_batch_size or CATALOG_BATCH, workers=workers,
@@ -351,6 +350,11 @@ class PhotoLibrary:
             self.store, model, on_event=on_event, on_mode=on_mode, cancel=cancel,
             debounce_s=DEFAULT_DEBOUNCE_S if debounce_s is None else debounce_s, workers=workers,
         )  # fmt: skip
+
+    def forget_index(self, model_spec: str) -> None:
+        """Drop `model_spec`'s vectors and every skipped file, so the next run embeds it all."""
+        self.store.remove_model_vectors(model_spec)
+        self.store.forget_skipped()
 
     # -- photos ----------------------------------------------------------------------------
     def photo_id(self, reference: str | Path) -> int:

@@ -32,23 +32,19 @@ from typing import TYPE_CHECKING, Any
 
 from photosift.core.cancel import CancelToken
 from photosift.core.errors import Remedy, StoreError
-from photosift.core.imaging.decode import ImageSkip, SkipReason, decode_image
+from photosift.core.imaging.decode import ImageSkip, SkipReason
 from photosift.core.imaging.decode_pool import DecodePool, DecodeTimeout
-from photosift.core.imaging.fingerprint import fingerprint_file
 from photosift.core.library.analysis_records import PendingPhoto
+from photosift.core.library.batches import Prepared, commit_outcomes, prepare_file
 from photosift.core.library.catalog import CATALOG_BATCH, CatalogSummary, catalog_library
 from photosift.core.library.photo_records import photo_abspath
 from photosift.core.library.progress import IndexPhase, IndexProgress, RateEstimator
 from photosift.core.library.records import ACTIVE_MODEL_SETTING
-from photosift.core.library.scan_records import PhotoWrite, SkipWrite
 from photosift.core.library.scanner import FoundFile, Work
 from photosift.core.library.store import Store
 from photosift.core.paths import decode_relpath, display_path
 
 if TYPE_CHECKING:
-    import numpy as np
-    import torch
-
     from photosift.core.model.clip_model import ClipModel
     from photosift.core.model.onnx_runtime import OnnxClipModel
 
@@ -61,16 +57,6 @@ class IndexSummary(CatalogSummary):
     """The catalog phase's counts plus the analysis phase's."""
 
     indexed: int = 0  # photos analysed (given a vector) by this run
-
-
-@dataclass
-class _Prepared:
-    tensor: torch.Tensor | np.ndarray  # the model's preprocess() output
-    width: int
-    height: int
-    taken_at: float | None
-    camera: str | None
-    fingerprint: str
 
 
 def default_workers() -> int:
@@ -99,18 +85,60 @@ def index_library(
     `on_catalogued` gets the ids of each catalogued batch, `on_batch` those of each analysed
     batch.
     """
-    started = time.monotonic()
     cancel = cancel or CancelToken()
     workers = workers or default_workers()
     report = progress or (lambda _p: None)
+    run = plan_index(
+        store, model, roots, workers=workers, report=report, cancel=cancel,
+        catalog_batch_size=catalog_batch_size, on_catalogued=on_catalogued,
+        include_hidden=include_hidden,
+    )  # fmt: skip
+    if run.work is None or run.model_id is None:
+        return finish_index(store, model, run, cancelled=True)
+    embedder = _Embedder(store, model, run.model_id, batch_size, report, on_batch, cancel)
+    embedder.run(run.work, workers, decode_timeout, run.summary)
+    summary = finish_index(store, model, run, cancelled=cancel.cancelled)
+    if not summary.cancelled:
+        total = len(run.work)
+        report(IndexProgress(total, total, embedder.rates.rate(), 0.0, None, IndexPhase.DONE))
+    return summary
+
+
+@dataclass
+class IndexRun:
+    """A run between its catalog phase and its end: what is left to analyse, the summary so far."""
+
+    model_id: int | None  # None (and `work` None): cancelled while cataloguing
+    summary: IndexSummary
+    started: float
+    work: list[Work] | None
+
+
+def plan_index(
+    store: Store,
+    model: ClipModel | OnnxClipModel,
+    roots: Sequence[str | Path] | None,
+    *,
+    workers: int,
+    report: Callable[[IndexProgress], None],
+    cancel: CancelToken,
+    catalog_batch_size: int = CATALOG_BATCH,
+    on_catalogued: Callable[[list[int]], None] | None = None,
+    include_hidden: bool = False,
+) -> IndexRun:
+    """Catalog the folders and list the photos still without a vector of `model`.
+
+    Shared with the cluster indexer, which embeds `work` elsewhere, commits each batch with
+    `batches.commit_outcomes` and then calls `finish_index` like a local run.
+    """
+    started = time.monotonic()
     catalog = catalog_library(
         store, roots, batch_size=catalog_batch_size, workers=workers, progress=report,
-        on_batch=on_catalogued,
-        cancel=cancel, include_hidden=include_hidden,
+        on_batch=on_catalogued, cancel=cancel, include_hidden=include_hidden,
     )  # fmt: skip
     summary = IndexSummary(**asdict(catalog))
     if catalog.cancelled:
-        return _finish(summary, started, cancelled=True)
+        return IndexRun(None, summary, started, None)
     model_id = store.register_model(
         model.spec, model.dim, model.preprocess_cfg, getattr(model, "content_hash", None)
     ).id
@@ -118,15 +146,18 @@ def index_library(
     pending = store.pending_photos(model_id, catalog.online_root_ids)
     # Photos catalogued by an earlier run but never analysed count as work, not unchanged.
     summary.unchanged -= min(summary.unchanged, max(0, len(pending) - catalog.catalogued))
-    embedder = _Embedder(store, model, model_id, batch_size, report, on_batch, cancel)
-    embedder.run([_pending_work(p) for p in pending], workers, decode_timeout, summary)
-    if cancel.cancelled:
-        return _finish(summary, started, cancelled=True)
-    store.set_setting(ACTIVE_MODEL_SETTING, model.spec)
-    report(
-        IndexProgress(len(pending), len(pending), embedder.rates.rate(), 0.0, None, IndexPhase.DONE)
-    )
-    return _finish(summary, started, cancelled=False)
+    return IndexRun(model_id, summary, started, [_pending_work(p) for p in pending])
+
+
+def finish_index(
+    store: Store, model: ClipModel | OnnxClipModel, run: IndexRun, *, cancelled: bool
+) -> IndexSummary:
+    """Close a run: a complete one makes `model` the library's active model."""
+    if not cancelled and run.work is not None:
+        store.set_setting(ACTIVE_MODEL_SETTING, model.spec)
+    run.summary.cancelled = cancelled
+    run.summary.seconds = time.monotonic() - run.started
+    return run.summary
 
 
 def check_precision(store: Store, model_id: int, model: ClipModel | OnnxClipModel) -> None:
@@ -146,12 +177,6 @@ def check_precision(store: Store, model_id: int, model: ClipModel | OnnxClipMode
             spec=model.spec,
         )
     store.add_vector_precision(model_id, precision)
-
-
-def _finish(summary: IndexSummary, started: float, *, cancelled: bool) -> IndexSummary:
-    summary.cancelled = cancelled
-    summary.seconds = time.monotonic() - started
-    return summary
 
 
 def _pending_work(photo: PendingPhoto) -> Work:
@@ -197,7 +222,7 @@ class _Embedder:
             while pending or in_flight:
                 if not self.cancel.wait_if_paused():
                     break
-                batch: list[tuple[Work, _Prepared | ImageSkip]] = []
+                batch: list[tuple[Work, Prepared | ImageSkip]] = []
                 while (pending or in_flight) and len(batch) < self.batch_size:
                     while pending and len(in_flight) < window:
                         item = pending.popleft()
@@ -217,60 +242,28 @@ class _Embedder:
             summary.skipped = dict(sorted(skipped.items()))
             summary.removed_ids += self.removed_ids
 
-    def _prepare(self, work: Work) -> _Prepared | ImageSkip:
+    def _prepare(self, work: Work) -> Prepared | ImageSkip:
         """Runs on a worker thread: everything that does not need the model's forward pass."""
-        try:
-            decoded = decode_image(work.abspath, min_side=self.model.input_size)
-            fingerprint = work.fingerprint or fingerprint_file(work.abspath)
-            tensor = self.model.preprocess(decoded.image)
-        except ImageSkip as skip:
-            return skip
-        except FileNotFoundError:
-            return ImageSkip(SkipReason.VANISHED, "the file was moved or deleted while reading it")
-        except Exception as exc:  # a bug or an OS error must cost one file, not the run
-            return ImageSkip(SkipReason.ERROR, f"{type(exc).__name__}: {exc}"[:300])
-        return _Prepared(
-            tensor, decoded.width, decoded.height, decoded.taken_at, decoded.camera, fingerprint
+        return prepare_file(
+            work.abspath, work.fingerprint, self.model.preprocess, self.model.input_size
         )
 
     @staticmethod
-    def _outcome(pool: DecodePool, task: Any, timeout: float) -> _Prepared | ImageSkip:
+    def _outcome(pool: DecodePool, task: Any, timeout: float) -> Prepared | ImageSkip:
         try:
             return pool.result(task)
         except DecodeTimeout:
             return ImageSkip(SkipReason.TIMEOUT, f"decoding took longer than {timeout:g} s")
 
-    def _commit(self, batch: list[tuple[Work, _Prepared | ImageSkip]], skipped: Counter) -> int:
-        ready = [(w, p) for w, p in batch if isinstance(p, _Prepared)]
-        vectors = self._embed([p.tensor for _, p in ready])
-        photos = [
-            PhotoWrite(
-                root_id=w.root_id, relpath=w.stored_relpath, size=w.found.size,
-                mtime_ns=w.found.mtime_ns, fingerprint=p.fingerprint,
-                file_type=w.found.file_type, width=p.width, height=p.height,
-                taken_at=p.taken_at, camera=p.camera, vector=vector, photo_id=w.photo_id,
-                keep_other_vectors=w.keep_other_vectors, device=w.found.device,
-            )
-            for (w, p), vector in zip(ready, vectors)
-        ]  # fmt: skip
-        skips = [
-            SkipWrite(
-                w.root_id, w.stored_relpath, w.found.size, w.found.mtime_ns,
-                s.reason.value, s.detail, remember=s.reason is not SkipReason.VANISHED,
-            )
-            for w, s in batch
-            if isinstance(s, ImageSkip)
-        ]  # fmt: skip
-        skipped.update(s.reason for s in skips)
-        self.removed_ids += [
-            w.photo_id for w, s in batch if isinstance(s, ImageSkip) and w.photo_id is not None
-        ]
-        if not batch:
-            return 0
-        ids = self.store.commit_batch(self.model_id, photos, skips)
-        if self.on_batch is not None:
-            self.on_batch(ids)
-        return len(ids)
+    def _commit(self, batch: list[tuple[Work, Prepared | ImageSkip]], skipped: Counter) -> int:
+        vectors = self._embed([p.tensor for _, p in batch if isinstance(p, Prepared)])
+        outcomes = [(w, p.facts if isinstance(p, Prepared) else p) for w, p in batch]
+        result = commit_outcomes(self.store, self.model_id, outcomes, vectors)
+        skipped.update(result.skip_reasons)
+        self.removed_ids += result.removed_ids
+        if batch and self.on_batch is not None:
+            self.on_batch(result.photo_ids)
+        return len(result.photo_ids)
 
     def _embed(self, tensors: list) -> list:
         return list(self.model.encode_prepared(tensors)) if tensors else []

@@ -15,7 +15,7 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-from photosift.core.errors import StoreError
+from photosift.core.errors import Remedy, StoreError
 
 SQLITE_FULL = 13  # sqlite3.SQLITE_FULL exists from Python 3.11 only
 
@@ -23,13 +23,19 @@ SQLITE_FULL = 13  # sqlite3.SQLITE_FULL exists from Python 3.11 only
 class DiskFullError(StoreError):
     """The disk holding the library (or a sidecar) has no space left."""
 
+    remedy = Remedy.FREE_SPACE_AND_RETRY
+
 
 class DamagedLibraryError(StoreError):
     """The library file is corrupt."""
 
+    remedy = Remedy.RECOVER_LIBRARY
+
 
 class ReadOnlyLibraryError(StoreError):
     """The library file (or its folder) cannot be written."""
+
+    remedy = Remedy.USE_WRITABLE_LIBRARY
 
 
 def explain_failure(exc: BaseException, db_path: Path | None) -> StoreError | None:
@@ -39,25 +45,20 @@ def explain_failure(exc: BaseException, db_path: Path | None) -> StoreError | No
     if _is_disk_full(exc, message, db_path):
         return DiskFullError(
             f"The disk holding the library{where} is full. Nothing was lost: everything saved "
-            "before this point is kept. Free some space on it and run the command again; it "
-            "continues where it stopped."
+            "before this point is kept."
         )
     # ("file is not a database" is a wrong --db, not a damaged library: Store says so.)
     if isinstance(exc, sqlite3.DatabaseError) and ("malformed" in message or "corrupt" in message):
         return DamagedLibraryError(
-            f"The library file{where} is damaged ({_integrity(db_path)}). To recover: close "
-            "PhotoSift, keep a copy of the file, then restore a backup (a LIBRARY.vN.bak "
-            "beside it, if there is one) or rescue what is readable with `sqlite3 "
-            f"{db_path or 'LIBRARY'} .recover | sqlite3 recovered.sqlite3` and use "
-            "--db recovered.sqlite3."
+            f"The library file{where} is damaged ({_integrity(db_path)}).",
+            path=str(db_path or "LIBRARY"),
         )
     if isinstance(exc, sqlite3.OperationalError) and (
         "readonly" in message or "read-only" in message
     ):
         return ReadOnlyLibraryError(
             f"The library{where} is read-only here, so it cannot be changed. Searching and "
-            "listing still work; to index or tag, make the file and its folder writable, or "
-            "use another library with --db."
+            "listing still work."
         )
     if isinstance(exc, OverflowError):
         return StoreError(

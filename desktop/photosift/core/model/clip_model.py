@@ -73,11 +73,14 @@ class ClipModel:
             features = self.module.encode_image(batch.to(self.device, dtype=self._dtype))
             return self._unit_rows(features)
 
-    def encode_prepared(self, items: Sequence[torch.Tensor]) -> np.ndarray:
-        """Embed what ``preprocess`` returned for each photo."""
+    def encode_prepared(self, items: Sequence[torch.Tensor | np.ndarray]) -> np.ndarray:
+        """Embed what ``preprocess`` returned for each photo (or the same as numpy arrays, as a
+        cluster's decode tasks send them)."""
         import torch
 
-        return self.encode_image_batch(torch.stack(list(items))) if items else self._empty()
+        if not len(items):
+            return self._empty()
+        return self.encode_image_batch(torch.stack([torch.as_tensor(t) for t in items]))
 
     def encode_images(self, images: Sequence[Image.Image], batch_size: int = 32) -> np.ndarray:
         import numpy as np

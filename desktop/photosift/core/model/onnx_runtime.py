@@ -165,18 +165,9 @@ class OnnxClipModel:
         return lambda texts: tokenizer(texts).numpy()
 
     def _make_transform(self) -> Any:
-        from photosift.core.model import preprocess
+        from photosift.core.model.preprocess import array_transform
 
-        if preprocess.supports(self.preprocess_cfg):
-            return preprocess.NumpyPreprocess(self.preprocess_cfg)
-        # A resize mode written out only in torchvision: use it (this imports torch).
-        from open_clip.transform import PreprocessCfg, image_transform_v2
-
-        cfg = dict(self.preprocess_cfg)
-        if isinstance(cfg.get("size"), list):
-            cfg["size"] = tuple(cfg["size"])
-        transform = image_transform_v2(PreprocessCfg(**cfg), is_train=False)
-        return lambda image: transform(image).numpy()
+        return array_transform(self.preprocess_cfg)
 
 
 def new_session(path: str) -> Any:

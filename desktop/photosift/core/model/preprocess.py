@@ -13,12 +13,30 @@ so that the caller keeps open_clip's torchvision transform for those models.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import numpy as np
     from PIL import Image
+
+
+def array_transform(cfg: Mapping[str, Any]) -> Callable[[Image.Image], np.ndarray]:
+    """The model's eval transform from its config alone, as CHW float32 arrays.
+
+    ``NumpyPreprocess`` where it reproduces open_clip; otherwise open_clip's torchvision
+    transform (this imports torch). Shared by the ONNX engine and by processes that never load
+    the weights (a cluster's decode tasks), so both prepare a photo exactly alike.
+    """
+    if supports(cfg):
+        return NumpyPreprocess(cfg)
+    from open_clip.transform import PreprocessCfg, image_transform_v2
+
+    config = dict(cfg)
+    if isinstance(config.get("size"), list):
+        config["size"] = tuple(config["size"])
+    transform = image_transform_v2(PreprocessCfg(**config), is_train=False)
+    return lambda image: transform(image).numpy()
 
 
 def square_size(cfg: Mapping[str, Any]) -> int | None:
