@@ -96,6 +96,26 @@
         <translation>从“{name}”中移除</translation>
     </message>
     <message>
+        <source>Move in “{name}”</source>
+        <translation>在“{name}”中移动</translation>
+    </message>
+    <message>
+        <source>To the Start</source>
+        <translation>移到开头</translation>
+    </message>
+    <message>
+        <source>Earlier</source>
+        <translation>前移一位</translation>
+    </message>
+    <message>
+        <source>Later</source>
+        <translation>后移一位</translation>
+    </message>
+    <message>
+        <source>To the End</source>
+        <translation>移到末尾</translation>
+    </message>
+    <message>
         <source>Export to Folder…</source>
         <translation>导出到文件夹…</translation>
     </message>
@@ -824,6 +844,10 @@
         <translation>尺寸：</translation>
     </message>
     <message>
+        <source>Type:</source>
+        <translation>类型：</translation>
+    </message>
+    <message>
         <source>Path:</source>
         <translation>路径：</translation>
     </message>
@@ -882,6 +906,10 @@
     <message>
         <source>unknown</source>
         <translation>未知</translation>
+    </message>
+    <message>
+        <source>RAW+JPEG (%1)</source>
+        <translation>RAW+JPEG（%1）</translation>
     </message>
     <message>
         <source>none</source>
@@ -1189,6 +1217,14 @@ Offline: its folder or drive is missing. The photo and its tags are kept until i
         <translation>可按文字找到收据、招牌和截图（text:词语 只搜索文字）。关闭此项不会触发重建索引。</translation>
     </message>
     <message>
+        <source>Show RAW+JPEG pairs as one photo</source>
+        <translation>将 RAW+JPEG 成对文件显示为一张照片</translation>
+    </message>
+    <message>
+        <source>A RAW file and a JPEG shot together (same folder and name) appear once, as the JPEG; the photo&apos;s info names its RAW file. Applies to this library.</source>
+        <translation>同时拍摄的 RAW 文件与 JPEG（同一文件夹、同一文件名）只显示一次，以 JPEG 呈现；照片信息中会注明其 RAW 文件。此设置作用于当前图库。</translation>
+    </message>
+    <message>
         <source>System language</source>
         <translation>系统语言</translation>
     </message>
@@ -1317,6 +1353,42 @@ Offline: its folder or drive is missing. The photo and its tags are kept until i
     <message>
         <source>This photo is not analysed yet; its scores appear when analysis reaches it.</source>
         <translation>这张照片尚未分析；分析到它时会显示分数。</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <source>Add Tag…</source>
+        <translation>添加标签…</translation>
+    </message>
+    <message>
+        <source>Remove Tag…</source>
+        <translation>移除标签…</translation>
+    </message>
+    <message>
+        <source>Accept Suggested Tags</source>
+        <translation>接受自动建议的标签</translation>
+    </message>
+    <message>
+        <source>Reject Suggested Tags</source>
+        <translation>拒绝自动建议的标签</translation>
+    </message>
+    <message>
+        <source>Add Tag</source>
+        <translation>添加标签</translation>
+    </message>
+    <message>
+        <source>Tag for %1 photos:</source>
+        <translation>为 %1 张照片添加的标签：</translation>
+    </message>
+    <message>
+        <source>Remove Tag</source>
+        <translation>移除标签</translation>
+    </message>
+    <message>
+        <source>Tag to take off %1 photos:</source>
+        <translation>要从 %1 张照片上移除的标签：</translation>
     </message>
     <message>
         <source>Something went wrong: %1</source>

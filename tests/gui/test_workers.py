@@ -109,3 +109,44 @@ def test_thread_state_is_closed_on_its_own_thread(qtbot):
         lane.run(open_resource)
     assert lane.shutdown(10_000)
     assert closed_on == opened_on
+
+
+def test_results_of_jobs_finishing_together_all_arrive_before_idle(qtbot, lane):
+    """Jobs that finish on the worker while the GUI thread is busy must not be dropped.
+
+    The lane holds each job until its own `finished` is delivered. Dropping every job whose
+    work is done when the *first* `finished` arrives frees the later jobs (nobody else holds
+    them: `lane.run` results are usually discarded) while their `succeeded` is still queued,
+    and says `idle` before their results are delivered.
+    """
+    import gc
+    import time
+
+    events: list[object] = []
+    gate = threading.Event()
+    count = 6
+
+    def make_work(i: int):
+        def work(ctx):
+            if i == 0:
+                gate.wait(10)
+            return i
+
+        return work
+
+    lane.idle.connect(lambda: events.append("idle"))
+    for i in range(count):
+        lane.run(make_work(i), f"job{i}", succeeded=lambda value: events.append(value))
+    # Every job finishes on the worker while the GUI thread does not process events.
+    gate.set()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not all(job.done for job in lane.jobs()):
+        time.sleep(0.01)
+    assert all(job.done for job in lane.jobs())
+    # Deliver the first job's signals only, then collect whatever the lane let go of.
+    qtbot.waitUntil(lambda: 0 in events, timeout=10_000)
+    gc.collect()
+    qtbot.waitUntil(lambda: "idle" in events, timeout=10_000)
+    qtbot.wait(50)
+    assert events[:count] == list(range(count)), events
+    assert events[count:] == ["idle"], events

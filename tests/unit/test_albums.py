@@ -31,6 +31,14 @@ def test_album_editing_order_and_moves(
     assert run(capsys, "albums", "order", "Trip", photos[2], "--db", db)[0] == 0
     code, out, _ = run(capsys, "albums", "show", "Trip", "--db", db)
     assert out.splitlines() == [str(photos[2]), str(photos[0]), str(photos[1])]
+    assert run(capsys, "albums", "move", "Trip", photos[1], "--to", "earlier", "--db", db)[0] == 0
+    assert run(capsys, "albums", "move", "Trip", photos[2], "--to", "end", "--db", db)[0] == 0
+    code, out, _ = run(capsys, "albums", "show", "Trip", "--db", db)
+    assert out.splitlines() == [str(photos[1]), str(photos[0]), str(photos[2])]
+    assert run(capsys, "albums", "move", "Trip", photos[2], "--to", "start", "--db", db)[0] == 0
+    assert run(capsys, "albums", "move", "Trip", photos[1], "--to", "end", "--db", db)[0] == 0
+    code, out, _ = run(capsys, "albums", "show", "Trip", "--db", db)
+    assert out.splitlines() == [str(photos[2]), str(photos[0]), str(photos[1])]
     assert run(capsys, "albums", "remove", "Trip", photos[0], "--db", db)[0] == 0
 
     moved = folder / "sub" / "renamed.jpg"  # the user reorganises: same photo, new place

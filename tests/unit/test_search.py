@@ -49,7 +49,9 @@ def build_toy_library(base: Path, model) -> ToyLibrary:  # type: ignore[no-untyp
         summary = index_library(store, model, [folder], batch_size=32, workers=2)
         assert summary.indexed == 2 * PER_FOLDER
         by_path = {str(p.path.resolve()): (p.shape, p.color) for p in labelled}
-        ids = [r[0] for r in store.db.execute("SELECT id FROM photos")]
+        # The order tests pick "the first photo of a kind" in: by fingerprint, as the plain
+        # SELECT happened to scan before a smaller index (photos_pair) changed SQLite's pick.
+        ids = [r[0] for r in store.db.execute("SELECT id FROM photos ORDER BY fingerprint")]
         kinds = {r.id: by_path[str(r.abspath)] for r in store.photos(ids)}
     return ToyLibrary(db, folder, kinds, extra)
 

@@ -54,6 +54,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     remove.add_argument("photos", nargs="+", metavar="PHOTO")
     order = action("order", "put these photos first, in this order", run_order, "name")
     order.add_argument("photos", nargs="+", metavar="PHOTO")
+    move = action(
+        "move",
+        "move photos of an album as a block: one place earlier or later, or to the start or "
+        "the end (the GUI's Move menu)",
+        run_move,
+        "name",
+    )
+    move.add_argument("photos", nargs="+", metavar="PHOTO")
+    move.add_argument(
+        "--to",
+        required=True,
+        choices=["start", "earlier", "later", "end"],
+        help="where the photos go",
+    )
     action("rename", "rename an album or saved search", run_rename, "name", "new_name")
     action("delete", "delete an album or saved search (never its photos)", run_delete, "name")
     save = action(
@@ -149,6 +163,15 @@ def run_remove(args: argparse.Namespace) -> int:
 
 def run_order(args: argparse.Namespace) -> int:
     return _edit(args, lambda store, album_id, ids: store.reorder_album(album_id, ids))
+
+
+def run_move(args: argparse.Namespace) -> int:
+    from photosift.core.library.album_records import AlbumMove
+
+    with _open(args) as library:
+        ids = [library.photo_id(photo) for photo in args.photos]
+        library.move_in_album(args.name, ids, AlbumMove(args.to))
+    return 0
 
 
 def run_rename(args: argparse.Namespace) -> int:

@@ -17,7 +17,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from photosift.cli.common import add_db_option, add_json_option, db_path, print_json
-from photosift.cli.index_cmd import EXIT_CANCELLED, ProgressBar, ctrl_c_cancels, skipped_lines
+from photosift.cli.index_cmd import (
+    EXIT_CANCELLED,
+    ProgressBar,
+    add_raw_pairs_option,
+    apply_raw_pairs_option,
+    ctrl_c_cancels,
+    skipped_lines,
+)
 from photosift.cli.search_cmd import add_filter_options, filters_from
 
 if TYPE_CHECKING:
@@ -40,6 +47,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "library is catalogued again.",
     )
     add.add_argument("folders", nargs="*", metavar="FOLDER", type=Path, help="photo folder")
+    add_raw_pairs_option(add)
     add_db_option(add)
     add_json_option(add)
     add.set_defaults(func=run_add)
@@ -76,6 +84,7 @@ def run_add(args: argparse.Namespace) -> int:
         resolve_folders(None, args.folders)  # fail before creating a library for nothing
     with PhotoLibrary.open(db_path(args)) as library:
         folders = resolve_folders(library.store, args.folders)
+        apply_raw_pairs_option(library, args)
         token = CancelToken()
         bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
         with ctrl_c_cancels(token):
@@ -128,10 +137,12 @@ def run_list(args: argparse.Namespace) -> int:
         raise QueryError(f"--top needs a number of at least 1, not {args.top}.")
     with PhotoLibrary.open(db_path(args), create=False) as library:
         records = library.browse(filters_from(args))
-    records.sort(key=_date_key if args.sort == ListOrder.DATE.value else _path_key)
-    records = records[: args.top]
+        records.sort(key=_date_key if args.sort == ListOrder.DATE.value else _path_key)
+        records = records[: args.top]
+        raw_files = library.raw_companions(records) if args.json else {}
     if args.json:
-        print_json([_json_row(r, display_path(r.abspath)) for r in records])
+        raws = {i: display_path(r.abspath) for i, r in raw_files.items()}
+        print_json([_json_row(r, display_path(r.abspath), raws.get(r.id)) for r in records])
         return 0
     for record in records:
         size = f"{record.width}x{record.height}" if record.width else "?"
@@ -159,9 +170,10 @@ def _when(record: PhotoRecord) -> str:
     return datetime.fromtimestamp(_timestamp(record)).strftime("%Y-%m-%d %H:%M")
 
 
-def _json_row(record: PhotoRecord, path: str) -> dict:
+def _json_row(record: PhotoRecord, path: str, raw: str | None = None) -> dict:
+    """`raw`: the RAW file of a RAW+JPEG pair this JPEG stands for (None: no such pair)."""
     return {
         "photo_id": record.id, "path": path, "taken": _when(record),
         "camera": record.camera, "width": record.width, "height": record.height,
-        "type": record.file_type, "offline": record.offline,
+        "type": record.file_type, "offline": record.offline, "raw": raw,
     }  # fmt: skip

@@ -111,6 +111,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="read the words in photos (OCR: slow on a CPU), now and in later runs; a "
         "library setting, like the GUI's Settings switch",
     )
+    add_raw_pairs_option(index)
     add_json_option(index)
     index.set_defaults(func=run_index)
 
@@ -122,6 +123,31 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_db_option(skipped)
     add_json_option(skipped)
     skipped.set_defaults(func=run_skipped)
+
+
+def add_raw_pairs_option(parser: argparse.ArgumentParser) -> None:
+    """--join-raw-pairs / --separate-raw-pairs: the library setting, as --text/--no-text is."""
+    pairs = parser.add_mutually_exclusive_group()
+    pairs.add_argument(
+        "--join-raw-pairs",
+        dest="join_raw_pairs",
+        action="store_true",
+        default=None,
+        help="list a RAW+JPEG pair shot together (same folder and name) as one photo, its "
+        "JPEG, now and in later runs (the default); a library setting, like the GUI's "
+        "Settings switch",
+    )
+    pairs.add_argument(
+        "--separate-raw-pairs",
+        dest="join_raw_pairs",
+        action="store_false",
+        help="list both files of a RAW+JPEG pair, now and in later runs",
+    )
+
+
+def apply_raw_pairs_option(library: PhotoLibrary, args: argparse.Namespace) -> None:
+    if getattr(args, "join_raw_pairs", None) is not None:
+        library.set_joins_raw_pairs(args.join_raw_pairs)
 
 
 class NoFoldersError(PhotoSiftError):
@@ -160,6 +186,7 @@ def run_index(args: argparse.Namespace) -> int:
             )
         if model is None:
             model = load_model_reporting(library.store, requested, ModelUse.INDEX, args.device)
+        apply_raw_pairs_option(library, args)  # what is listed, whichever driver indexes
         if args.cluster:
             from photosift.cli.index_cluster import run_cluster_index
 

@@ -173,7 +173,7 @@ def run_search(args: argparse.Namespace) -> int:
         found, counts = library.fill(results), library.analysis_counts(model.spec)
         return _print(
             model.spec, found, counts, args, warning=_query_warning(engine, query),
-            switch=_switch(library, model.spec),
+            switch=_switch(library, model.spec), raws=_raw_paths(library, found, args),
         )  # fmt: skip
 
 
@@ -218,10 +218,22 @@ def run_similar(args: argparse.Namespace) -> int:
         results = engine.similar(
             photo, top_k=_top(args), cutoff=args.cutoff, filters=filters_from(args)
         )
+        found = library.fill(results)
+        counts = library.analysis_counts(model.spec)
         return _print(
-            model.spec, library.fill(results), library.analysis_counts(model.spec), args,
-            switch=_switch(library, model.spec),
+            model.spec, found, counts, args, switch=_switch(library, model.spec),
+            raws=_raw_paths(library, found, args),
         )  # fmt: skip
+
+
+def _raw_paths(library: PhotoLibrary, found: Found, args: argparse.Namespace) -> dict[int, str]:
+    """For --json: the RAW file behind each JPEG result standing for a RAW+JPEG pair."""
+    from photosift.core.paths import display_path
+
+    if not (args.json or getattr(args, "format", "text") == "json"):
+        return {}
+    companions = library.raw_companions([f.record for f in found.photos])
+    return {photo_id: display_path(raw.abspath) for photo_id, raw in companions.items()}
 
 
 def _export(found: Found, args: argparse.Namespace) -> None:
@@ -251,9 +263,11 @@ def _print(
     args: argparse.Namespace,
     warning: str | None = None,
     switch: ModelSwitch | None = None,
+    raws: dict[int, str] | None = None,
 ) -> int:
     from photosift.core.paths import display_path
 
+    raws = raws or {}
     if getattr(args, "export", None) is not None:
         _export(found, args)
     if getattr(args, "format", "text") == "csv":
@@ -280,6 +294,7 @@ def _print(
                         "relevance": round(f.relevance, 2),
                         "offline": f.record.offline,
                         "words": f.words,
+                        "raw": raws.get(f.record.id),
                     }
                     for f in found.photos
                 ],

@@ -9,6 +9,7 @@ between indexing batches (WAL).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,6 +20,7 @@ from photosift.gui.results_model import PhotoItem
 from photosift.gui.workers import Job, JobContext, Lane, thread_library
 
 if TYPE_CHECKING:
+    from photosift.core.library.album_records import AlbumMove
     from photosift.core.library.filters import Filters
     from photosift.core.model.clip_model import ClipModel
     from photosift.core.model.onnx_runtime import OnnxClipModel
@@ -27,7 +29,10 @@ if TYPE_CHECKING:
 
 class AlbumsController(QObject):
     albums_loaded = Signal(list)  # list[Album], sidebar order
-    album_opened = Signal(str, list)  # name, list[PhotoItem] in the album's order
+    # name, list[PhotoItem] in the album's order (a saved search's: best match first), and
+    # whether it is a saved search (its order comes from its query: no moves)
+    album_opened = Signal(str, list, bool)
+    album_reordered = Signal(str, list)  # name, its photo ids in their new order
     exported = Signal(object)  # ExportSummary
     export_progress = Signal(int, int)  # done, total
     list_saved = Signal(str)  # the file written
@@ -38,15 +43,9 @@ class AlbumsController(QObject):
         self.db_path = db_path
         self._lane = Lane("organize", self)
         self.export_job: Job | None = None
-        self._held: set[Job] = set()
 
     def _submit(self, job: Job) -> Job:
-        """Submit, holding the job until its own `finished` arrives: the lane forgets every
-        done job when *any* job finishes, and a job freed before its queued `succeeded` is
-        delivered loses that signal (two quick jobs in a row, e.g. a change then a refresh)."""
-        self._held.add(job)
-        job.finished.connect(lambda: self._held.discard(job))
-        return self._lane.submit(job)
+        return self._lane.submit(job)  # the lane holds each job until its own `finished`
 
     def _library(self, ctx: JobContext) -> PhotoLibrary:
         return thread_library(ctx, self.db_path)
@@ -118,15 +117,26 @@ class AlbumsController(QObject):
     def open(self, name: str, model: ClipModel | OnnxClipModel | None = None) -> None:
         """The album's photos; a saved search is re-run with `model` (new photos appear)."""
 
-        def work(ctx: JobContext) -> tuple[str, list[PhotoItem]]:
+        def work(ctx: JobContext) -> tuple[str, list[PhotoItem], bool]:
             library = self._library(ctx)
             album = library.store.album(name)
             engine = library.search_engine(model) if album.search is not None and model else None
-            return album.name, [
-                PhotoItem.from_record(r) for r in library.album_photos(name, engine)
-            ]
+            records = library.album_photos(name, engine)
+            # `position` keeps the album's own order in the grid (SortKey.ALBUM); a saved
+            # search's order is its ranking.
+            items = [replace(PhotoItem.from_record(r), position=n) for n, r in enumerate(records)]
+            return album.name, items, album.search is not None
 
         self._run(work, lambda result: self.album_opened.emit(*result))
+
+    def move(self, name: str, photo_ids: Sequence[int], move: AlbumMove) -> None:
+        """Move photos of the album as a block; `album_reordered` brings the stored order."""
+        ids = list(photo_ids)
+
+        def work(ctx: JobContext) -> tuple[str, list[int]]:
+            return name, self._library(ctx).move_in_album(name, ids, move)
+
+        self._run(work, lambda result: self.album_reordered.emit(*result))
 
     # -- a selection -----------------------------------------------------------------------
     def export(self, photo_ids: Sequence[int], folder: Path, link: bool) -> Job:

@@ -27,7 +27,6 @@ class DuplicatesController(QObject):
         self.db_path = db_path
         self._lane = Lane("duplicates", self)
         self._search: Job | None = None
-        self._held: set[Job] = set()  # see AlbumsController._submit: jobs kept until finished
 
     def find(self, threshold: float) -> None:
         """Look for duplicate groups; a newer request supersedes one still running."""
@@ -56,9 +55,7 @@ class DuplicatesController(QObject):
         )
         job.succeeded.connect(self.trashed.emit)
         job.failed.connect(lambda error: self.failed.emit(describe(error)))
-        self._held.add(job)
-        job.finished.connect(lambda: self._held.discard(job))
-        self._lane.submit(job)
+        self._lane.submit(job)  # the lane holds the job until its own `finished`
 
     def cancel(self) -> None:
         if self._search is not None:

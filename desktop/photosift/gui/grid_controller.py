@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
+from photosift.core.library.raw_pairs import PairRole
 from photosift.gui.library import LibraryController
 from photosift.gui.model_state import ModelState
 from photosift.gui.panels.results_view import ResultsView
@@ -92,11 +93,17 @@ class GridController(QObject):
     def add_indexed(self, items: list[PhotoItem]) -> None:
         """Photos one indexing batch committed: they join a browse view at once."""
         if self.model.mode is Mode.BROWSE and not self.request.is_search:
+            # A JPEG that stands for a RAW+JPEG pair replaces its RAW, shown alone if an
+            # earlier batch brought the RAW first.
+            behind = [i.pair_id for i in items if i.pair_role is PairRole.SHOWN and i.pair_id]
+            if behind:
+                self.model.remove_ids(behind)
             # A photo indexed a moment ago has no tags yet: the core's in-memory filter decides.
             filters = self.request.filters
             fitting = [item for item in items if filters.matches(item)]
             if fitting:
                 self.model.add_items(fitting)
+            if behind or fitting:
                 self._update_overlay()
 
     # -- answers -----------------------------------------------------------------------------

@@ -62,12 +62,16 @@ class LibraryController(QObject):
     tags_loaded = Signal(list)  # list[str]
     missing_loaded = Signal(object)  # core MissingPhotos: what "Forget Missing Photos" would forget
     missing_forgotten = Signal(int)  # how many photos were forgotten
+    raw_pairs_changed = Signal(bool)  # the library now joins RAW+JPEG pairs (True) or not
     failed = Signal(str)
 
     def __init__(self, db_path: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.db_path = db_path
         self.model_spec: str | None = None
+        # The library's setting as last read (core/library/raw_pairs.py; on by default):
+        # the Settings dialog shows it without asking the database on the GUI thread.
+        self.joins_raw_pairs = True
         self._lane = Lane("library", self)
         self._browse_lane = Lane("browse", self)
 
@@ -109,6 +113,20 @@ class LibraryController(QObject):
         job.on_success(loaded).on_failure(self._on_failed)
         self._browse_lane.submit(job, supersede=True)
 
+    def set_joins_raw_pairs(self, enabled: bool) -> None:
+        """Change the library setting; `raw_pairs_changed` follows once it is written."""
+
+        def work(ctx: JobContext) -> bool:
+            library = self._library(ctx)
+            library.set_joins_raw_pairs(enabled)
+            return library.joins_raw_pairs()
+
+        self._run(work, self._on_raw_pairs)
+
+    def _on_raw_pairs(self, joined: bool) -> None:
+        self.joins_raw_pairs = joined
+        self.raw_pairs_changed.emit(joined)
+
     def load_skipped(self, root_id: int | None = None) -> None:
         self._run(
             lambda ctx: self._library(ctx).store.skipped_files(root_id), self.skipped_loaded.emit
@@ -146,6 +164,7 @@ class LibraryController(QObject):
         self._lane.submit(job)
 
     def _on_state(self, state: _LibraryState) -> None:
+        self.joins_raw_pairs = state.joins_raw_pairs
         self.roots_changed.emit(state.stats)
         self.counts_changed.emit(state.counts)
         self.switch_changed.emit(state.switch)
@@ -168,6 +187,7 @@ class LibraryController(QObject):
 class _LibraryState:
     stats: list[RootStats]
     counts: AnalysisCounts
+    joins_raw_pairs: bool
     switch: ModelSwitch | None = None
 
 
@@ -180,7 +200,10 @@ def _library_state(library: PhotoLibrary, spec: str | None) -> _LibraryState:
     if spec is None:
         spec = newest_library_spec(library.store)
     return _LibraryState(
-        library.root_stats(spec), library.analysis_counts(spec), library.model_switch()
+        library.root_stats(spec),
+        library.analysis_counts(spec),
+        joins_raw_pairs=library.joins_raw_pairs(),
+        switch=library.model_switch(),
     )
 
 

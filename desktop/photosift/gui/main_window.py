@@ -181,6 +181,7 @@ class MainWindow(QMainWindow):
         self.library.missing_forgotten.connect(self._on_missing_forgotten)
         self.library.skipped_loaded.connect(self._show_skipped_dialog)
         self.library.tags_loaded.connect(self.search_bar.set_tags)
+        self.library.raw_pairs_changed.connect(lambda _joined: self.grid_control.refresh())
         self.library.failed.connect(lambda message: self.statusBar().showMessage(message, 10_000))
         self.indexer.started.connect(self._on_index_started)
         self.indexer.progress.connect(self.index_status.show_progress)
@@ -215,6 +216,7 @@ class MainWindow(QMainWindow):
         self.grid.copy_paths_requested.connect(self.copy_paths)
         self.grid.current_changed.connect(self._show_photo_tags)
         self.grid.selection_changed.connect(self.tag_panel.set_selection)
+        self.grid.menu_extenders.append(self.tag_panel.extend_photo_menu)
         self.tag_panel.tag_filter_requested.connect(self.search_bar.set_tag)
         self.tag_panel.tags_changed.connect(self._on_tags_changed)
         self.tag_panel.tagging_finished.connect(lambda _summary: self._on_tags_changed([]))
@@ -596,9 +598,13 @@ class MainWindow(QMainWindow):
         from photosift.gui.panels.settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(
-            self.settings, self, active_model_spec=self.loaded.spec if self.loaded else None
+            self.settings,
+            self,
+            active_model_spec=self.loaded.spec if self.loaded else None,
+            join_raw_pairs=self.library.joins_raw_pairs,
         )
         dialog.settings_accepted.connect(self._apply_settings)
+        dialog.raw_pairs_toggled.connect(self.library.set_joins_raw_pairs)
         dialog.open()
 
     def _apply_settings(self, new: Settings, model_changed: bool) -> None:

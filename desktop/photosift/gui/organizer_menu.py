@@ -22,11 +22,12 @@ from PySide6.QtWidgets import (
     QProgressDialog,
 )
 
+from photosift.core.library.album_records import AlbumMove
 from photosift.gui.albums import AlbumsController
 from photosift.gui.folder_watch import FolderWatchController
 from photosift.gui.panels.albums_panel import AlbumsPanel
 from photosift.gui.panels.duplicates_dialog import DuplicatesDialog
-from photosift.gui.results_model import Mode
+from photosift.gui.results_model import Mode, SortKey
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QStatusBar
@@ -86,6 +87,7 @@ class OrganizerTools(QObject):
         host.tag_dock.raise_()
         self.albums_panel.open_requested.connect(self.open_album)
         self.albums.album_opened.connect(self._show_album)
+        self.albums.album_reordered.connect(self._show_album_order)
         self.albums.failed.connect(lambda message: window.statusBar().showMessage(message, 10_000))
         self.albums.exported.connect(self._on_exported)
         self.albums.list_saved.connect(
@@ -94,6 +96,8 @@ class OrganizerTools(QObject):
             )
         )
         self.shown_album: str | None = None
+        self.shown_album_ordered = False
+        host.grid_control.shown.connect(self._album_left)  # a browse or search replaced it
         host.grid.menu_extenders.append(self._extend_photo_menu)
         self.albums.refresh()
 
@@ -110,12 +114,25 @@ class OrganizerTools(QObject):
             name, loaded.model if loaded is not None and loaded.matches_library else None
         )
 
-    def _show_album(self, name: str, items: list) -> None:
+    def _show_album(self, name: str, items: list, is_search: bool = False) -> None:
         self.shown_album = name
-        self.window.results.set_items(items, Mode.BROWSE)
+        self.shown_album_ordered = not is_search  # its order is the user's: it can be moved
+        self.window.results.set_items(items, Mode.BROWSE, SortKey.ALBUM)  # the album's order
         self.window.statusBar().showMessage(
             self.window.tr("{name}: {n} photos").format(name=name, n=len(items)), 10_000
         )
+
+    def _album_left(self, _request: object) -> None:
+        self.shown_album, self.shown_album_ordered = None, False
+
+    def _show_album_order(self, name: str, order: list) -> None:
+        if name == self.shown_album:
+            self.window.results.set_album_order(order)  # the selection stays on its photos
+
+    def move_in_album(self, ids: list[int], move: AlbumMove) -> None:
+        """Move the selected photos of the album shown (earlier, later, to start or end)."""
+        if self.shown_album is not None:
+            self.albums.move(self.shown_album, ids, move)
 
     def _ask_save_search(self) -> None:
         request = self.window.search_bar.request()
@@ -142,6 +159,15 @@ class OrganizerTools(QObject):
                 tr("Remove from “{name}”").format(name=self.shown_album),
                 _later(self.albums.remove, self.shown_album, ids),
             )
+            if self.shown_album_ordered and self.window.results.sort_key is SortKey.ALBUM:
+                order = menu.addMenu(tr("Move in “{name}”").format(name=self.shown_album))
+                for move, text in (
+                    (AlbumMove.START, tr("To the Start")),
+                    (AlbumMove.EARLIER, tr("Earlier")),
+                    (AlbumMove.LATER, tr("Later")),
+                    (AlbumMove.END, tr("To the End")),
+                ):
+                    order.addAction(text, _later(self.move_in_album, ids, move))
         menu.addAction(tr("Export to Folder…"), lambda: self._ask_export(ids, link=False))
         menu.addAction(tr("Link into Folder…"), lambda: self._ask_export(ids, link=True))
         menu.addAction(tr("Save List as CSV/JSON…"), lambda: self._ask_save_list(ids))

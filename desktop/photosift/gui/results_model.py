@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Slot
 
+from photosift.core.library.raw_pairs import PairRole
 from photosift.core.paths import display_path
 
 if TYPE_CHECKING:
@@ -35,6 +36,7 @@ class SortKey(str, Enum):
     SCORE = "score"
     DATE = "date"
     NAME = "name"
+    ALBUM = "album"  # an album's own order (PhotoItem.position), as the user arranged it
 
 
 class Mode(str, Enum):
@@ -58,6 +60,9 @@ class PhotoItem:
     camera: str | None = None
     file_type: str = ""
     removed_at: float | None = None
+    pair_id: int | None = None  # the other file of its RAW+JPEG pair (core raw_pairs.py)
+    pair_role: PairRole = PairRole.NONE
+    position: int | None = None  # its place in the album shown (SortKey.ALBUM), else None
     name: str = field(default="", compare=False)
     """Printable file name, computed once: sorting 100k photos by name must not redo it."""
 
@@ -91,6 +96,8 @@ class PhotoItem:
             camera=record.camera,
             file_type=record.file_type,
             removed_at=record.removed_at,
+            pair_id=record.pair_id,
+            pair_role=record.pair_role,
         )
 
 
@@ -125,6 +132,8 @@ def _sort_function(key: SortKey) -> Callable[[PhotoItem], tuple]:
         return lambda item: (-(item.score if item.score is not None else float("-inf")), item.id)
     if key is SortKey.DATE:
         return lambda item: (-item.date, item.id)
+    if key is SortKey.ALBUM:  # photos without a place (added meanwhile) go last
+        return lambda item: (item.position is None, item.position or 0, item.id)
     return lambda item: (item.name.casefold(), item.id)
 
 
@@ -302,10 +311,19 @@ class ResultsModel(QAbstractListModel):
         """Reorder keeping selection and current item (persistent indexes follow their photo)."""
         if key is self._sort_key:
             return
+        self._reorder(self._items, key)
+
+    def set_album_order(self, photo_ids: Sequence[int]) -> None:
+        """Show the album's new order (after a move), keeping the selection on its photos."""
+        place = {photo_id: n for n, photo_id in enumerate(photo_ids)}
+        items = [replace(item, position=place.get(item.id)) for item in self._items]
+        self._reorder(items, SortKey.ALBUM)
+
+    def _reorder(self, items: list[PhotoItem], key: SortKey) -> None:
         self.layoutAboutToBeChanged.emit()
         old_persistent = self.persistentIndexList()
         persistent_ids = [self._items[index.row()].id for index in old_persistent]
-        ordered = sort_items(self._items, key)
+        ordered = sort_items(items, key)
         self._sort_key, self._keys, self._items = key, ordered.keys, ordered.items
         self._row_cache = self._span = None
         new_persistent = [self.index(self._rows[photo_id]) for photo_id in persistent_ids]

@@ -161,6 +161,14 @@ def change_tag(
     return photo_ids
 
 
+def review_suggestions(
+    ctx: JobContext, db_path: Path, action: TagAction, photo_ids: list[int], write_xmp: bool
+) -> list[int]:
+    """Accept or reject every suggested tag of the photos (the grid's selection)."""
+    library = thread_library(ctx, db_path)
+    return library.review_suggestions(photo_ids, action, write_xmp=write_xmp)
+
+
 def run_tagging(
     ctx: JobContext,
     db_path: Path,

@@ -272,9 +272,17 @@ class Lane(QObject):
 
     @Slot()
     def _on_job_finished(self) -> None:
+        """Let go of the one job whose `finished` this is, and say `idle` after the last one.
+
+        Only the sender goes: `Job.done` turns true on the worker thread, so other jobs may be
+        done there while their `succeeded` still waits in the GUI thread's queue. Dropping them
+        here would free them (the lane is often their only owner) and lose those results, and
+        `idle` would come before them.
+        """
         if self._closed:  # a late delivery after shutdown(), maybe to a deleted lane: touch no Qt
             return
-        self._jobs = [job for job in self._jobs if not job.done]
+        finished = self.sender()
+        self._jobs = [job for job in self._jobs if job is not finished]
         if not self._jobs:
             self.idle.emit()
 

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     import numpy as np
 
     from photosift.core.cancel import CancelToken
-    from photosift.core.library.album_records import Album
+    from photosift.core.library.album_records import Album, AlbumMove
     from photosift.core.library.analysis_records import AnalysisCounts
     from photosift.core.library.catalog import CatalogSummary
     from photosift.core.library.indexer import IndexSummary
@@ -305,6 +305,27 @@ class PhotoLibrary:
         """What `forget_missing` would forget, for a confirmation that names the numbers."""
         return self.store.missing_photos()
 
+    def joins_raw_pairs(self) -> bool:
+        """Whether a RAW+JPEG pair shot together is listed as one photo, its JPEG (a library
+        setting, on by default; core/library/raw_pairs.py)."""
+        from photosift.core.library.raw_pairs import joins_raw_pairs
+
+        return joins_raw_pairs(self.store)
+
+    def set_joins_raw_pairs(self, enabled: bool) -> None:
+        """Join RAW+JPEG pairs, or list both files; only what is listed changes, at once."""
+        from photosift.core.library.raw_pairs import RAW_PAIRS_SETTING
+
+        self.store.set_setting(RAW_PAIRS_SETTING, bool(enabled))
+
+    def raw_companions(self, records: Sequence[PhotoRecord]) -> dict[int, PhotoRecord]:
+        """The RAW file behind each JPEG of `records` that stands for a joined pair, by the
+        JPEG's id (the viewer's "RAW+JPEG" fact, `list`/`search --json`'s "raw")."""
+        from photosift.core.library.raw_pairs import PairRole
+
+        shown = {r.pair_id: r.id for r in records if r.pair_role is PairRole.SHOWN and r.pair_id}
+        return {shown[raw.id]: raw for raw in self.store.photos(list(shown))}
+
     def forget_missing(self) -> int:
         """Purge photos known to be gone and forget offline ones (the user asked); returns how many."""
         return len(self.store.purge_removed()) + len(self.store.forget_offline_photos())
@@ -527,6 +548,11 @@ class PhotoLibrary:
         results = engine.search(search.query, cutoff=search.cutoff, filters=filters)
         return [found.record for found in self.fill(results).photos]
 
+    def move_in_album(self, name: str, photo_ids: Sequence[int], move: AlbumMove) -> list[int]:
+        """Move photos of an album as a block (earlier, later, to the start or the end); the
+        order is stored in the library. Returns the album's new order of photo ids."""
+        return self.store.move_in_album(self.store.album(name).id, photo_ids, move)
+
     def export_albums(self) -> dict:
         """Every album (photos by path) and saved search, as JSON-ready data."""
         from photosift.core.paths import display_path
@@ -644,6 +670,16 @@ class PhotoLibrary:
                 tags.reject(photo_ids, name)
             else:
                 tags.remove(photo_ids, name)
+
+    def review_suggestions(
+        self, photo_ids: Sequence[int], action: TagAction, *, write_xmp: bool | None = None
+    ) -> list[int]:
+        """ACCEPT or REJECT every suggested (auto) tag of these photos, as `change_tags` does
+        one label; returns the photos whose tags changed."""
+        if action not in (TagAction.ACCEPT, TagAction.REJECT):
+            raise ValueError(f"suggested tags are accepted or rejected, not {action.value}")
+        tags = self.tag_store(write_xmp=write_xmp)
+        return tags.review_suggestions(photo_ids, accept=action is TagAction.ACCEPT)
 
     def labels(self, names: Sequence[str] | None = None) -> list[Label]:
         return self.tag_store().labels(names)

@@ -51,6 +51,37 @@ class AlbumKind(Enum):
     SEARCH = "search"  # a saved search, re-run when opened
 
 
+class AlbumMove(Enum):
+    """Where "move" puts the chosen photos of an album, as a block in their album order."""
+
+    EARLIER = "earlier"  # one place towards the start (past the photo before the first chosen)
+    LATER = "later"  # one place towards the end
+    START = "start"
+    END = "end"
+
+
+def moved(order: Sequence[int], chosen: Sequence[int], move: AlbumMove) -> list[int]:
+    """`order` with the `chosen` photos moved as one block (keeping their own order).
+
+    Why a block: a user moves a selection together; EARLIER/LATER step it past one
+    neighbour, so repeating the move walks it along the album. Ids not in `order` are ignored.
+    """
+    wanted = set(chosen)
+    block = [i for i in order if i in wanted]
+    rest = [i for i in order if i not in wanted]
+    if not block:
+        return list(order)
+    if move is AlbumMove.START:
+        at = 0
+    elif move is AlbumMove.END:
+        at = len(rest)
+    else:
+        before = order.index(block[0])  # photos of the rest that come before the block
+        at = sum(1 for i in order[:before] if i not in wanted)
+        at = max(0, at - 1) if move is AlbumMove.EARLIER else min(len(rest), at + 1)
+    return rest[:at] + block + rest[at:]
+
+
 @dataclass(frozen=True)
 class SavedSearch:
     query: str
@@ -165,6 +196,13 @@ class AlbumRecordsMixin:
                 "UPDATE album_photos SET position = ? WHERE album_id = ? AND photo_id = ?",
                 [(n, album_id, photo_id) for n, photo_id in enumerate(order)],
             )
+
+    def move_in_album(self, album_id: int, photo_ids: Sequence[int], move: AlbumMove) -> list[int]:
+        """Move these photos of the album as a block (see `moved`); returns the new order."""
+        self._require_album_kind(album_id)
+        order = moved(self.album_photo_ids(album_id), photo_ids, move)
+        self.reorder_album(album_id, order)
+        return order
 
     def _require_album_kind(self, album_id: int) -> None:
         row = self.db.execute("SELECT name, kind FROM albums WHERE id = ?", [album_id]).fetchone()

@@ -19,6 +19,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from photosift.core.errors import QueryError, Remedy
+from photosift.core.library.raw_pairs import (
+    JPEG_TYPES,
+    PairRole,
+    hidden_raw_clause,
+    joins_raw_pairs,
+)
 from photosift.core.paths import encode_relpath
 
 if TYPE_CHECKING:
@@ -46,6 +52,8 @@ class FilterablePhoto(Protocol):
     def offline(self) -> bool: ...
     @property
     def removed_at(self) -> float | None: ...
+    @property
+    def pair_role(self) -> PairRole: ...
 
 
 def normalise_file_types(types: Collection[str]) -> frozenset[str]:
@@ -68,6 +76,12 @@ class Filters:
     exclude_offline: bool = True  # photos whose folder is offline are shown only when asked
 
     @property
+    def shows_pairs_as_jpeg(self) -> bool:
+        """Whether a joined RAW+JPEG pair shows as its JPEG here: not when the filter asks for
+        file types without JPEG (asking for CR2 files, one wants the RAW files themselves)."""
+        return not self.file_types or bool(normalise_file_types(self.file_types) & set(JPEG_TYPES))
+
+    @property
     def active(self) -> bool:
         """Whether any filter narrows the library beyond the default (online photos)."""
         return self != Filters()
@@ -77,6 +91,8 @@ class Filters:
         """Whether `photo` passes, given the names of its assigned tags."""
         if photo.removed_at is not None:
             return False  # soft-removed photos pass no filter
+        if photo.pair_role is PairRole.HIDDEN and self.shows_pairs_as_jpeg:
+            return False  # the RAW of a joined RAW+JPEG pair: its JPEG is listed instead
         if self.root_id is not None and photo.root_id != self.root_id:
             return False
         if self.folder is not None:
@@ -100,6 +116,8 @@ class Filters:
     def where(self, store: Store) -> tuple[str, list[object]]:
         """A WHERE clause over `photos p`, and its parameters."""
         where, params = ["p.removed_at IS NULL"], []  # soft-removed photos pass no filter
+        if self.shows_pairs_as_jpeg and joins_raw_pairs(store):  # its JPEG is listed instead
+            where.append(f"NOT {hidden_raw_clause('p')}")
         if self.folder is not None:
             clause, folder_params = _folder_clause(store, Path(self.folder))
             where.append(clause)
@@ -133,11 +151,12 @@ class Filters:
 
 
 def filtered_ids(store: Store, filters: Filters) -> np.ndarray:
-    """Ids of the photos that pass `filters`, by one SQL query."""
+    """Ids (sorted) of the photos that pass `filters`, by one SQL query."""
     import numpy as np
 
     where, params = filters.where(store)
-    rows = store.db.execute(f"SELECT p.id FROM photos p WHERE {where}", params)
+    # ORDER BY: free on a table scan, and a file-type filter may walk the photos_pair index.
+    rows = store.db.execute(f"SELECT p.id FROM photos p WHERE {where} ORDER BY p.id", params)
     return np.fromiter((r[0] for r in rows), dtype=np.int64)
 
 

@@ -34,7 +34,7 @@ from photosift.core.library.scan_records import (
 from photosift.core.library.text_records import TextRecordsMixin, migrate_photo_text
 from photosift.core.library.vector_records import VectorRecordsMixin
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 # 16 KiB pages keep a 512..1024-d float32 vector on its row's own page (4 KiB pages spill each
 # one into an overflow page), which halves the file and makes load_vectors one sequential read.
 PAGE_SIZE = 16384
@@ -165,12 +165,20 @@ def _migrate_albums(db: sqlite_utils.Database) -> None:
     _run_script(db, ALBUMS_SCHEMA)
 
 
+def _migrate_raw_pairs(db: sqlite_utils.Database) -> None:
+    """RAW+JPEG pairs are found by type, folder and name (core/library/raw_pairs.py)."""
+    from photosift.core.library.raw_pairs import PAIR_INDEX
+
+    db.execute(PAIR_INDEX)
+
+
 MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     1: _migrate_to_1,
     2: _migrate_to_2,
     3: _migrate_to_3,
     4: migrate_photo_text,
     5: _migrate_albums,
+    6: _migrate_raw_pairs,
 }
 
 

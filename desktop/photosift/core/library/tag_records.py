@@ -5,7 +5,7 @@ Rules (photo_tags rows):
   only those: a manual tag (``source='manual'``) or a rejected tag (``state='rejected'``) is
   never overwritten, so re-running is idempotent and never undoes the user's corrections.
 - ``accept`` turns an auto tag into a manual one; ``reject`` marks a tag rejected (the model
-  will not bring it back); ``remove`` deletes a manual tag or rejects an auto one; ``reset``
+  will not bring it back); ``review_suggestions`` does either to every auto tag of a selection; ``remove`` deletes a manual tag or rejects an auto one; ``reset``
   forgets the row entirely (the next auto run may assign it again).
 
 One TagStore wraps one Store (one per thread). When XMP sidecars are enabled (the
@@ -214,6 +214,26 @@ class TagStore:
                 [time.time(), label.id, ids],
             )
         self._sync(photo_ids)
+
+    def review_suggestions(self, photo_ids: Sequence[int], *, accept: bool) -> list[int]:
+        """Accept (they become manual) or reject (never assigned again) every auto tag of these
+        photos at once: a batch of shots the model read right, or read wrong. Returns the
+        photos whose tags changed."""
+        ids = json.dumps([int(i) for i in photo_ids])
+        change = "source = 'manual'" if accept else "state = 'rejected'"
+        with self.store.transaction() as conn:
+            changed = [
+                r[0]
+                for r in conn.execute(
+                    f"UPDATE photo_tags SET {change}, updated_at = ? WHERE source = 'auto' "
+                    "AND state = 'assigned' AND photo_id IN (SELECT value FROM json_each(?)) "
+                    "RETURNING photo_id",
+                    [time.time(), ids],
+                ).fetchall()
+            ]
+        photos = sorted(set(changed))
+        self._sync(photos)
+        return photos
 
     def reset(self, photo_ids: Sequence[int], name: str) -> None:
         label = self._require(name)

@@ -84,15 +84,17 @@ def find_duplicates(
     threshold: float = DEFAULT_THRESHOLD,
     cancel: CancelToken | None = None,
 ) -> DuplicateReport:
-    """Duplicate groups among the online photos (`model_id` None: exact copies only)."""
+    """Duplicate groups among the photos lists show (`model_id` None: exact copies only)."""
     links = _Links()
     for twins in fingerprint_twins(store):
         _link_same_bytes(store, twins, links)
     compared = candidates = 0
     if model_id is not None:
         ids, vectors = store.load_vectors(model_id)
-        online = ~np.isin(ids, store.offline_photo_ids())
-        ids, vectors = ids[online], vectors[online]
+        # Offline and removed photos are not compared, nor the RAW of a joined RAW+JPEG pair:
+        # it is one photo with its JPEG, not a duplicate to throw away.
+        shown = ~np.isin(ids, store.hidden_photo_ids())
+        ids, vectors = ids[shown], vectors[shown]
         pairs = similar_pairs(vectors, threshold, cancel=cancel)
         compared, candidates = len(ids), len(pairs)
         pending = [

@@ -58,6 +58,9 @@ LOCAL_CONFIG_FILE = "open_clip_config.json"
 
 class SettingsDialog(QDialog):
     settings_accepted = Signal(object, bool)
+    # The "RAW+JPEG as one photo" switch changed: a library setting, not a user one, so it
+    # goes to the library (and is not part of the Settings object).
+    raw_pairs_toggled = Signal(bool)
 
     def __init__(
         self,
@@ -65,10 +68,12 @@ class SettingsDialog(QDialog):
         parent: QWidget | None = None,
         *,
         active_model_spec: str | None = None,
+        join_raw_pairs: bool = True,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Settings"))
         self._original = settings.copy()
+        self._join_raw_pairs = join_raw_pairs
         self._active_spec = active_model_spec or settings.model_spec or DEFAULT_MODEL_SPEC
         self._build()
         self._load(settings)
@@ -155,6 +160,14 @@ class SettingsDialog(QDialog):
             )
         )
         form.addRow("", self.read_text_check)
+        self.raw_pairs_check = QCheckBox(self.tr("Show RAW+JPEG pairs as one photo"))
+        self.raw_pairs_check.setToolTip(
+            self.tr(
+                "A RAW file and a JPEG shot together (same folder and name) appear once, "
+                "as the JPEG; the photo's info names its RAW file. Applies to this library."
+            )
+        )
+        form.addRow("", self.raw_pairs_check)
         self.language_combo = QComboBox()
         self.language_combo.addItem(self.tr("System language"), None)
         for language in LANGUAGES:
@@ -196,6 +209,7 @@ class SettingsDialog(QDialog):
         self.db_edit.setText(settings.db_path or "")
         self.cache_spin.setValue(settings.thumbnail_cache_mb)
         self.read_text_check.setChecked(settings.read_text)
+        self.raw_pairs_check.setChecked(self._join_raw_pairs)
         self.language_combo.setCurrentIndex(max(self.language_combo.findData(settings.language), 0))
 
     # -- what the controls do --------------------------------------------------------------
@@ -297,4 +311,6 @@ class SettingsDialog(QDialog):
             self._show_error(str(exc))
             return
         self.settings_accepted.emit(new, changed)
+        if self.raw_pairs_check.isChecked() != self._join_raw_pairs:
+            self.raw_pairs_toggled.emit(self.raw_pairs_check.isChecked())
         super().accept()

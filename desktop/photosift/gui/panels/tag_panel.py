@@ -6,6 +6,7 @@ Interface (for the main window)::
     panel.set_model(loaded_model)                  # when the model has loaded (ClipModel | OnnxClipModel | None)
     panel.show_photo(photo_id, name)               # current photo of the grid (None: none)
     panel.set_selection(photo_ids)                 # the grid's selected photo ids
+    grid.menu_extenders.append(panel.extend_photo_menu)  # tag actions on a selection
     panel.set_current_folder(path)                 # the library folder being browsed, or None
     panel.refresh()                                # after indexing changed the library
     panel.tag_filter_requested.connect(...)        # str: label name -> filter the grid by tag
@@ -41,7 +42,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, Signal
-from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QInputDialog, QMenu, QTabWidget, QVBoxLayout, QWidget
 
 from photosift.core.errors import PhotoSiftError
 from photosift.core.library.filters import Filters
@@ -91,6 +92,7 @@ class TagPanel(QWidget):
         self._label_job: Job | None = None
         self._label_progress: tuple[int, int] | None = None  # (done, total) while computing
         self._selection: list[int] = []
+        self._label_names: list[str] = []  # the vocabulary, for the batch actions' pickers
         self._folder: Path | None = None
         self._folder_filters: Filters | None = None
         self._photo_job: Job | None = None
@@ -366,14 +368,62 @@ class TagPanel(QWidget):
         ids = [self._photo_id]
         if action is TagAction.ADD and self._photo_id in self._selection:
             ids = list(self._selection)
-        args = (self._db_path, action, ids, name, self._write_xmp())
-        self._submit_edit(lambda ctx: tagging_jobs.change_tag(ctx, *args), self._on_tags_edited)
-        if action is TagAction.ADD and not self.photo_view.knows_label(name):
-            self._reload_vocabulary()
-        self._reload_photo()
+        self.change_tags(action, ids, name)
 
     def _on_tags_edited(self, photo_ids: list[int]) -> None:
         self.tags_changed.emit(photo_ids)
+
+    # -- batch actions on the grid's selection ---------------------------------------------
+    def extend_photo_menu(self, menu: QMenu, ids: list[int]) -> None:
+        """The grid's context menu: tag actions on every selected photo (`ids`)."""
+        tags = menu.addMenu(self.tr("Tags"))
+        tags.addAction(self.tr("Add Tag…"), lambda: self._ask_tag(TagAction.ADD, ids))
+        remove = tags.addAction(
+            self.tr("Remove Tag…"), lambda: self._ask_tag(TagAction.REMOVE, ids)
+        )
+        remove.setEnabled(bool(self._label_names))
+        tags.addSeparator()
+        tags.addAction(
+            self.tr("Accept Suggested Tags"), lambda: self.review_suggestions(TagAction.ACCEPT, ids)
+        )
+        tags.addAction(
+            self.tr("Reject Suggested Tags"), lambda: self.review_suggestions(TagAction.REJECT, ids)
+        )
+
+    def _ask_tag(self, action: TagAction, ids: list[int]) -> None:
+        """Pick a label (ADD may type a new one) and apply it to every photo of `ids`."""
+        if action is TagAction.ADD:
+            title, prompt = self.tr("Add Tag"), self.tr("Tag for %1 photos:")
+        else:
+            title, prompt = self.tr("Remove Tag"), self.tr("Tag to take off %1 photos:")
+        name, ok = QInputDialog.getItem(
+            self,
+            title,
+            prompt.replace("%1", str(len(ids))),
+            self._label_names,
+            0,
+            action is TagAction.ADD,  # editable: a new label may be typed
+        )
+        if ok and name.strip():
+            self.change_tags(action, ids, name.strip())
+
+    def change_tags(self, action: TagAction, ids: Sequence[int], name: str) -> None:
+        """Apply one tag edit to photos (on the edits lane); `tags_changed` follows."""
+        args = (self._db_path, action, list(ids), name, self._write_xmp())
+        self._submit_edit(lambda ctx: tagging_jobs.change_tag(ctx, *args), self._on_tags_edited)
+        if action is TagAction.ADD and not self.photo_view.knows_label(name):
+            self._reload_vocabulary()  # a new label: it joins the vocabulary (and re-reads)
+        elif self._photo_id in ids:
+            self._reload_photo()
+
+    def review_suggestions(self, action: TagAction, ids: Sequence[int]) -> None:
+        """Accept or reject every suggested (auto) tag of the photos; `tags_changed` follows."""
+        args = (self._db_path, action, list(ids), self._write_xmp())
+        self._submit_edit(
+            lambda ctx: tagging_jobs.review_suggestions(ctx, *args), self._on_tags_edited
+        )
+        if self._photo_id in ids:
+            self._reload_photo()
 
     # -- vocabulary ------------------------------------------------------------------------
     def _save_label(self, old_name: str | None, edit: LabelEdit) -> None:
@@ -404,7 +454,8 @@ class TagPanel(QWidget):
     def _on_vocabulary(self, labels: list[Label]) -> None:
         self._prepare_label_vectors()  # a label typed as a tag is new to the vocabulary
         self.vocabulary.set_labels(labels)
-        self.photo_view.set_label_names([label.name for label in labels])
+        self._label_names = [label.name for label in labels]
+        self.photo_view.set_label_names(self._label_names)
         self.vocabulary_loaded.emit()
 
     # -- plumbing --------------------------------------------------------------------------

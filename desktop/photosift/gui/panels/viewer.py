@@ -65,6 +65,7 @@ class LoadedPhoto:
     detail: str = ""
     text: str = ""  # the words read in the photo, one line per line
     boxes: tuple = ()  # ((corners, matched the query), ...) for FitImageView
+    raw: Path | None = None  # the RAW file of the RAW+JPEG pair this JPEG stands for
 
 
 def _load_photo(ctx: JobContext, db_path: Path, photo_id: int, query: str) -> LoadedPhoto:
@@ -73,28 +74,33 @@ def _load_photo(ctx: JobContext, db_path: Path, photo_id: int, query: str) -> Lo
     from photosift.core.library.tag_records import TagStore
     from photosift.core.search.words import matched_boxes, query_phrases
     from photosift.gui.thumbnails import pil_to_qimage
+    from photosift.service.library import PhotoLibrary
 
     store = thread_store(ctx, db_path)
     record = store.photo(photo_id)
     if record is None:
         return LoadedPhoto(photo_id, None, [], None, "missing")
+    companion = PhotoLibrary(store).raw_companions([record]).get(photo_id)
+    raw = companion.abspath if companion is not None else None
     tags = [
         tag.label
         for tag in TagStore(store, write_xmp=False).tags_for_photo(photo_id)
         if tag.state == "assigned"
     ]
     if record.offline:
-        return LoadedPhoto(photo_id, record, tags, None, "offline")
+        return LoadedPhoto(photo_id, record, tags, None, "offline", raw=raw)
     try:
         decoded = decode_image(record.abspath, min_side=VIEW_MIN_SIDE)
     except ImageSkip as skip:
-        return LoadedPhoto(photo_id, record, tags, None, "unreadable", skip.reason.description)
+        return LoadedPhoto(
+            photo_id, record, tags, None, "unreadable", skip.reason.description, raw=raw
+        )
     reading = store.photo_text(photo_id)
     read = reading.boxes if reading is not None else []
     boxes = zip((b.points for b in read), matched_boxes(read, query_phrases(query)), strict=True)
     text = reading.text if reading is not None else ""
     return LoadedPhoto(
-        photo_id, record, tags, pil_to_qimage(decoded.image), None, "", text, tuple(boxes)
+        photo_id, record, tags, pil_to_qimage(decoded.image), None, "", text, tuple(boxes), raw
     )
 
 
@@ -128,12 +134,13 @@ class PhotoViewer(QDialog):
     # -- layout ----------------------------------------------------------------------------
     def _build(self) -> None:
         self.image_view = FitImageView(self)
-        keys = ("date", "camera", "size", "path", "tags", "text")
+        keys = ("date", "camera", "size", "type", "path", "tags", "text")
         self._facts = {key: self._fact_label() for key in keys}
         facts = QFormLayout()
         facts.addRow(self.tr("Date:"), self._facts["date"])
         facts.addRow(self.tr("Camera:"), self._facts["camera"])
         facts.addRow(self.tr("Size:"), self._facts["size"])
+        facts.addRow(self.tr("Type:"), self._facts["type"])
         facts.addRow(self.tr("Path:"), self._facts["path"])
         facts.addRow(self.tr("Tags:"), self._facts["tags"])
         facts.addRow(self.tr("Text:"), self._facts["text"])
@@ -305,6 +312,11 @@ class PhotoViewer(QDialog):
         self._facts["camera"].setText(record.camera or self.tr("unknown"))
         pixels = f"{record.width} × {record.height}" if record.width and record.height else "?"
         self._facts["size"].setText(f"{pixels} · {locale.formattedDataSize(record.size)}")
+        self._facts["type"].setText(
+            self.tr("RAW+JPEG (%1)").replace("%1", display_path(loaded.raw.name))
+            if loaded.raw is not None
+            else record.file_type.upper()
+        )
         self._facts["path"].setText(display_path(record.abspath))
         self._facts["tags"].setText(", ".join(loaded.tags) or self.tr("none"))
         self._facts["text"].setText(loaded.text or self.tr("none"))
@@ -315,7 +327,7 @@ class PhotoViewer(QDialog):
         return self._side.isVisible()
 
     def facts(self) -> dict[str, str]:
-        """What the side panel shows, by field (date, camera, size, path, tags, text)."""
+        """What the side panel shows, by field (date, camera, size, type, path, tags, text)."""
         return {key: label.text() for key, label in self._facts.items()}
 
     def current_path(self) -> Path | None:

@@ -1,0 +1,104 @@
+"""RAW+JPEG pairs shot together: one photo, shown through its JPEG (a library setting, on by default).
+
+A camera set to RAW+JPEG writes IMG_0001.CR2 and IMG_0001.JPG side by side. Listing both
+doubles every shot in the grid, in search results and among the duplicates, so the library
+joins them: the JPEG (quick to decode, the camera's own rendering) stands for the pair and the
+RAW is left out of every list (but one that asks for RAW file types only: Filters
+.shows_pairs_as_jpeg), while its record stays (it is still catalogued, tagged and
+named in the JPEG's info as its RAW companion). The setting only changes what is listed;
+turning it off shows both files again at once, nothing is rescanned.
+
+Why it looks like this:
+- One place decides what a pair is: same folder, same name up to the extension, one RAW type
+  and one JPEG type. Every list asks the same SQL (`hidden_raw_clause`), the records carry
+  their role (`pair_sql`), so the CLI, the GUI grid and search cannot disagree.
+- Pairs are found at query time through an index on (file_type, root_id, name without the
+  extension), not stored: a moved, renamed or deleted half can never leave a stale pair.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Protocol
+
+#: The library setting (JSON bool; missing = on).
+RAW_PAIRS_SETTING = "join_raw_pairs"
+#: The file types that stand for a pair. Lower-case extensions, as `photos.file_type` stores them.
+JPEG_TYPES = ("jpg", "jpeg")
+
+
+class PairRole(Enum):
+    """A photo's part in a RAW+JPEG pair, as the lists show it."""
+
+    NONE = "none"  # not in a pair, or the library lists both files of its pair
+    SHOWN = "shown"  # the JPEG that stands for its pair; `pair_id` is the RAW
+    HIDDEN = "hidden"  # the RAW behind its JPEG (`pair_id`): listed nowhere
+
+
+def _stem(alias: str = "") -> str:
+    """The stored relpath without its extension (file_type is the extension, lower-cased).
+
+    The exact expression of the `photos_pair` index (PAIR_INDEX): SQLite uses an index on an
+    expression only for that same expression."""
+    a = f"{alias}." if alias else ""
+    return f"substr({a}relpath, 1, length({a}relpath) - length({a}file_type) - 1)"
+
+
+def _types(types: tuple[str, ...] | frozenset[str]) -> str:
+    return ", ".join(f"'{t}'" for t in sorted(types))  # our own constants: no quoting issue
+
+
+def raw_types() -> frozenset[str]:
+    from photosift.core.imaging.decode import RAW_EXTENSIONS
+
+    return RAW_EXTENSIONS
+
+
+#: CREATE INDEX for the migration: pair lookups by type, folder and name. Not a partial index
+#: (WHERE removed_at IS NULL): SQLite would then walk it, with a table lookup per row, for
+#: every filtered listing that says `removed_at IS NULL`, about 2.5 times slower than a scan.
+PAIR_INDEX = f"CREATE INDEX photos_pair ON photos(file_type, root_id, {_stem()})"
+
+
+def _other(alias: str, other: str, types: str, what: str = "1") -> str:
+    """SQL: `what` of the live files of type `types` named like `alias` in its folder."""
+    return (
+        f"SELECT {what} FROM photos {other} WHERE {other}.file_type IN ({types}) "
+        f"AND {other}.root_id = {alias}.root_id AND {_stem(other)} = {_stem(alias)} "
+        f"AND {other}.removed_at IS NULL"
+    )
+
+
+def hidden_raw_clause(alias: str = "p") -> str:
+    """SQL true for a RAW that has a JPEG beside it (to leave out when pairs are joined)."""
+    raw = _types(raw_types())
+    jpeg = _types(JPEG_TYPES)
+    return (
+        f"({alias}.removed_at IS NULL AND {alias}.file_type IN ({raw}) "
+        f"AND EXISTS ({_other(alias, 'pj', jpeg)}))"
+    )
+
+
+def pair_sql(alias: str = "p") -> str:
+    """SQL: the id of the other file of `alias`'s pair (a JPEG's RAW, a RAW's JPEG), else NULL."""
+    raw, jpeg = _types(raw_types()), _types(JPEG_TYPES)
+    return (
+        f"CASE WHEN {alias}.file_type IN ({raw}) THEN ({_other(alias, 'pq', jpeg, 'MIN(pq.id)')}) "
+        f"WHEN {alias}.file_type IN ({jpeg}) THEN ({_other(alias, 'pq', raw, 'MIN(pq.id)')}) END"
+    )
+
+
+def pair_role(file_type: str, pair_id: int | None, joined: bool) -> PairRole:
+    """The role of a file of `file_type` whose pair is `pair_id`, when the library `joined`."""
+    if pair_id is None or not joined:
+        return PairRole.NONE
+    return PairRole.SHOWN if file_type in JPEG_TYPES else PairRole.HIDDEN
+
+
+class HasSettings(Protocol):
+    def get_setting(self, key: str, default: object = None) -> object: ...
+
+
+def joins_raw_pairs(store: HasSettings) -> bool:
+    """Whether the library shows a RAW+JPEG pair as one photo (the default)."""
+    return bool(store.get_setting(RAW_PAIRS_SETTING, True))
