@@ -365,3 +365,19 @@ def test_closing_while_label_vectors_compute_keeps_whole_chunks_and_resumes(
         assert 0 < len(again.prompts) < 6 * total  # only the labels the first run had not stored
     finally:
         second.shutdown()
+
+
+def test_an_error_is_not_replaced_at_once_by_label_progress(qtbot, panel):  # type: ignore[no-untyped-def]
+    """The label-vector job shares the status line: its next progress report must not wipe
+    a refusal the user has not had time to read (this raced in CI)."""
+    from types import SimpleNamespace
+
+    from photosift.core.library.tag_records import LabelError
+
+    panel._show_error(LabelError("There is already a label named “red”."))
+    panel._on_label_progress(SimpleNamespace(done=8, total=10))
+    panel._on_label_vectors_done(SimpleNamespace(cancelled=False, computed=0))
+    assert "already a label named" in panel.status_text()
+    panel._notice_until = 0.0  # once the notice has been up long enough, progress shows again
+    panel._on_label_progress(SimpleNamespace(done=9, total=10))
+    assert "9 of 10" in panel.status_text()

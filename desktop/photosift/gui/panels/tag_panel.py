@@ -37,6 +37,7 @@ Why it looks like this:
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -47,6 +48,7 @@ from PySide6.QtWidgets import QInputDialog, QMenu, QTabWidget, QVBoxLayout, QWid
 from photosift.core.errors import PhotoSiftError
 from photosift.core.library.filters import Filters
 from photosift.gui import tagging_jobs
+from photosift.gui.remedies import describe
 from photosift.gui.tagging_jobs import NoScores
 from photosift.gui.widgets.photo_tags_view import PhotoTagsView
 from photosift.gui.widgets.score_chart import ScoreBar
@@ -62,6 +64,9 @@ if TYPE_CHECKING:
     from photosift.core.tagging.tagger import TagSummary
     from photosift.core.tagging.vocabulary import Label, LabelEmbedder
     from photosift.gui.tagging_jobs import PhotoTagInfo
+
+
+NOTICE_S = 8.0  # how long an error keeps the status line before progress may take it back
 
 
 # -- the panel -------------------------------------------------------------------------------
@@ -91,6 +96,7 @@ class TagPanel(QWidget):
         self._shown_photo_id: int | None = None  # whose tags and scores are on screen
         self._label_job: Job | None = None
         self._label_progress: tuple[int, int] | None = None  # (done, total) while computing
+        self._notice_until = 0.0  # monotonic time until which an error holds the status line
         self._selection: list[int] = []
         self._label_names: list[str] = []  # the vocabulary, for the batch actions' pickers
         self._folder: Path | None = None
@@ -237,6 +243,7 @@ class TagPanel(QWidget):
         job.failed.connect(self._show_error)
         job.finished.connect(self._on_run_finished)
         self._run_job = job
+        self._notice_until = 0.0  # the user's next action supersedes an old error
         self.run_box.set_status(self.tr("Tagging…"))
         self.run_box.show_running(True)
         self._update_controls()
@@ -261,6 +268,7 @@ class TagPanel(QWidget):
             text += " " + self.tr("Some sidecars could not be written: %1").replace(
                 "%1", summary.sidecar_errors[0]
             )
+        self._notice_until = 0.0  # the user's next action supersedes an old error
         self.run_box.set_status(text)
         self.tags_changed.emit(ids)
         self.tagging_finished.emit(summary)
@@ -292,7 +300,7 @@ class TagPanel(QWidget):
     def _on_label_progress(self, progress: Any) -> None:
         self._label_progress = (progress.done, progress.total)
         if progress.done < progress.total:
-            self.run_box.set_status(self._preparing_text())
+            self._set_progress_status(self._preparing_text())
         if self.photo_view.chart.bars() == [] and self._photo_id is not None:
             self.photo_view.chart.set_placeholder(self._preparing_text())
 
@@ -310,7 +318,7 @@ class TagPanel(QWidget):
         if summary.cancelled:
             return
         self._label_progress = None
-        self.run_box.set_status("")
+        self._set_progress_status("")
         if summary.computed:
             self._reload_photo()
 
@@ -437,6 +445,7 @@ class TagPanel(QWidget):
         self._reload_vocabulary()
 
     def _on_labels_edited(self, photo_ids: list[int]) -> None:
+        self._notice_until = 0.0  # the user's next action supersedes an old error
         self.run_box.set_status("")
         self._prepare_label_vectors()  # only the edited label lacks a vector
         if photo_ids:
@@ -468,8 +477,17 @@ class TagPanel(QWidget):
         return self._edits.submit(job)
 
     def _show_error(self, exc: Exception) -> None:
+        """An error stays readable for NOTICE_S: the label-vector job's progress, which
+        shares the status line, must not replace "there is already a label named …" a few
+        milliseconds after it appeared."""
         self.run_box.set_status(
-            str(exc)
+            describe(exc)
             if isinstance(exc, PhotoSiftError)
-            else self.tr("Something went wrong: %1").replace("%1", repr(exc))
+            else self.tr("Something went wrong: %1").replace("%1", describe(exc))
         )
+        self._notice_until = time.monotonic() + NOTICE_S
+
+    def _set_progress_status(self, text: str) -> None:
+        """Progress (or its end) on the status line, unless an error is still being shown."""
+        if time.monotonic() >= self._notice_until:
+            self.run_box.set_status(text)
