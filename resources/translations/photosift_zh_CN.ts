@@ -760,6 +760,81 @@
     </message>
 </context>
 <context>
+    <name>OrganizerTools</name>
+    <message>
+        <source>&amp;Tools</source>
+        <translation>工具(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Find &amp;Duplicates…</source>
+        <translation>查找重复照片(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>Save Search as &amp;Album…</source>
+        <translation>将搜索保存为相册(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>Albums</source>
+        <translation>相册</translation>
+    </message>
+    <message>
+        <source>Saved the list to {path}.</source>
+        <translation>已将列表保存到 {path}。</translation>
+    </message>
+    <message>
+        <source>{name}: {n} photos</source>
+        <translation>{name}：{n} 张照片</translation>
+    </message>
+    <message>
+        <source>Type a search first.</source>
+        <translation>请先输入搜索内容。</translation>
+    </message>
+    <message>
+        <source>Save Search</source>
+        <translation>保存搜索</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>名称：</translation>
+    </message>
+    <message>
+        <source>New Album</source>
+        <translation>新建相册</translation>
+    </message>
+    <message>
+        <source>Export to folder</source>
+        <translation>导出到文件夹</translation>
+    </message>
+    <message>
+        <source>Exporting photos…</source>
+        <translation>正在导出照片…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Exported {n} files.</source>
+        <translation>已导出 {n} 个文件。</translation>
+    </message>
+    <message>
+        <source>{n} could not be exported.</source>
+        <translation>{n} 个文件无法导出。</translation>
+    </message>
+    <message>
+        <source>Save list</source>
+        <translation>保存列表</translation>
+    </message>
+    <message>
+        <source>CSV (*.csv);;JSON (*.json)</source>
+        <translation>CSV (*.csv);;JSON (*.json)</translation>
+    </message>
+    <message>
+        <source>Cannot watch {folders} for changes (system limit reached): rescanning every few minutes instead.</source>
+        <translation>无法监视 {folders} 的变化（已达到系统上限）：改为每隔几分钟重新扫描一次。</translation>
+    </message>
+</context>
+<context>
     <name>PhotoTagList</name>
     <message>
         <source>No tags yet.</source>
@@ -1479,84 +1554,6 @@ Offline: its folder or drive is missing. The photo and its tags are kept until i
     <message>
         <source>Remove the label “%1”? Its tags disappear from every photo.</source>
         <translation>要移除标签“%1”吗？所有照片上的这个标签都会消失。</translation>
-    </message>
-</context>
-<context>
-    <name>self.window</name>
-    <message>
-        <source>{name}: {n} photos</source>
-        <translation>{name}：{n} 张照片</translation>
-    </message>
-    <message>
-        <source>Type a search first.</source>
-        <translation>请先输入搜索内容。</translation>
-    </message>
-    <message>
-        <source>Save Search</source>
-        <translation>保存搜索</translation>
-    </message>
-    <message>
-        <source>Name:</source>
-        <translation>名称：</translation>
-    </message>
-    <message>
-        <source>New Album</source>
-        <translation>新建相册</translation>
-    </message>
-    <message>
-        <source>Export to folder</source>
-        <translation>导出到文件夹</translation>
-    </message>
-    <message>
-        <source>Exporting photos…</source>
-        <translation>正在导出照片…</translation>
-    </message>
-    <message>
-        <source>Cancel</source>
-        <translation>取消</translation>
-    </message>
-    <message>
-        <source>Exported {n} files.</source>
-        <translation>已导出 {n} 个文件。</translation>
-    </message>
-    <message>
-        <source>{n} could not be exported.</source>
-        <translation>{n} 个文件无法导出。</translation>
-    </message>
-    <message>
-        <source>Save list</source>
-        <translation>保存列表</translation>
-    </message>
-    <message>
-        <source>CSV (*.csv);;JSON (*.json)</source>
-        <translation>CSV (*.csv);;JSON (*.json)</translation>
-    </message>
-    <message>
-        <source>Cannot watch {folders} for changes (system limit reached): rescanning every few minutes instead.</source>
-        <translation>无法监视 {folders} 的变化（已达到系统上限）：改为每隔几分钟重新扫描一次。</translation>
-    </message>
-</context>
-<context>
-    <name>window</name>
-    <message>
-        <source>&amp;Tools</source>
-        <translation>工具(&amp;T)</translation>
-    </message>
-    <message>
-        <source>Find &amp;Duplicates…</source>
-        <translation>查找重复照片(&amp;D)…</translation>
-    </message>
-    <message>
-        <source>Save Search as &amp;Album…</source>
-        <translation>将搜索保存为相册(&amp;A)…</translation>
-    </message>
-    <message>
-        <source>Albums</source>
-        <translation>相册</translation>
-    </message>
-    <message>
-        <source>Saved the list to {path}.</source>
-        <translation>已将列表保存到 {path}。</translation>
     </message>
 </context>
 </TS>

@@ -69,16 +69,16 @@ class OrganizerTools(QObject):
         self.widget = window  # parent of the dialogs and the dock
         self.window = cast("OrganizerHost", window)  # the main window's parts used here
         self.duplicates_dialog: DuplicatesDialog | None = None
-        menu = window.menuBar().addMenu(window.tr("&Tools"))
+        menu = window.menuBar().addMenu(self.tr("&Tools"))
         host = self.window
-        self.duplicates_action = menu.addAction(window.tr("Find &Duplicates…"))
+        self.duplicates_action = menu.addAction(self.tr("Find &Duplicates…"))
         self.duplicates_action.triggered.connect(self.show_duplicates)
-        self.save_search_action = menu.addAction(window.tr("Save Search as &Album…"))
+        self.save_search_action = menu.addAction(self.tr("Save Search as &Album…"))
         self.save_search_action.triggered.connect(self._ask_save_search)
 
         self.albums = AlbumsController(host.db_path, self)
         self.albums_panel = AlbumsPanel(self.albums, window)
-        self.albums_dock = QDockWidget(window.tr("Albums"), window)
+        self.albums_dock = QDockWidget(self.tr("Albums"), window)
         self.albums_dock.setObjectName("albumsDock")
         self.albums_dock.setWidget(self.albums_panel)
         # A tab beside the Tags dock: the window keeps its size and layout.
@@ -92,7 +92,7 @@ class OrganizerTools(QObject):
         self.albums.exported.connect(self._on_exported)
         self.albums.list_saved.connect(
             lambda path: window.statusBar().showMessage(
-                window.tr("Saved the list to {path}.").format(path=path), 10_000
+                self.tr("Saved the list to {path}.").format(path=path), 10_000
             )
         )
         self.shown_album: str | None = None
@@ -119,7 +119,7 @@ class OrganizerTools(QObject):
         self.shown_album_ordered = not is_search  # its order is the user's: it can be moved
         self.window.results.set_items(items, Mode.BROWSE, SortKey.ALBUM)  # the album's order
         self.window.statusBar().showMessage(
-            self.window.tr("{name}: {n} photos").format(name=name, n=len(items)), 10_000
+            self.tr("{name}: {n} photos").format(name=name, n=len(items)), 10_000
         )
 
     def _album_left(self, _request: object) -> None:
@@ -137,10 +137,10 @@ class OrganizerTools(QObject):
     def _ask_save_search(self) -> None:
         request = self.window.search_bar.request()
         if not request.text.strip():
-            self.window.statusBar().showMessage(self.window.tr("Type a search first."), 5000)
+            self.window.statusBar().showMessage(self.tr("Type a search first."), 5000)
             return
         name, ok = QInputDialog.getText(
-            self.widget, self.window.tr("Save Search"), self.window.tr("Name:")
+            self.widget, self.tr("Save Search"), self.tr("Name:")
         )
         if ok and name.strip():
             self.albums.save_search(name.strip(), request.text, request.filters, request.relevance)
@@ -174,20 +174,20 @@ class OrganizerTools(QObject):
 
     def _ask_new_album(self, ids: list[int]) -> None:
         name, ok = QInputDialog.getText(
-            self.widget, self.window.tr("New Album"), self.window.tr("Name:")
+            self.widget, self.tr("New Album"), self.tr("Name:")
         )
         if ok and name.strip():
             self.albums.create(name.strip(), ids)
 
     def _ask_export(self, ids: list[int], *, link: bool) -> None:
-        folder = QFileDialog.getExistingDirectory(self.widget, self.window.tr("Export to folder"))
+        folder = QFileDialog.getExistingDirectory(self.widget, self.tr("Export to folder"))
         if folder:
             self.export(ids, Path(folder), link=link)
 
     def export(self, ids: list[int], folder: Path, *, link: bool = False) -> QProgressDialog:
         """Copy (or link) the photos into `folder`, with a progress dialog that cancels."""
         progress = QProgressDialog(
-            self.window.tr("Exporting photos…"), self.window.tr("Cancel"), 0, len(ids), self.widget
+            self.tr("Exporting photos…"), self.tr("Cancel"), 0, len(ids), self.widget
         )
         progress.setWindowModality(Qt.WindowModality.WindowModal)
         job = self.albums.export(ids, folder, link)
@@ -200,17 +200,17 @@ class OrganizerTools(QObject):
     def _on_exported(self, summary: object) -> None:
         written = len(getattr(summary, "written", []))
         failed = len(getattr(summary, "failed", []))
-        text = self.window.tr("Exported {n} files.").format(n=written)
+        text = self.tr("Exported {n} files.").format(n=written)
         if failed:
-            text += " " + self.window.tr("{n} could not be exported.").format(n=failed)
+            text += " " + self.tr("{n} could not be exported.").format(n=failed)
         self.window.statusBar().showMessage(text, 10_000)
 
     def _ask_save_list(self, ids: list[int]) -> None:
         path, _filter = QFileDialog.getSaveFileName(
             self.widget,
-            self.window.tr("Save list"),
+            self.tr("Save list"),
             "photos.csv",
-            self.window.tr("CSV (*.csv);;JSON (*.json)"),
+            self.tr("CSV (*.csv);;JSON (*.json)"),
         )
         if path:
             self.albums.save_list(ids, Path(path))
@@ -231,7 +231,7 @@ class OrganizerTools(QObject):
         if mode is WatchMode.PERIODIC:
             names = ", ".join(str(p) for p in unwatchable)
             self.window.statusBar().showMessage(
-                self.window.tr(
+                self.tr(
                     "Cannot watch {folders} for changes (system limit reached): rescanning every few minutes instead."
                 ).format(folders=names),
                 15_000,
