@@ -110,7 +110,7 @@ def bench_tagging_store(count: int, labels: int, vectors: np.ndarray, calibratio
     """End to end through a real library, as Tagger.run does it (without a model to embed the
     labels): read vectors, score, write photo_tags."""
     from photosift.core.library.store import Store
-    from photosift.core.library.tag_records import TagStore
+    from photosift.core.tagging.tag_book import TagBook
     from photosift.core.tagging.tagger import CHUNK
     from photosift.core.tagging.vocabulary import DEFAULT_THRESHOLD
 
@@ -136,7 +136,7 @@ def bench_tagging_store(count: int, labels: int, vectors: np.ndarray, calibratio
                     for i in range(1, count + 1)
                 ],
             )
-        tags = TagStore(store, write_xmp=False)
+        tags = TagBook(store, write_xmp=False)
         thresholds = np.full(labels, calibration.z_threshold(DEFAULT_THRESHOLD))
         label_ids = list(range(1, labels + 1))
         ids = np.arange(1, count + 1)

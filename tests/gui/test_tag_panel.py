@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QMessageBox, QPushButton
 
 from photosift.core.library.indexer import index_library
 from photosift.core.library.store import Store
-from photosift.core.library.tag_records import SEEDED_KEY, TagStore
+from photosift.core.tagging.tag_book import SEEDED_KEY, TagBook
 from photosift.core.tagging.vocabulary import LabelEmbedder
 from photosift.gui.panels.tag_panel import TagPanel
 from tests.toyworld import COLORS, SHAPES, LabelledPhoto, generate_photos
@@ -38,7 +38,7 @@ def build_library(base: Path, model, count: int, seed: int) -> ToyLibrary:  # ty
     with Store(db) as store:
         assert index_library(store, model, [folder], workers=1).indexed == count
         store.set_setting(SEEDED_KEY, True)  # no default vocabulary: the toy model knows 10 words
-        tags = TagStore(store, write_xmp=False)
+        tags = TagBook(store, write_xmp=False)
         for name in COLORS:
             tags.add_label(name, group="colours")
         for name in SHAPES:
@@ -76,7 +76,7 @@ def well_understood_photo(library: ToyLibrary, model) -> int:  # type: ignore[no
     """A photo whose colour and shape the model's raw similarities get right (the toy model is
     a weak shape reader), found without the code under test."""
     with Store(library.db) as store:
-        labels = TagStore(store, write_xmp=False).labels()
+        labels = TagBook(store, write_xmp=False).labels()
         model_id = store.model_by_spec(model.spec).id
         ids, vectors = store.vectors_for(model_id, sorted(library.photos))
     similarity = vectors @ LabelEmbedder(model).embed(labels).T
@@ -107,7 +107,7 @@ def tag_states(db: Path, photo_id: int) -> dict[str, tuple[str, str]]:
     with Store(db) as store:
         return {
             t.label: (t.source, t.state)
-            for t in TagStore(store, write_xmp=False).tags_for_photo(photo_id)
+            for t in TagBook(store, write_xmp=False).tags_for_photo(photo_id)
         }
 
 
@@ -195,7 +195,7 @@ def test_selected_photos_get_typed_tags_and_can_be_tagged_alone(qtbot, panel, li
         panel.photo_view.submit_typed_tag()
     assert sorted(changed.args[0]) == chosen
     with Store(library.db) as store:
-        assert TagStore(store, write_xmp=False).photos_with_tag("holiday") == chosen
+        assert TagBook(store, write_xmp=False).photos_with_tag("holiday") == chosen
 
 
 def test_vocabulary_add_rename_remove_persists(qtbot, panel, library, monkeypatch):  # type: ignore[no-untyped-def]
@@ -211,7 +211,7 @@ def test_vocabulary_add_rename_remove_persists(qtbot, panel, library, monkeypatc
             dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton
         )
     with Store(library.db) as store:
-        sunset = TagStore(store, write_xmp=False).label("sunset")
+        sunset = TagBook(store, write_xmp=False).label("sunset")
     assert (sunset.threshold, sunset.prompts) == (4.5, ("a photo of a sunset", "a sky at dusk"))
 
     assert editor.select_label("sunset")
@@ -224,7 +224,7 @@ def test_vocabulary_add_rename_remove_persists(qtbot, panel, library, monkeypatc
             dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton
         )
     with Store(library.db) as store:
-        tags = TagStore(store, write_xmp=False)
+        tags = TagBook(store, write_xmp=False)
         assert tags.label("sunset") is None
         assert tags.label("dusk").threshold == 4.5
     assert "dusk" in {label.name for label in editor.labels()}
@@ -236,7 +236,7 @@ def test_vocabulary_add_rename_remove_persists(qtbot, panel, library, monkeypatc
     with qtbot.waitSignal(panel.vocabulary_loaded, timeout=WAIT_MS):
         qtbot.mouseClick(editor.remove_button, Qt.MouseButton.LeftButton)
     with Store(library.db) as store:
-        assert TagStore(store, write_xmp=False).label("dusk") is None
+        assert TagBook(store, write_xmp=False).label("dusk") is None
     assert "dusk" not in {label.name for label in editor.labels()}
 
 
@@ -276,7 +276,7 @@ def test_sidecars_appear_only_with_the_box_ticked(qtbot, tmp_path, toy_model):  
 def test_without_a_model_tags_show_and_tagging_waits(qtbot, library, toy_model):  # type: ignore[no-untyped-def]
     photo_id = next(iter(library.photos))
     with Store(library.db) as store:
-        TagStore(store, write_xmp=False).add_manual([photo_id], "kept")
+        TagBook(store, write_xmp=False).add_manual([photo_id], "kept")
     panel = TagPanel(library.db, None)
     qtbot.addWidget(panel)
     try:
@@ -342,7 +342,7 @@ def test_closing_while_label_vectors_compute_keeps_whole_chunks_and_resumes(
     qtbot, library, toy_model
 ):  # type: ignore[no-untyped-def]
     with Store(library.db) as store:
-        tags = TagStore(store, write_xmp=False)
+        tags = TagBook(store, write_xmp=False)
         for name in ("lamp", "tree", "boat", "cloud", "chair", "bread", "glove", "kite"):
             tags.add_label(name)
         total = len(tags.labels())

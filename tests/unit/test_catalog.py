@@ -130,14 +130,14 @@ def test_rate_and_eta_wait_for_a_few_batches() -> None:
 def test_tagging_works_on_what_is_analysed_and_counts_the_rest(
     tmp_path: Path, store: Store, toy_model
 ) -> None:
-    from photosift.core.library.tag_records import TagStore
+    from photosift.core.tagging.tag_book import TagBook
     from photosift.core.tagging.tagger import Tagger
 
     generate_photos(tmp_path / "lib", 6, size=(96, 72))
     index_library(store, toy_model, [tmp_path / "lib"])
     generate_photos(tmp_path / "lib" / "new", 4, size=(96, 72), seed=3)
     catalog_library(store)  # four more photos, not analysed yet
-    tags = TagStore(store)
+    tags = TagBook(store)
     for name in ("red", "blue", "circle", "square"):
         tags.add_label(name)
     summary = Tagger(store, toy_model, tags.labels()).run()

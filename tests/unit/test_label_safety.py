@@ -11,13 +11,14 @@ import pytest
 
 from photosift.core.library.scan_records import PhotoWrite
 from photosift.core.library.store import Store
-from photosift.core.library.tag_records import MAX_LABEL_LENGTH, LabelError, TagStore
+from photosift.core.library.tag_records import MAX_LABEL_LENGTH, LabelError
+from photosift.core.tagging.tag_book import TagBook
 
 
 @pytest.fixture
-def tags(tmp_path: Path) -> TagStore:
+def tags(tmp_path: Path) -> TagBook:
     with Store(tmp_path / "lib.sqlite3") as store:
-        yield TagStore(store, write_xmp=True)
+        yield TagBook(store, write_xmp=True)
 
 
 @pytest.mark.parametrize(
@@ -30,13 +31,13 @@ def tags(tmp_path: Path) -> TagStore:
         ("   ", "needs a name"),
     ],
 )
-def test_bad_label_names_are_refused(tags: TagStore, name: str, message: str) -> None:
+def test_bad_label_names_are_refused(tags: TagBook, name: str, message: str) -> None:
     with pytest.raises(LabelError, match=re.escape(message)):
         tags.add_label(name)
     assert tags.labels() == []
 
 
-def test_label_names_are_trimmed_and_groups_checked_too(tags: TagStore) -> None:
+def test_label_names_are_trimmed_and_groups_checked_too(tags: TagBook) -> None:
     label = tags.add_label("  sunny \t day  ", group=" trips ")
     assert (label.name, label.group) == ("sunny day", "trips")
     with pytest.raises(LabelError, match="U\\+001B"):
@@ -46,7 +47,7 @@ def test_label_names_are_trimmed_and_groups_checked_too(tags: TagStore) -> None:
 
 
 def test_sidecars_are_never_written_outside_the_library_folders(
-    tmp_path: Path, tags: TagStore
+    tmp_path: Path, tags: TagBook
 ) -> None:
     lib, outside = tmp_path / "lib", tmp_path / "outside"
     lib.mkdir()

@@ -10,8 +10,8 @@ import pytest
 from photosift.core.cancel import CancelToken
 from photosift.core.library.indexer import index_library
 from photosift.core.library.store import Store
-from photosift.core.library.tag_records import TagStore
 from photosift.core.tagging.label_vectors import LabelVectorsPending, compute_label_vectors
+from photosift.core.tagging.tag_book import TagBook
 from photosift.core.tagging.tagger import Tagger
 from photosift.core.tagging.vocabulary import LabelEmbedder
 from tests.toyworld import COLORS, SHAPES, generate_photos
@@ -22,7 +22,7 @@ def store(tmp_path: Path, toy_model) -> Store:  # type: ignore[no-untyped-def]
     generate_photos(tmp_path / "lib", 12, size=(96, 72))
     with Store(tmp_path / "library.sqlite3") as s:
         index_library(s, toy_model, [tmp_path / "lib"])
-        tags = TagStore(s)
+        tags = TagBook(s)
         for name in [*SHAPES, *COLORS]:
             tags.add_label(name)
         yield s
@@ -46,7 +46,7 @@ class CountingModel:
 def test_vectors_are_stored_once_and_scores_then_need_no_text_encoder(
     store: Store, toy_model
 ) -> None:  # type: ignore[no-untyped-def]
-    labels = TagStore(store).labels()
+    labels = TagBook(store).labels()
     with pytest.raises(LabelVectorsPending) as pending:
         Tagger(store, toy_model, labels, compute_labels=False).prepare()
     assert pending.value.missing == len(labels)
@@ -70,7 +70,7 @@ def test_vectors_are_stored_once_and_scores_then_need_no_text_encoder(
 
 
 def test_editing_a_label_recomputes_only_that_label(store: Store, toy_model) -> None:  # type: ignore[no-untyped-def]
-    tags = TagStore(store)
+    tags = TagBook(store)
     compute_label_vectors(store, toy_model, tags.labels())
     tags.update_label("red", prompts=["a bright red thing", "something red"])
     tags.rename_label("circle", "ring")  # default prompts name the label: a new vector too
@@ -82,7 +82,7 @@ def test_editing_a_label_recomputes_only_that_label(store: Store, toy_model) -> 
 
 
 def test_cancel_keeps_whole_chunks_and_the_next_run_resumes(store: Store, toy_model) -> None:  # type: ignore[no-untyped-def]
-    labels = TagStore(store).labels()
+    labels = TagBook(store).labels()
     token = CancelToken()
 
     def cancel_after_first_chunk(progress) -> None:  # type: ignore[no-untyped-def]

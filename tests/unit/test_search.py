@@ -16,8 +16,8 @@ from photosift.core.errors import ModelMismatchError, QueryError
 from photosift.core.library.filters import Filters
 from photosift.core.library.indexer import index_library
 from photosift.core.library.store import Store
-from photosift.core.library.tag_records import TagStore
 from photosift.core.search.engine import SearchEngine
+from photosift.core.tagging.tag_book import TagBook
 from tests.toyworld import COLORS, SHAPES, generate_photos
 
 PER_FOLDER = 144  # 6 of each of the 24 shape x colour kinds per folder, 12 in the library
@@ -177,11 +177,11 @@ def test_tag_filter(toy_library: ToyLibrary, toy_model) -> None:  # type: ignore
     engine.load()
     chosen = sorted(toy_library.kinds)[:5]
     with Store(toy_library.db) as store:
-        TagStore(store).add_manual(chosen, "holiday")
+        TagBook(store).add_manual(chosen, "holiday")
     results = engine.search("a blue star", cutoff="off", filters=Filters(tag="Holiday"))
     assert sorted(h.photo_id for h in results) == chosen
     with Store(toy_library.db) as store:
-        TagStore(store).remove_label("holiday")
+        TagBook(store).remove_label("holiday")
 
 
 def test_refresh_takes_in_newly_indexed_photos(tmp_path: Path, toy_model) -> None:  # type: ignore[no-untyped-def]

@@ -17,7 +17,7 @@ import pytest
 
 from photosift.cli import main
 from photosift.core.library.store import Store
-from photosift.core.library.tag_records import TagStore
+from photosift.core.tagging.tag_book import TagBook
 from tests.toyworld import generate_photos
 
 
@@ -73,8 +73,8 @@ def test_disk_full_is_one_line_and_nothing_is_lost(
     photos = tmp_path / "photos"
     generate_photos(photos, 40, size=(96, 72), seed=21)
     with Store(db) as store:
-        TagStore(store).ensure_vocabulary()
-        labels_before = len(TagStore(store).labels())
+        TagBook(store).ensure_vocabulary()
+        labels_before = len(TagBook(store).labels())
     filler = _fill(mount_point)
 
     code, _, err = run(capsys, "vocabulary", "add", "receipt", "--db", db)
@@ -86,7 +86,7 @@ def test_disk_full_is_one_line_and_nothing_is_lost(
 
     filler.unlink()  # space again: the library is intact and the work resumes
     with Store(db) as store:
-        assert len(TagStore(store).labels()) == labels_before
+        assert len(TagBook(store).labels()) == labels_before
     assert run(capsys, "vocabulary", "add", "receipt", "--db", db)[0] == 0
     code, _, err = run(capsys, "index", photos, "--model", toy_model_spec, "--db", db)
     assert code == 0, err
@@ -100,7 +100,7 @@ def test_read_only_library_can_be_listed_and_refuses_changes_in_one_line(
     folder = tmp_path / "libs"
     folder.mkdir()
     with Store(folder / "library.sqlite3") as store:
-        TagStore(store).add_label("receipt")
+        TagBook(store).add_label("receipt")
     _mount("--bind", str(folder), str(mount_point))
     _mount("-o", "remount,ro,bind", str(mount_point))
     db = mount_point / "library.sqlite3"
@@ -123,7 +123,7 @@ def test_damaged_library_says_so_and_how_to_recover(
     db = tmp_path / "library.sqlite3"
     generate_photos(tmp_path / "photos", 30, size=(96, 72), seed=23)
     with Store(db) as store:
-        TagStore(store).ensure_vocabulary()
+        TagBook(store).ensure_vocabulary()
         index_library(store, toy_model, [tmp_path / "photos"], batch_size=8, workers=1)
         store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     data = bytearray(db.read_bytes())

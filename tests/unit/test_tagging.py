@@ -18,7 +18,8 @@ import pytest
 
 from photosift.core.cancel import CancelToken
 from photosift.core.library.store import Store
-from photosift.core.library.tag_records import LabelError, TagStore
+from photosift.core.library.tag_records import LabelError
+from photosift.core.tagging.tag_book import TagBook
 from photosift.core.tagging.tagger import Calibration, Tagger
 from photosift.core.tagging.vocabulary import (
     DEFAULT_THRESHOLD,
@@ -46,7 +47,7 @@ def store(library: ToyLibrary) -> Store:
 
 
 def toy_tagger(store: Store, model, **options: object) -> Tagger:  # type: ignore[no-untyped-def]
-    tags = TagStore(store)
+    tags = TagBook(store)
     for name in TOY_LABELS:
         if tags.label(name) is None:
             tags.add_label(name, group="shapes" if name in SHAPES else "colours")
@@ -90,7 +91,7 @@ def test_manual_and_rejected_tags_survive_and_reruns_are_idempotent(
     tagger.run()
     red_circle = next(i for i, k in library.kinds.items() if k == ("circle", "red"))
     blue_star = next(i for i, k in library.kinds.items() if k == ("star", "blue"))
-    tags = TagStore(store)
+    tags = TagBook(store)
     tags.reject([red_circle], "red")  # the user says: not red
     tags.add_manual([blue_star], "square")  # and: this one is a square too
     tags.add_manual([blue_star], "favourite")  # a label of the user's own
@@ -117,7 +118,7 @@ def test_remove_accept_and_reset(store: Store, library: ToyLibrary, toy_model) -
     tagger.run()
     photo = next(i for i, k in library.kinds.items() if k == ("square", "green"))
     other = next(i for i, k in library.kinds.items() if k == ("star", "yellow"))
-    tags = TagStore(store)
+    tags = TagBook(store)
     assert "green" in {t.label for t in tags.tags_for_photo(photo) if t.source == "auto"}
     tags.add_manual([photo], "purple")
     tags.remove([photo], "purple")  # a manual tag: gone
@@ -151,9 +152,7 @@ def test_label_scores_rank_every_label(store: Store, library: ToyLibrary, toy_mo
     assert (
         scores[0].label == "orange" and scores[0].state == "assigned" and scores[0].source == "auto"
     )
-    assigned_here = {
-        t.label for t in TagStore(store).tags_for_photo(photo) if t.state == "assigned"
-    }
+    assigned_here = {t.label for t in TagBook(store).tags_for_photo(photo) if t.state == "assigned"}
     assert {s.label for s in scores if s.state == "assigned"} == assigned_here
     assert all((s.score >= s.threshold) == (s.label in assigned_here) for s in scores)
 
@@ -184,7 +183,7 @@ def test_sidecars_only_when_asked(store: Store, library: ToyLibrary, toy_model) 
         )
         data = json.loads(out.stdout)[0]
         tagged = sorted(
-            t.label for t in TagStore(store).tags_for_photo(photo) if t.state == "assigned"
+            t.label for t in TagBook(store).tags_for_photo(photo) if t.state == "assigned"
         )
         assert "purple" in tagged
         assert sorted(as_list(data["Subject"])) == tagged
@@ -201,7 +200,7 @@ def test_default_vocabulary_is_seeded_once(tmp_path: Path) -> None:
         d.group for d in defaults
     }
     with Store(tmp_path / "lib.sqlite3") as store:
-        tags = TagStore(store)
+        tags = TagBook(store)
         tags.ensure_vocabulary()
         assert len(tags.labels()) == len(defaults)
         tags.remove_label("dog")

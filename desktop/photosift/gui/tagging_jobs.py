@@ -16,10 +16,11 @@ from photosift.gui.workers import JobContext, thread_library, thread_store
 
 if TYPE_CHECKING:
     from photosift.core.library.filters import Filters
-    from photosift.core.library.tag_records import PhotoTag, TagStore
+    from photosift.core.library.tag_records import PhotoTag
     from photosift.core.model.clip_model import ClipModel
     from photosift.core.model.onnx_runtime import OnnxClipModel
     from photosift.core.tagging.label_vectors import LabelVectorSummary
+    from photosift.core.tagging.tag_book import TagBook
     from photosift.core.tagging.tagger import LabelScore, Tagger, TagSummary
     from photosift.core.tagging.vocabulary import Label, LabelEmbedder
     from photosift.gui.widgets.vocabulary_editor import LabelEdit
@@ -45,10 +46,10 @@ class PhotoTagInfo:
     detail: str = ""  # the error's message, for NoScores.ERROR
 
 
-def _tag_store(ctx: JobContext, db_path: Path, write_xmp: bool) -> TagStore:
-    from photosift.core.library.tag_records import TagStore
+def _tag_store(ctx: JobContext, db_path: Path, write_xmp: bool) -> TagBook:
+    from photosift.core.tagging.tag_book import TagBook
 
-    return TagStore(thread_store(ctx, db_path), write_xmp=write_xmp)
+    return TagBook(thread_store(ctx, db_path), write_xmp=write_xmp)
 
 
 def _scoring_tagger(

@@ -47,7 +47,6 @@ if TYPE_CHECKING:
     from photosift.core.library.progress import IndexProgress
     from photosift.core.library.records import Root
     from photosift.core.library.store import Store
-    from photosift.core.library.tag_records import TagStore
     from photosift.core.library.text_pass import Gate, TextProgress, TextSummary
     from photosift.core.library.text_records import PhotoText
     from photosift.core.library.watcher import WatchEvent, WatchMode
@@ -57,6 +56,7 @@ if TYPE_CHECKING:
     from photosift.core.model.transfer import ProgressCallback
     from photosift.core.search.duplicates import DuplicateReport
     from photosift.core.search.engine import SearchEngine, SearchResults
+    from photosift.core.tagging.tag_book import TagBook
     from photosift.core.tagging.tagger import Tagger, TagProgress, TagSummary
     from photosift.core.tagging.vocabulary import Label
 
@@ -605,11 +605,11 @@ class PhotoLibrary:
         return AlbumImport(created, merged, missing)
 
     # -- tagging ---------------------------------------------------------------------------
-    def tag_store(self, *, write_xmp: bool | None = None) -> TagStore:
+    def tag_store(self, *, write_xmp: bool | None = None) -> TagBook:
         """Labels and tags of this library, the default vocabulary seeded on first use."""
-        from photosift.core.library.tag_records import TagStore
+        from photosift.core.tagging.tag_book import TagBook
 
-        tags = TagStore(self.store, write_xmp=write_xmp)
+        tags = TagBook(self.store, write_xmp=write_xmp)
         tags.ensure_vocabulary()
         return tags
 

@@ -8,8 +8,11 @@ Rules (photo_tags rows):
   will not bring it back); ``review_suggestions`` does either to every auto tag of a selection; ``remove`` deletes a manual tag or rejects an auto one; ``reset``
   forgets the row entirely (the next auto run may assign it again).
 
-One TagStore wraps one Store (one per thread). When XMP sidecars are enabled (the
-``xmp_sidecars`` setting, or `write_xmp=True`), every change rewrites the photo's sidecar.
+This module is only the SQL: one TagRecords wraps one Store (one per thread). The tagging
+policy on top of it (seeding the default vocabulary, rewriting XMP sidecars after a change)
+lives in core.tagging.tag_book.TagBook, which callers use; the library layer sits below
+tagging and so may not import it. Labels come back as `LabelRecord` rows, which TagBook turns
+into tagging's `Label` (with its prompt templates).
 """
 
 from __future__ import annotations
@@ -22,17 +25,26 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from photosift.core.errors import PhotoSiftError, Remedy
-from photosift.core.tagging.vocabulary import Label, default_labels
 
 if TYPE_CHECKING:
     from photosift.core.library.store import Store
 
-SEEDED_KEY = "vocabulary_seeded"
 CUSTOM_GROUP = "custom"
 
 
 class LabelError(PhotoSiftError):
     """A label name is missing, taken or malformed."""
+
+
+@dataclass(frozen=True)
+class LabelRecord:
+    """A labels row as stored (tagging.vocabulary.Label adds what the prompts mean)."""
+
+    id: int
+    name: str
+    group: str | None
+    prompts: tuple[str, ...] | None  # None = the default templates around the name
+    threshold: float | None  # None = the run's default threshold
 
 
 @dataclass(frozen=True)
@@ -45,32 +57,26 @@ class PhotoTag:
     state: str  # "assigned" | "rejected"
 
 
-class TagStore:
-    def __init__(self, store: Store, *, write_xmp: bool | None = None) -> None:
-        from photosift.core.tagging.xmp import SETTING_KEY
+class TagRecords:
+    """The labels and photo_tags tables; every method is SQL (no sidecars, no defaults)."""
 
+    def __init__(self, store: Store) -> None:
         self.store = store
-        self.write_xmp = (
-            bool(store.get_setting(SETTING_KEY, False)) if write_xmp is None else write_xmp
-        )
 
     # -- vocabulary ------------------------------------------------------------------------
-    def ensure_vocabulary(self) -> None:
-        """Seed the default labels once per library (deleting them later is respected)."""
-        if self.store.get_setting(SEEDED_KEY) or self.store.read_only:
-            return  # a read-only library is listed as it is
+    def seed_labels(self, specs: Iterable[tuple[str, str | None, Sequence[str] | None]]) -> None:
+        """Insert (name, group, prompts) labels, skipping any name already there."""
         now = time.time()
         with self.store.transaction() as conn:
             conn.executemany(
                 "INSERT OR IGNORE INTO labels (name, group_name, prompts, created_at) VALUES (?, ?, ?, ?)",
                 [
-                    (s.name, s.group, json.dumps(list(s.prompts)) if s.prompts else None, now)
-                    for s in default_labels()
+                    (name, group, json.dumps(list(prompts)) if prompts else None, now)
+                    for name, group, prompts in specs
                 ],
             )
-        self.store.set_setting(SEEDED_KEY, True)
 
-    def labels(self, names: Iterable[str] | None = None) -> list[Label]:
+    def labels(self, names: Iterable[str] | None = None) -> list[LabelRecord]:
         """All labels (by group, name), or the named ones in the order given (LabelError if one is missing)."""
         rows = self.store.db.execute(
             "SELECT id, name, group_name, prompts, threshold FROM labels ORDER BY group_name, name"
@@ -87,7 +93,7 @@ class TagStore:
             )
         return [by_name[n.lower()] for n in wanted]
 
-    def label(self, name: str) -> Label | None:
+    def label(self, name: str) -> LabelRecord | None:
         row = self.store.db.execute(
             "SELECT id, name, group_name, prompts, threshold FROM labels WHERE name = ? COLLATE NOCASE",
             [name.strip()],
@@ -101,7 +107,7 @@ class TagStore:
         group: str | None = None,
         prompts: Sequence[str] | None = None,
         threshold: float | None = None,
-    ) -> Label:
+    ) -> LabelRecord:
         name, group = _clean_name(name), _clean_group(group)
         if self.label(name) is not None:
             raise LabelError(f"There is already a label named '{name}'; rename or remove it first.")
@@ -121,7 +127,7 @@ class TagStore:
         threshold: float | None = None,
         clear_threshold: bool = False,
         clear_prompts: bool = False,
-    ) -> Label:
+    ) -> LabelRecord:
         """Change what is given. `clear_threshold` returns the label to the default threshold,
         `clear_prompts` to the default prompt templates (an empty `prompts` changes nothing)."""
         label = self._require(name)
@@ -144,7 +150,7 @@ class TagStore:
             )
         return self._require(label.name)
 
-    def rename_label(self, old: str, new: str) -> Label:
+    def rename_label(self, old: str, new: str) -> LabelRecord:
         label = self._require(old)
         new = _clean_name(new)
         other = self.label(new)
@@ -152,17 +158,17 @@ class TagStore:
             raise LabelError(f"There is already a label named '{new}'; remove it first.")
         with self.store.transaction():
             self.store.db.execute("UPDATE labels SET name = ? WHERE id = ?", [new, label.id])
-        self._sync(self.photos_with_tag(new))
         return self._require(new)
 
-    def remove_label(self, name: str) -> None:
+    def remove_label(self, name: str) -> list[int]:
+        """Delete the label and its tags; returns the photos that had it assigned."""
         label = self._require(name)
         photos = self.photos_with_tag(label.name)
         with self.store.transaction():
             self.store.db.execute("DELETE FROM labels WHERE id = ?", [label.id])
-        self._sync(photos)
+        return photos
 
-    def _require(self, name: str) -> Label:
+    def _require(self, name: str) -> LabelRecord:
         label = self.label(name)
         if label is None:
             raise LabelError(f"No label named '{name}'.", remedy=Remedy.SEE_LABELS, name=name)
@@ -186,7 +192,9 @@ class TagStore:
         )
         return [r[0] for r in rows]
 
-    def add_manual(self, photo_ids: Sequence[int], name: str, *, group: str | None = None) -> Label:
+    def add_manual(
+        self, photo_ids: Sequence[int], name: str, *, group: str | None = None
+    ) -> LabelRecord:
         """Tag photos by hand, creating the label when it is new."""
         label = self.label(name) or self.add_label(name, group=group)
         self._set(photo_ids, label, "manual", "assigned")
@@ -213,7 +221,6 @@ class TagStore:
                 "AND source = 'auto' AND photo_id IN (SELECT value FROM json_each(?))",
                 [time.time(), label.id, ids],
             )
-        self._sync(photo_ids)
 
     def review_suggestions(self, photo_ids: Sequence[int], *, accept: bool) -> list[int]:
         """Accept (they become manual) or reject (never assigned again) every auto tag of these
@@ -231,9 +238,7 @@ class TagStore:
                     [time.time(), ids],
                 ).fetchall()
             ]
-        photos = sorted(set(changed))
-        self._sync(photos)
-        return photos
+        return sorted(set(changed))
 
     def reset(self, photo_ids: Sequence[int], name: str) -> None:
         label = self._require(name)
@@ -242,9 +247,10 @@ class TagStore:
                 "DELETE FROM photo_tags WHERE label_id = ? AND photo_id IN (SELECT value FROM json_each(?))",
                 [label.id, json.dumps([int(i) for i in photo_ids])],
             )
-        self._sync(photo_ids)
 
-    def _set(self, photo_ids: Sequence[int], label: Label, source: str | None, state: str) -> None:
+    def _set(
+        self, photo_ids: Sequence[int], label: LabelRecord, source: str | None, state: str
+    ) -> None:
         """Upsert rows; source None keeps an existing row's source (new rows become manual)."""
         now = time.time()
         with self.store.transaction() as conn:
@@ -254,7 +260,6 @@ class TagStore:
                 "source = COALESCE(?, source), state = excluded.state, updated_at = excluded.updated_at",
                 [(int(p), label.id, source or "manual", state, now, source) for p in photo_ids],
             )
-        self._sync(photo_ids)
 
     def replace_auto_tags(
         self,
@@ -281,41 +286,10 @@ class TagStore:
             )
         return max(cursor.rowcount, 0)
 
-    # -- sidecars --------------------------------------------------------------------------
-    def sync_sidecars(self, photo_ids: Iterable[int]) -> tuple[int, list[str]]:
-        """Rewrite the sidecars of these photos (offline ones are skipped): (written, errors)."""
-        from photosift.core.library.link_policy import inside_any
-        from photosift.core.tagging.xmp import XmpError, write_tags
 
-        written, errors = 0, []
-        folders = [root.path for root in self.store.roots()]
-        for record in self.store.photos(list(photo_ids)):
-            if record.offline or record.removed_at is not None:
-                continue
-            if not inside_any(record.abspath.parent, folders):
-                errors.append(
-                    f"Not writing a sidecar for {record.abspath}: through a link it lies outside "
-                    "the folders you added, and PhotoSift writes only inside those."
-                )
-                continue
-            tags = [
-                (t.group, t.label) for t in self.tags_for_photo(record.id) if t.state == "assigned"
-            ]
-            try:
-                write_tags(record.abspath, tags)
-                written += 1
-            except XmpError as exc:
-                errors.append(str(exc))
-        return written, errors
-
-    def _sync(self, photo_ids: Iterable[int]) -> None:
-        if self.write_xmp:
-            self.sync_sidecars(photo_ids)
-
-
-def _label(row: tuple) -> Label:
+def _label(row: tuple) -> LabelRecord:
     prompts = tuple(json.loads(row[3])) if row[3] else None
-    return Label(row[0], row[1], row[2], prompts, row[4])
+    return LabelRecord(row[0], row[1], row[2], prompts, row[4])
 
 
 #: Longest label (and group) name: a label is a keyword, not a caption.

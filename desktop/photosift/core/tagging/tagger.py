@@ -42,8 +42,9 @@ from photosift.core.cancel import CancelToken
 from photosift.core.errors import Remedy
 from photosift.core.library.filters import Filters, filtered_ids
 from photosift.core.library.model_choice import require_model
-from photosift.core.library.tag_records import LabelError, TagStore
+from photosift.core.library.tag_records import LabelError
 from photosift.core.tagging.label_vectors import label_matrix
+from photosift.core.tagging.tag_book import TagBook
 from photosift.core.tagging.vocabulary import DEFAULT_THRESHOLD, Label, LabelEmbedder
 
 if TYPE_CHECKING:
@@ -148,7 +149,7 @@ class Tagger:
     ) -> None:
         self.store = store
         self.model = model
-        self.tags = TagStore(store, write_xmp=write_xmp)
+        self.tags = TagBook(store, write_xmp=write_xmp)
         self.model_id = require_model(
             store, model.spec, model.dim, getattr(model, "content_hash", None)
         )

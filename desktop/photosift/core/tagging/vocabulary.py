@@ -5,7 +5,7 @@ dog" land in slightly different places), so every label is embedded as a prompt 
 mean of its prompts' unit vectors, renormalised. A label may carry its own prompts (mass nouns,
 styles, activities read badly through "a photo of a {}"); otherwise the default templates are
 used with the right article. Defaults live in data/default_vocabulary.json and are copied into
-a library's labels table on first use (tag_store.TagStore.ensure_vocabulary), where the user
+a library's labels table on first use (tag_book.TagBook.ensure_vocabulary), where the user
 edits them.
 """
 

@@ -71,8 +71,8 @@ class LoadedPhoto:
 def _load_photo(ctx: JobContext, db_path: Path, photo_id: int, query: str) -> LoadedPhoto:
     """Runs on the viewer's lane, with that thread's own Store."""
     from photosift.core.imaging.decode import ImageSkip, decode_image
-    from photosift.core.library.tag_records import TagStore
     from photosift.core.search.words import matched_boxes, query_phrases
+    from photosift.core.tagging.tag_book import TagBook
     from photosift.gui.thumbnails import pil_to_qimage
     from photosift.service.library import PhotoLibrary
 
@@ -84,7 +84,7 @@ def _load_photo(ctx: JobContext, db_path: Path, photo_id: int, query: str) -> Lo
     raw = companion.abspath if companion is not None else None
     tags = [
         tag.label
-        for tag in TagStore(store, write_xmp=False).tags_for_photo(photo_id)
+        for tag in TagBook(store, write_xmp=False).tags_for_photo(photo_id)
         if tag.state == "assigned"
     ]
     if record.offline:
