@@ -90,6 +90,7 @@ def test_a_window_started_in_zh_CN_speaks_chinese(qapp, make_window) -> None:  #
         window = make_window(show=False)
         menus = [action.text() for action in window.menuBar().actions()]
         assert menus[0] == "文件(&F)" and "帮助(&H)" in menus  # menus.py's free tr() calls too
+
         # Every menu and every item in it, the Tools menu (organizer_menu.py) included: a
         # string whose lupdate context differs from its run-time one stays English.
         def texts(menu) -> list[str]:  # type: ignore[no-untyped-def]

@@ -139,9 +139,7 @@ class OrganizerTools(QObject):
         if not request.text.strip():
             self.window.statusBar().showMessage(self.tr("Type a search first."), 5000)
             return
-        name, ok = QInputDialog.getText(
-            self.widget, self.tr("Save Search"), self.tr("Name:")
-        )
+        name, ok = QInputDialog.getText(self.widget, self.tr("Save Search"), self.tr("Name:"))
         if ok and name.strip():
             self.albums.save_search(name.strip(), request.text, request.filters, request.relevance)
 
@@ -173,9 +171,7 @@ class OrganizerTools(QObject):
         menu.addAction(tr("Save List as CSV/JSON…"), lambda: self._ask_save_list(ids))
 
     def _ask_new_album(self, ids: list[int]) -> None:
-        name, ok = QInputDialog.getText(
-            self.widget, self.tr("New Album"), self.tr("Name:")
-        )
+        name, ok = QInputDialog.getText(self.widget, self.tr("New Album"), self.tr("Name:"))
         if ok and name.strip():
             self.albums.create(name.strip(), ids)
 
