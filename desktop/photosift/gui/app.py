@@ -79,9 +79,8 @@ def create_application(language: str | None = None) -> QApplication:
     """The one QApplication, with the identity desktops use to match windows to launchers.
 
     `language` is Settings.language (e.g. "zh_CN"); None follows the system locale."""
-    app = QApplication.instance()
-    if app is None:
-        app = QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
     app.setApplicationVersion(__version__)
@@ -89,7 +88,7 @@ def create_application(language: str | None = None) -> QApplication:
     app.setDesktopFileName(APP_ID)
     app.setWindowIcon(app_icon())
     install_translations(app, language)
-    return app  # type: ignore[return-value]
+    return app
 
 
 def app_icon() -> QIcon:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
@@ -53,6 +54,10 @@ from photosift.gui.thumbnails import ThumbnailLoader
 from photosift.gui.window_drops import dropped_paths, split_drop
 from photosift.gui.workers import Deadline, Lane
 from photosift.service.library import LoadedModel
+
+if TYPE_CHECKING:
+    from photosift.core.model.clip_model import ClipModel
+    from photosift.core.model.onnx_runtime import OnnxClipModel
 
 #: Thumbnail sizes (longest side, pixels) the zoom steps through.
 THUMBNAIL_SIZES = (96, 128, 160, 200, 256, 320, 400)
@@ -101,7 +106,7 @@ class MainWindow(QMainWindow):
         self._counts = None  # core AnalysisCounts, once the library lane has counted
         self._switch = None  # core ModelSwitch while the library switches to another model
         self._counts_timer = QTimer(self, singleShot=True, interval=COUNTS_REFRESH_MS)
-        self._counts_timer.timeout.connect(lambda: self.library.refresh())
+        self._counts_timer.timeout.connect(self._refresh_counts)
         self.models = ModelPresenter(
             settings, model_spec or settings.model_spec, self.db_path, self
         )
@@ -265,11 +270,14 @@ class MainWindow(QMainWindow):
         if answer == QMessageBox.StandardButton.Yes:
             self.library.remove_folder(root_id)
 
+    def _refresh_counts(self) -> None:
+        self.library.refresh()
+
     def rescan(self) -> None:
         """Catalog every folder again now; analysis follows when a model is loaded."""
         self.indexer.start(self._analysis_model())
 
-    def _analysis_model(self) -> object | None:
+    def _analysis_model(self) -> ClipModel | OnnxClipModel | None:
         """The model that may add vectors to this library (its own, or the one it is switching
         to), or None (catalog only)."""
         return self.loaded.model if self.loaded is not None and self.loaded.can_index else None

@@ -71,12 +71,14 @@ def build_menus(
         key: MainAction,
         text: str,
         slot: Callable[..., object],
-        shortcut: object = None,
+        shortcut: QKeySequence.StandardKey | str | None = None,
     ) -> QAction:
         action = menu.addAction(text)
         action.triggered.connect(slot)
-        if shortcut is not None:
+        if isinstance(shortcut, str):
             action.setShortcut(QKeySequence(shortcut))
+        elif shortcut is not None:
+            action.setShortcut(shortcut)
         actions[key] = action
         return action
 

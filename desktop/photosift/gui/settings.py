@@ -128,7 +128,7 @@ def _valid(name: str, value: object) -> bool:
     if name == "thumbnail_size":
         return 64 <= value <= 512  # type: ignore[operator]
     if name in ("model_spec", "db_path"):
-        return value is None or bool(value.strip())  # type: ignore[union-attr]
+        return value is None or (isinstance(value, str) and bool(value.strip()))
     return True
 
 

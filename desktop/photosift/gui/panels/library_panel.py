@@ -156,7 +156,7 @@ class LibraryPanel(QWidget):
     def _select(self, root_id: int | None) -> None:
         for i in range(self.tree.topLevelItemCount()):
             item = self.tree.topLevelItem(i)
-            if _root_id(item) == root_id:
+            if item is not None and _root_id(item) == root_id:
                 self.tree.setCurrentItem(item)
                 return
         self.tree.setCurrentItem(self.all_item)

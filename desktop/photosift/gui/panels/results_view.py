@@ -211,7 +211,9 @@ class ResultsView(QWidget):
             extend(menu, ids)
         return menu
 
-    def _action(self, text: str, shortcut: QKeySequence, slot) -> QAction:
+    def _action(
+        self, text: str, shortcut: QKeySequence | QKeySequence.StandardKey, slot
+    ) -> QAction:
         action = QAction(text, self.list)
         action.setShortcut(shortcut)
         action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)

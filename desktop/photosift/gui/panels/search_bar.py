@@ -8,7 +8,10 @@ query typed then could not run; browsing and filters keep working.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date as datetime_date
 from datetime import datetime, time
+from typing import cast
 
 from PySide6.QtCore import QDate, QSignalBlocker, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
@@ -122,9 +125,10 @@ class SearchBar(QWidget):
         self.file_type.currentIndexChanged.connect(self._emit_request)
 
         self.use_dates = QCheckBox(self.tr("Taken"), self)
-        self.date_from = QDateEdit(QDate.currentDate().addYears(-1), self, calendarPopup=True)
-        self.date_to = QDateEdit(QDate.currentDate(), self, calendarPopup=True)
+        self.date_from = QDateEdit(QDate.currentDate().addYears(-1), self)
+        self.date_to = QDateEdit(QDate.currentDate(), self)
         for widget in (self.date_from, self.date_to):
+            widget.setCalendarPopup(True)
             widget.setDisplayFormat("yyyy-MM-dd")
             widget.setEnabled(False)
             widget.dateChanged.connect(self._emit_request)
@@ -237,8 +241,8 @@ class SearchBar(QWidget):
         return SearchRequest(
             text=self.query.text().strip(),
             relevance=self.relevance.currentData(),
-            root_id=_value(self.folder.currentData()),
-            tag=_value(self.tag.currentData()),
+            root_id=cast("int | None", _value(self.folder.currentData())),
+            tag=cast("str | None", _value(self.tag.currentData())),
             date_from=date_from,
             date_to=date_to,
             similar_to=self._similar_to,
@@ -269,7 +273,7 @@ class SearchBar(QWidget):
         self.request_changed.emit(self.request())
 
     @staticmethod
-    def _refill(combo: QComboBox, all_text: str, entries: list[tuple[object, str]]) -> None:
+    def _refill(combo: QComboBox, all_text: str, entries: Sequence[tuple[object, str]]) -> None:
         current = combo.currentData()
         with QSignalBlocker(combo):
             combo.clear()
@@ -284,4 +288,5 @@ def _value(data: object) -> object | None:
 
 
 def _timestamp(date: QDate) -> float:
-    return datetime.combine(date.toPython(), time()).timestamp()
+    day = cast("datetime_date", date.toPython())  # PySide6's stub says object
+    return datetime.combine(day, time()).timestamp()

@@ -106,7 +106,9 @@ class TagPanel(QWidget):
         self._edits = Lane("tag-edits", parent=self)
         self._runs = Lane("tagging", parent=self)
         self._labels = Lane("label-vectors", parent=self)
-        QCoreApplication.instance().aboutToQuit.connect(self.shutdown)  # if the owner forgets
+        app = QCoreApplication.instance()
+        if app is not None:  # if the owner forgets to shut the panel down
+            app.aboutToQuit.connect(self.shutdown)
         self._build(write_xmp)
         self.set_model(model)
         self._reload_vocabulary()

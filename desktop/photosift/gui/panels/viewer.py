@@ -252,7 +252,9 @@ class PhotoViewer(QDialog):
         )  # methods, not lambdas: Qt drops them with the dialog
         if self._lane is None:  # a viewer shown again after closing gets a fresh lane
             self._lane = Lane("viewer", parent=self)
-            QCoreApplication.instance().aboutToQuit.connect(self._stop_lane)
+            app = QCoreApplication.instance()
+            if app is not None:
+                app.aboutToQuit.connect(self._stop_lane)
         self._lane.submit(job, supersede=True)
 
     def _update_navigation(self) -> None:

@@ -73,8 +73,9 @@ class LabelDialog(QDialog):
                 "label is given too freely, lower it if photos that show it are missed."
             )
         )
-        has_own = label is not None and label.threshold is not None
-        self.threshold_spin.setValue(label.threshold if has_own else default_threshold)
+        own = label.threshold if label is not None else None
+        self.threshold_spin.setValue(own if own is not None else default_threshold)
+        has_own = own is not None
         self.default_check.setChecked(not has_own)
         self.threshold_spin.setEnabled(has_own)
         self.default_check.toggled.connect(lambda on: self.threshold_spin.setEnabled(not on))
