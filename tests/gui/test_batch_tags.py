@@ -28,7 +28,7 @@ def tagged_library(db_path: Path, tmp_path: Path, toy_model) -> tuple[list[int],
     with Store(db_path) as store:
         assert index_library(store, toy_model, [folder], workers=1).indexed == 6
         ids = [store.photo_id_at(toy.path) for toy in sorted(toys, key=lambda t: t.path)]
-        tags = PhotoLibrary(store).tag_store(write_xmp=False)
+        tags = PhotoLibrary(store).tag_book(write_xmp=False)
         label = tags.labels()[0]
         model_id = store.models()[0].id
         tags.replace_auto_tags(ids[:4], [label.id], [(i, label.id, 0.8) for i in ids[:4]], model_id)

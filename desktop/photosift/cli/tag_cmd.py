@@ -269,10 +269,10 @@ def run_vocabulary(args: argparse.Namespace) -> int:
             )
             print(f"{'Added' if added else 'Updated'} '{label.name}'.")
         elif args.action == "remove":
-            library.tag_store().remove_label(args.name)
+            library.tag_book().remove_label(args.name)
             print(f"Removed '{args.name}' and its tags.")
         elif args.action == "rename":
-            label = library.tag_store().rename_label(args.old, args.new)
+            label = library.tag_book().rename_label(args.old, args.new)
             print(f"Renamed '{args.old}' to '{label.name}'.")
         else:
             _list(library.labels(), args.json)

@@ -46,7 +46,7 @@ class PhotoTagInfo:
     detail: str = ""  # the error's message, for NoScores.ERROR
 
 
-def _tag_store(ctx: JobContext, db_path: Path, write_xmp: bool) -> TagBook:
+def _tag_book(ctx: JobContext, db_path: Path, write_xmp: bool) -> TagBook:
     from photosift.core.tagging.tag_book import TagBook
 
     return TagBook(thread_store(ctx, db_path), write_xmp=write_xmp)
@@ -84,7 +84,7 @@ def photo_info(
     store = thread_store(ctx, db_path)
     record = store.photo(photo_id)
     name = record.abspath.name if record is not None else ""
-    tags = _tag_store(ctx, db_path, False).tags_for_photo(photo_id)
+    tags = _tag_book(ctx, db_path, False).tags_for_photo(photo_id)
     if model is None or embedder is None:
         return PhotoTagInfo(photo_id, name, tags, no_scores=NoScores.NO_MODEL)
     from photosift.core.tagging.label_vectors import LabelVectorsPending
@@ -116,7 +116,7 @@ def label_vectors(
 
 
 def load_vocabulary(ctx: JobContext, db_path: Path) -> list[Label]:
-    tags = _tag_store(ctx, db_path, False)
+    tags = _tag_book(ctx, db_path, False)
     tags.ensure_vocabulary()
     return tags.labels()
 
@@ -125,7 +125,7 @@ def save_label(
     ctx: JobContext, db_path: Path, old_name: str | None, edit: LabelEdit, write_xmp: bool
 ) -> list[int]:
     """Add or change a label; returns the photos whose tags now read differently."""
-    tags = _tag_store(ctx, db_path, write_xmp)
+    tags = _tag_book(ctx, db_path, write_xmp)
     prompts = edit.prompts or None
     if old_name is None:
         tags.add_label(edit.name, group=edit.group, prompts=prompts, threshold=edit.threshold)
@@ -144,7 +144,7 @@ def save_label(
 
 
 def remove_label(ctx: JobContext, db_path: Path, name: str, write_xmp: bool) -> list[int]:
-    tags = _tag_store(ctx, db_path, write_xmp)
+    tags = _tag_book(ctx, db_path, write_xmp)
     photos = tags.photos_with_tag(name)
     tags.remove_label(name)
     return photos

@@ -605,7 +605,7 @@ class PhotoLibrary:
         return AlbumImport(created, merged, missing)
 
     # -- tagging ---------------------------------------------------------------------------
-    def tag_store(self, *, write_xmp: bool | None = None) -> TagBook:
+    def tag_book(self, *, write_xmp: bool | None = None) -> TagBook:
         """Labels and tags of this library, the default vocabulary seeded on first use."""
         from photosift.core.tagging.tag_book import TagBook
 
@@ -657,7 +657,7 @@ class PhotoLibrary:
         so a typo changes nothing)."""
         from photosift.core.library.tag_records import LabelError
 
-        tags = self.tag_store(write_xmp=write_xmp)
+        tags = self.tag_book(write_xmp=write_xmp)
         for action, name in edits:
             if action is not TagAction.ADD and tags.label(name) is None:
                 raise LabelError(f"No label named '{name}'.", remedy=Remedy.SEE_LABELS, name=name)
@@ -678,11 +678,11 @@ class PhotoLibrary:
         one label; returns the photos whose tags changed."""
         if action not in (TagAction.ACCEPT, TagAction.REJECT):
             raise ValueError(f"suggested tags are accepted or rejected, not {action.value}")
-        tags = self.tag_store(write_xmp=write_xmp)
+        tags = self.tag_book(write_xmp=write_xmp)
         return tags.review_suggestions(photo_ids, accept=action is TagAction.ACCEPT)
 
     def labels(self, names: Sequence[str] | None = None) -> list[Label]:
-        return self.tag_store().labels(names)
+        return self.tag_book().labels(names)
 
     def save_label(
         self,
@@ -693,14 +693,14 @@ class PhotoLibrary:
         threshold: float | None = None,
     ) -> tuple[Label, bool]:
         """Add a label, or change the one with that name; returns it and whether it is new."""
-        tags = self.tag_store()
+        tags = self.tag_book()
         if tags.label(name) is None:
             return tags.add_label(name, group=group, prompts=prompts, threshold=threshold), True
         return tags.update_label(name, group=group, prompts=prompts, threshold=threshold), False
 
     def add_missing_labels(self, names: Sequence[str]) -> list[str]:
         """Add the labels the vocabulary lacks (plain templates); returns the names added."""
-        tags = self.tag_store()
+        tags = self.tag_book()
         added = [name for name in names if tags.label(name) is None]
         for name in added:
             tags.add_label(name)
