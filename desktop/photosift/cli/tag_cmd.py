@@ -234,9 +234,11 @@ def run_tags(args: argparse.Namespace) -> int:
     if args.json:
         print_json([vars(s) for s in scores])
         return 0
-    marks = {"assigned": "[x]", "rejected": "[-]", None: "[ ]"}
+    from photosift.core.library.tag_records import TagState
+
+    marks = {TagState.ASSIGNED: "[x]", TagState.REJECTED: "[-]", None: "[ ]"}
     for s in scores:
-        source = f" ({s.source})" if s.source else ""
+        source = f" ({s.source.value})" if s.source else ""
         print(f"{marks[s.state]} {s.score:6.2f}  {s.label}{source}")
     return 0
 

@@ -22,6 +22,7 @@ import time
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from enum import Enum
 from typing import TYPE_CHECKING
 
 from photosift.core.errors import PhotoSiftError, Remedy
@@ -47,14 +48,40 @@ class LabelRecord:
     threshold: float | None  # None = the run's default threshold
 
 
+class TagSource(str, Enum):
+    """Who put a tag on a photo. A str enum: the value is what the photo_tags table stores."""
+
+    AUTO = "auto"  # auto-tagging; re-tagging may replace it
+    MANUAL = "manual"  # the user; auto-tagging never touches it
+
+
+class TagState(str, Enum):
+    """Whether a tag holds. REJECTED is kept (not deleted) so auto-tagging never re-adds it."""
+
+    ASSIGNED = "assigned"
+    REJECTED = "rejected"
+
+
 @dataclass(frozen=True)
 class PhotoTag:
     label_id: int
     label: str
     group: str | None
     score: float | None  # calibrated score 0..1 when auto, None when added by hand
-    source: str  # "auto" | "manual"
-    state: str  # "assigned" | "rejected"
+    source: TagSource
+    state: TagState
+
+    @classmethod
+    def from_row(cls, row: Sequence[object]) -> PhotoTag:
+        label_id, label, group, score, source, state = row
+        return cls(
+            int(label_id),  # type: ignore[call-overload]
+            str(label),
+            None if group is None else str(group),
+            None if score is None else float(score),  # type: ignore[arg-type]
+            TagSource(source),
+            TagState(state),
+        )
 
 
 class TagRecords:
@@ -182,9 +209,9 @@ class TagRecords:
             "ORDER BY t.state, t.score IS NULL, t.score DESC, l.name",
             [photo_id],
         )
-        return [PhotoTag(*r) for r in rows]
+        return [PhotoTag.from_row(r) for r in rows]
 
-    def photos_with_tag(self, name: str, *, state: str = "assigned") -> list[int]:
+    def photos_with_tag(self, name: str, *, state: TagState = TagState.ASSIGNED) -> list[int]:
         rows = self.store.db.execute(
             "SELECT t.photo_id FROM photo_tags t JOIN labels l ON l.id = t.label_id "
             "WHERE l.name = ? COLLATE NOCASE AND t.state = ? ORDER BY t.photo_id",
@@ -197,14 +224,14 @@ class TagRecords:
     ) -> LabelRecord:
         """Tag photos by hand, creating the label when it is new."""
         label = self.label(name) or self.add_label(name, group=group)
-        self._set(photo_ids, label, "manual", "assigned")
+        self._set(photo_ids, label, TagSource.MANUAL, TagState.ASSIGNED)
         return label
 
     def accept(self, photo_ids: Sequence[int], name: str) -> None:
-        self._set(photo_ids, self._require(name), "manual", "assigned")
+        self._set(photo_ids, self._require(name), TagSource.MANUAL, TagState.ASSIGNED)
 
     def reject(self, photo_ids: Sequence[int], name: str) -> None:
-        self._set(photo_ids, self._require(name), None, "rejected")
+        self._set(photo_ids, self._require(name), None, TagState.REJECTED)
 
     def remove(self, photo_ids: Sequence[int], name: str) -> None:
         """Delete manual tags, reject auto ones (so auto tagging does not bring them back)."""
@@ -249,16 +276,25 @@ class TagRecords:
             )
 
     def _set(
-        self, photo_ids: Sequence[int], label: LabelRecord, source: str | None, state: str
+        self,
+        photo_ids: Sequence[int],
+        label: LabelRecord,
+        source: TagSource | None,
+        state: TagState,
     ) -> None:
         """Upsert rows; source None keeps an existing row's source (new rows become manual)."""
         now = time.time()
+        stored_source = (source or TagSource.MANUAL).value
+        kept_source = None if source is None else source.value
         with self.store.transaction() as conn:
             conn.executemany(
                 "INSERT INTO photo_tags (photo_id, label_id, score, source, state, updated_at) "
                 "VALUES (?, ?, NULL, ?, ?, ?) ON CONFLICT (photo_id, label_id) DO UPDATE SET "
                 "source = COALESCE(?, source), state = excluded.state, updated_at = excluded.updated_at",
-                [(int(p), label.id, source or "manual", state, now, source) for p in photo_ids],
+                [
+                    (int(p), label.id, stored_source, state.value, now, kept_source)
+                    for p in photo_ids
+                ],
             )
 
     def replace_auto_tags(

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from photosift.core.library.tag_records import LabelRecord, PhotoTag, TagRecords
+from photosift.core.library.tag_records import LabelRecord, PhotoTag, TagRecords, TagState
 from photosift.core.tagging.vocabulary import Label, default_labels
 
 if TYPE_CHECKING:
@@ -101,7 +101,7 @@ class TagBook:
     def tags_for_photo(self, photo_id: int) -> list[PhotoTag]:
         return self.records.tags_for_photo(photo_id)
 
-    def photos_with_tag(self, name: str, *, state: str = "assigned") -> list[int]:
+    def photos_with_tag(self, name: str, *, state: TagState = TagState.ASSIGNED) -> list[int]:
         return self.records.photos_with_tag(name, state=state)
 
     def add_manual(self, photo_ids: Sequence[int], name: str, *, group: str | None = None) -> Label:

@@ -42,7 +42,7 @@ from photosift.core.cancel import CancelToken
 from photosift.core.errors import Remedy
 from photosift.core.library.filters import Filters, filtered_ids
 from photosift.core.library.model_choice import require_model
-from photosift.core.library.tag_records import LabelError
+from photosift.core.library.tag_records import LabelError, TagSource, TagState
 from photosift.core.tagging.label_vectors import label_matrix
 from photosift.core.tagging.tag_book import TagBook
 from photosift.core.tagging.vocabulary import DEFAULT_THRESHOLD, Label, LabelEmbedder
@@ -126,8 +126,8 @@ class LabelScore:
     score: float  # calibrated score 0..1, compared with the threshold
     cosine: float
     threshold: float
-    state: str | None  # "assigned" | "rejected" | None (no tag row)
-    source: str | None  # "auto" | "manual" | None
+    state: TagState | None  # None: no tag row
+    source: TagSource | None
 
 
 class Tagger:

@@ -47,6 +47,7 @@ from PySide6.QtWidgets import QInputDialog, QMenu, QTabWidget, QVBoxLayout, QWid
 
 from photosift.core.errors import PhotoSiftError
 from photosift.core.library.filters import Filters
+from photosift.core.library.tag_records import TagState
 from photosift.gui import tagging_jobs
 from photosift.gui.remedies import describe
 from photosift.gui.tagging_jobs import NoScores
@@ -350,8 +351,8 @@ class TagPanel(QWidget):
                 s.label,
                 s.score,
                 s.threshold,
-                assigned=s.state == "assigned",
-                rejected=s.state == "rejected",
+                assigned=s.state is TagState.ASSIGNED,
+                rejected=s.state is TagState.REJECTED,
             )
             for s in info.scores
         ]

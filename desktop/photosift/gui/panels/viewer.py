@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from photosift.core.library.tag_records import TagState
 from photosift.core.paths import display_path
 from photosift.gui import photo_actions
 from photosift.gui.widgets.image_view import FitImageView
@@ -85,7 +86,7 @@ def _load_photo(ctx: JobContext, db_path: Path, photo_id: int, query: str) -> Lo
     tags = [
         tag.label
         for tag in TagBook(store, write_xmp=False).tags_for_photo(photo_id)
-        if tag.state == "assigned"
+        if tag.state is TagState.ASSIGNED
     ]
     if record.offline:
         return LoadedPhoto(photo_id, record, tags, None, "offline", raw=raw)

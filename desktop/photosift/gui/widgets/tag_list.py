@@ -20,14 +20,15 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QToolButton, QVBoxLayout, QWidget
 
+from photosift.core.library.tag_records import TagSource, TagState
 from photosift.gui.label_names import shown
 
 
 @dataclass(frozen=True)
 class TagChip:
     label: str
-    source: str  # "auto" | "manual"
-    state: str  # "assigned" | "rejected"
+    source: TagSource
+    state: TagState
     score: float | None = None
 
 
@@ -74,8 +75,8 @@ class PhotoTagList(QWidget):
         name.setCursor(Qt.CursorShape.PointingHandCursor)
         name.setToolTip(self.tr("Show all photos tagged “%1”").replace("%1", shown(tag.label)))
         font = QFont(name.font())
-        font.setStrikeOut(tag.state == "rejected")
-        font.setBold(tag.state == "assigned")
+        font.setStrikeOut(tag.state is TagState.REJECTED)
+        font.setBold(tag.state is TagState.ASSIGNED)
         name.setFont(font)
         name.clicked.connect(lambda: self.filter_requested.emit(tag.label))
         layout.addWidget(name)
@@ -88,17 +89,17 @@ class PhotoTagList(QWidget):
         return row
 
     def _describe(self, tag: TagChip) -> str:
-        if tag.state == "rejected":
+        if tag.state is TagState.REJECTED:
             return self.tr("rejected")
-        if tag.source == "manual":
+        if tag.source is TagSource.MANUAL:
             return self.tr("confirmed") if tag.score is not None else self.tr("by hand")
         return self.tr("auto %1").replace("%1", f"{tag.score:.1f}" if tag.score is not None else "")
 
     @staticmethod
     def _actions(tag: TagChip) -> tuple[str, ...]:
-        if tag.state == "rejected":
+        if tag.state is TagState.REJECTED:
             return ("accept",)
-        if tag.source == "auto":
+        if tag.source is TagSource.AUTO:
             return ("accept", "reject")
         return ("remove",)
 
