@@ -32,7 +32,7 @@ def test_a_stopped_cluster_run_leaves_no_ray_behind_and_a_rerun_finishes_the_res
 ) -> None:
     """Ctrl-C stops after the batch in hand (exit 130); a killed driver just dies. Either way
     the Ray instance it started goes with it, and the committed batches stay."""
-    count = 40
+    count = 160  # enough batches that the stop lands mid-run even on a quiet machine
     generate_photos(tmp_path / "photos", count, size=(320, 240))
     db = tmp_path / "library.sqlite3"
     command = [

@@ -120,7 +120,7 @@ def wait_for_rows(db: Path, at_least: int, timeout: float = 300.0) -> int:
                 return int(count)
         except Exception:  # not created yet, or the writer holds it this instant
             pass
-        time.sleep(0.2)
+        time.sleep(0.05)
     raise TimeoutError(f"{db} never held {at_least} photos")
 
 
@@ -129,7 +129,7 @@ def test_a_killed_worker_loses_and_duplicates_nothing(
 ) -> None:
     address, head = ray_head
     folder = tmp_path / "photos"
-    count = 48
+    count = 240  # enough batches that the kill lands mid-run even on a quiet machine
     generate_photos(folder, count, size=(320, 240))
     db = tmp_path / "cluster.sqlite3"
     killed: dict[str, object] = {}
