@@ -63,15 +63,10 @@ def gui_remedy(error: PhotoSiftError) -> str:
 def describe(error: BaseException) -> str:
     """A message for a dialog or a status line: the error and, for ours, the GUI's remedy.
 
-    A raw storage failure (SQLite's "database or disk is full") is first turned into the
-    library's own error, so a full disk reads the same in the window as in the terminal.
+    Raw storage failures arrive here already turned into the library's own errors: a worker
+    `Job` does that (gui/workers.py), judged against its lane's library file.
     """
     if not isinstance(error, PhotoSiftError):
-        from photosift.core.library.store_failures import explain_failure
-
-        explained = explain_failure(error, None)
-        if explained is None:
-            return str(error)
-        error = explained
+        return str(error)
     remedy = gui_remedy(error)
     return f"{error} {remedy}" if remedy else str(error)

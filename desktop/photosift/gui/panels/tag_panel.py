@@ -246,8 +246,7 @@ class TagPanel(QWidget):
         job.failed.connect(self._show_error)
         job.finished.connect(self._on_run_finished)
         self._run_job = job
-        self._notice_until = 0.0  # the user's next action supersedes an old error
-        self.run_box.set_status(self.tr("Tagging…"))
+        self._set_action_status(self.tr("Tagging…"))
         self.run_box.show_running(True)
         self._update_controls()
         self._runs.submit(job)
@@ -271,8 +270,7 @@ class TagPanel(QWidget):
             text += " " + self.tr("Some sidecars could not be written: %1").replace(
                 "%1", summary.sidecar_errors[0]
             )
-        self._notice_until = 0.0  # the user's next action supersedes an old error
-        self.run_box.set_status(text)
+        self._set_action_status(text)
         self.tags_changed.emit(ids)
         self.tagging_finished.emit(summary)
         self._reload_photo()
@@ -448,8 +446,7 @@ class TagPanel(QWidget):
         self._reload_vocabulary()
 
     def _on_labels_edited(self, photo_ids: list[int]) -> None:
-        self._notice_until = 0.0  # the user's next action supersedes an old error
-        self.run_box.set_status("")
+        self._set_action_status("")
         self._prepare_label_vectors()  # only the edited label lacks a vector
         if photo_ids:
             self.tags_changed.emit(photo_ids)
@@ -489,6 +486,11 @@ class TagPanel(QWidget):
             else self.tr("Something went wrong: %1").replace("%1", describe(exc))
         )
         self._notice_until = time.monotonic() + NOTICE_S
+
+    def _set_action_status(self, text: str) -> None:
+        """What the user's own action did: it supersedes an error still on the line."""
+        self._notice_until = 0.0
+        self.run_box.set_status(text)
 
     def _set_progress_status(self, text: str) -> None:
         """Progress (or its end) on the status line, unless an error is still being shown."""
