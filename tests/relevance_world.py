@@ -201,8 +201,8 @@ class Outcome:
 
 def evaluate(library: LabelledVectors, model, levels: tuple[str, ...] = LEVELS) -> list[Outcome]:  # type: ignore[no-untyped-def]
     """Rank the whole library for every query at every level, as SearchEngine.search does."""
-    from photosift.core.search.engine import rank
-    from photosift.core.search.query import combine, parse_query
+    from photosift.core.search.engine import QueryVectors, rank
+    from photosift.core.search.query import parse_query
     from photosift.core.search.relevance import cutoff_strength
     from photosift.core.search.vector_index import VectorIndex
 
@@ -210,24 +210,25 @@ def evaluate(library: LabelledVectors, model, levels: tuple[str, ...] = LEVELS) 
     position = {int(i): n for n, i in enumerate(library.ids)}
     text_cache: dict[str, np.ndarray] = {}
 
-    def vector_of(text: str) -> np.ndarray:
+    def vectors_of(text: str) -> QueryVectors:
+        """The query's vectors, as SearchEngine.query_vectors makes them."""
         if text in library.probes:
-            return library.probes[text]
+            return QueryVectors.of([library.probes[text]], [1.0])
         parsed = parse_query(text)
         for term in parsed.terms:
             if str(term.value) not in text_cache:
                 text_cache[str(term.value)] = model.encode_texts([str(term.value)])[0]
-        return combine(
+        return QueryVectors.of(
             [text_cache[str(t.value)] for t in parsed.terms], [t.weight for t in parsed.terms]
         )
 
     outcomes = []
     for query in queries():
         truth = np.array([query.matches(k) for k in library.kinds])
-        vector = vector_of(query.text)
-        ranking = truth[np.argsort(-(library.vectors @ vector), kind="stable")]
+        vectors = vectors_of(query.text)
+        ranking = truth[np.argsort(-(library.vectors @ vectors.combined), kind="stable")]
         for level in levels:
-            results = rank(index, vector, top_k=len(library.ids), strength=cutoff_strength(level))
+            results = rank(index, vectors, top_k=len(library.ids), strength=cutoff_strength(level))
             shown = [position[h.photo_id] for h in results.hits]
             outcomes.append(
                 Outcome(

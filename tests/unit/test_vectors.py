@@ -53,6 +53,26 @@ def test_search_is_exact_top_k_with_filters_and_exclusions() -> None:
     assert ranked.considered == int(allowed.sum())
 
 
+def test_other_terms_score_the_same_rows_a_search_ranks() -> None:
+    """scores_of and background: how a query's subtracted terms judge its results (engine.rank)."""
+    data = unit_rows(2000, 64, seed=2)
+    ids = np.arange(10, 2010, dtype=np.int64)
+    index = VectorIndex.from_arrays(ids, data.copy())
+    query = data[7]
+    np.testing.assert_allclose(
+        index.scores_of([12, 99_999, 10], query),
+        [data[2] @ query, -np.inf, data[0] @ query],
+        rtol=1e-6,
+    )
+    only = ids[::3]
+    allowed = np.isin(ids, only) & (ids != 13)
+    sample = index.background(query, only=only, exclude=[13])
+    np.testing.assert_allclose(np.sort(sample), np.sort(data[allowed] @ query), atol=1e-6)
+    assert len(sample) == index.search(query, 0, only=only, exclude=[13]).considered
+    many = VectorIndex.from_arrays(np.arange(40_000), unit_rows(40_000, 16, seed=3))
+    assert len(many.background(unit_rows(1, 16, seed=4)[0])) == 20_000  # every 2nd row
+
+
 def test_int8_pass_returns_the_exact_top_k(monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("torch")  # the int8 kernel is used where torch is already loaded
     monkeypatch.setattr(vectors, "ACCEL_MIN_ROWS", 1000)

@@ -29,7 +29,9 @@ How tokens become terms:
 - A bare ``-TERM`` subtracts at half weight (``-0.5:TERM``): subtracting a whole unit vector
   pushes the query so far from the added term that only its most extreme photos rank first
   (on the toy world, ``red -circle`` ranked red non-circles 0.75 right at weight 1 and 0.92 at
-  0.5, tests/benchmarks/relevance.py). ``-1:TERM`` still subtracts fully.
+  0.5, tests/benchmarks/relevance.py). ``-1:TERM`` still subtracts fully. The weight orders
+  the results; which of them show is decided term by term at every cut-off level but off (a
+  photo the subtracted term matches on its own is left out: engine.rank).
 - A ``text:`` term searches only the words read in the photos (OCR, core/library/text_pass.py),
   not the picture: ``text:收据``, ``text:"invoice 2024"`` (quote a phrase: an unquoted one ends
   at the first space, and the next words are an ordinary picture term). Added, it keeps only

@@ -31,18 +31,26 @@ The levels, from that boundary (the group's lowest score, its "edge"):
   the edge: recall first, precision pays.
 Looser is never fewer; the GUI slider interpolates between the levels.
 
+A query with subtracted terms ("red -circle") is not cut on its combined scores but term by
+term (engine.rank): the added terms' own cut, less the photos a subtracted term matches on its
+own (at the mirrored strength, ``excluding_strength``). The combined vector ranks what is left
+at different depths (red triangles above red squares), so one cut on it kept only the top tier.
+
 The table on the toy world (60, 300, 3,000 photos; colour, shape, colour+shape, negative and
-image queries; python -m tests.benchmarks.relevance): normal keeps recall and precision near
-0.9 on average (0.92/0.92, 0.88/0.91, 0.93/0.90), strict ~0.94 precision and loose >= 0.98
-recall. What a score distribution cannot tell: a lower tier of true matches (above) looks like
-a tier of partial matches ("image:red square": red squares ~0.88, red circles and triangles
-~0.7); the best-separated boundary is right for one and wrong for the other. And in a small
-library a single best photo can stand apart from the next ones as clearly as a whole group
-("a circle" among 60). Those are most of the misses the benchmark lists (--worst); the rest are
-queries where the model ranks wrong photos among the right ones, which no cut-off can fix.
-Not yet measured on a real CLIP model: its text vectors sit apart from its image vectors (the
-modality gap), so text queries there may all show a small spread share and fall back to the
-outlier rule of 1.; MIN_SPREAD_SHARE is the constant to check first.
+image queries; python -m tests.benchmarks.relevance): normal keeps recall 0.97/0.94/0.97 at
+precision 0.92/0.93/0.93, strict precision 0.94/0.96/0.96, loose recall >= 0.99; on the
+queries whose ranking allows the floors at all, normal precision is 0.95-0.97. What a score
+distribution cannot tell: a lower tier of true matches looks like a tier of partial matches
+("image:red square": red squares ~0.88, red triangles 0.2-0.9 around 0.6; the separation keeps
+rising until both tiers are in), and in a small library a single best photo can stand apart
+from the next ones as clearly as a whole group ("a circle" among 60 looks like the queries
+whose only match is one photo). Tried and measured worse on the same table: shrinking a small
+group's variance, blocks below of 1x-3x the group, a two-segment likelihood, 2- and
+3-component Gaussian mixtures (BIC), the largest gap among near-best boundaries. The rest of
+the misses are queries where the model ranks wrong photos among the right ones, which no
+cut-off can fix. Not yet measured on a real CLIP model: its text vectors sit apart from its
+image vectors (the modality gap), so text queries there may all show a small spread share and
+fall back to the outlier rule of 1.; MIN_SPREAD_SHARE is the constant to check first.
 
 Pure numpy over scores VectorIndex already produced, so it is kept apart from the index itself.
 """
@@ -63,7 +71,8 @@ _BELOW_MIN = 10  # photos a group is compared with, at least
 _BELOW_RATIO = 1.5  # ... and otherwise half as many again as the group has
 LOWER_TIER_SHARE = 0.5  # a lower boundary this clear (share of the best's) bounds "loose"
 _LOOSE_REACH = 3.0  # loose reaches at least this many spreads under the group's edge
-_LOOSE, _NORMAL = CUTOFF_LEVELS["loose"], CUTOFF_LEVELS["normal"]
+_LOOSE = CUTOFF_LEVELS["loose"]
+NORMAL = CUTOFF_LEVELS["normal"]  # the default level
 # Threshold offset above the group's edge, in group standard deviations, at strengths 0.5
 # (normal), 0.75 (strict) and 1; interpolated in between (the GUI slider).
 _STRICTER = (0.5, 0.75, 1.0)
@@ -117,10 +126,28 @@ def relevance_cutoff(
     `background`: a sample of the scores of all `considered` photos ranked; `library_spread`:
     the widest score spread a query can have on this library (``VectorIndex.spread()``).
     """
-    if strength <= 0 or len(scores) == 0 or len(background) < MIN_BACKGROUND:
-        return len(scores)
-    threshold = score_threshold(np.asarray(background, dtype=np.float64), strength, library_spread)
+    if len(scores) == 0:
+        return 0
+    threshold = pass_threshold(background, strength, library_spread)
     return int(np.count_nonzero(np.asarray(scores, dtype=np.float64) >= threshold))
+
+
+def pass_threshold(background: np.ndarray, strength: float, library_spread: float) -> float:
+    """The lowest score that passes at `strength`; -inf when every score does (the cut-off is
+    off, or too few photos tell a background)."""
+    if strength <= 0 or len(background) < MIN_BACKGROUND:
+        return -np.inf
+    return score_threshold(np.asarray(background, dtype=np.float64), strength, library_spread)
+
+
+def excluding_strength(strength: float) -> float:
+    """The strength at which a subtracted term's own matches are found, to leave them out of a
+    query's results at `strength` (engine.rank): the mirror image, so a stricter query leaves
+    out more (the subtracted term's loose matches too) and a looser one only its sure matches.
+    From normal up it stays at normal: stricter levels then keep the upper part of what normal
+    shows (engine.rank), as they do for a query without subtracted terms; "off" would find
+    every photo, and leave out all of them."""
+    return min(max(1.0 - strength, _LOOSE), CUTOFF_LEVELS["strict"])
 
 
 def score_threshold(background: np.ndarray, strength: float, library_spread: float) -> float:
@@ -133,16 +160,21 @@ def score_threshold(background: np.ndarray, strength: float, library_spread: flo
         return _outliers(ordered, strength)
     best, deepest = boundaries
     edge = best.edge
-    if strength >= _NORMAL:
-        # Normal keeps the group; stricter levels its upper part. Never above the best score:
-        # a clear group always shows at least its best photo.
-        offset = float(np.interp(strength, _STRICTER, _STRICT_OFFSETS))
-        return min(edge + offset * best.sd, float(ordered[0]))
+    if strength >= NORMAL:
+        return upper_part(edge, best.sd, float(ordered[0]), strength)
     # Loose: down to the lowest boundary at least half as clear as the best (a lower tier of
     # matches, "blue -triangle": blue circles, then blue squares and stars), and at least
     # _LOOSE_REACH spreads (of the group or of the block under it) under the group's edge.
     reach = min(deepest.edge, edge - _LOOSE_REACH * max(best.sd, best.below_sd))
-    return float(np.interp(strength, (_LOOSE, _NORMAL), (reach, edge)))
+    return float(np.interp(strength, (_LOOSE, NORMAL), (reach, edge)))
+
+
+def upper_part(edge: float, sd: float, best: float, strength: float) -> float:
+    """The threshold of a group of matches (lowest score `edge`, standard deviation `sd`, best
+    score `best`) at `strength` >= normal: normal keeps the whole group, stricter levels its
+    upper part, but never above the best score: a clear group always shows its best photo."""
+    offset = float(np.interp(strength, _STRICTER, _STRICT_OFFSETS))
+    return min(edge + offset * sd, best)
 
 
 @dataclass(frozen=True)

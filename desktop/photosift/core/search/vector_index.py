@@ -217,10 +217,50 @@ class VectorIndex:
             mask[rows[(rows >= 0) & (rows < self._n)]] = True
             return mask
 
+    def _mask(
+        self, only: np.ndarray | Sequence[int] | None, exclude: np.ndarray | Sequence[int]
+    ) -> np.ndarray | None:
+        """The rows a search ranks (None = all): those of `only`, less those of `exclude`."""
+        mask = None if only is None else self.mask_for(only)
+        if len(exclude):
+            mask = np.ones(self._n, dtype=bool) if mask is None else mask
+            excluded = self.rows_of(exclude)
+            mask[excluded[excluded >= 0]] = False
+        return mask
+
     def vector(self, photo_id: int) -> np.ndarray | None:
         row = int(self.rows_of([photo_id])[0])
         with self._lock:
             return self._matrix[row].copy() if 0 <= row < self._n else None
+
+    def scores_of(self, ids: Sequence[int] | np.ndarray, query: np.ndarray) -> np.ndarray:
+        """Exact cosine scores of these photos for `query` (-inf for an id not in the index):
+        how a query's other terms judge the results one term ranked (engine.rank)."""
+        query = np.ascontiguousarray(query, dtype=np.float32).reshape(self.dim)
+        with self._lock:
+            rows = self.rows_of(ids)
+            present = (rows >= 0) & (rows < self._n)
+            scores = np.full(len(rows), -np.inf, dtype=np.float32)
+            scores[present] = _dot(self._matrix[rows[present]], query)
+            return scores
+
+    def background(
+        self,
+        query: np.ndarray,
+        *,
+        only: np.ndarray | Sequence[int] | None = None,
+        exclude: np.ndarray | Sequence[int] = (),
+    ) -> np.ndarray:
+        """A sample of `query`'s scores over the rows `search` would rank (about _SAMPLE of
+        them, evenly spaced): what the relevance cut-off needs of a query's other terms, at a
+        sample's cost instead of a full pass over a million rows."""
+        query = np.ascontiguousarray(query, dtype=np.float32).reshape(self.dim)
+        with self._lock:
+            n = self._n
+            mask = self._mask(only, exclude)
+            rows = np.arange(n) if mask is None else np.flatnonzero(mask)
+            rows = rows[:: max(1, len(rows) // _SAMPLE)]
+            return _dot(self._matrix[rows], query).astype(np.float32)
 
     # -- ranking ---------------------------------------------------------------------------
     def search(
@@ -238,11 +278,7 @@ class VectorIndex:
         query = np.ascontiguousarray(query, dtype=np.float32).reshape(self.dim)
         with self._lock:
             n = self._n
-            mask = None if only is None else self.mask_for(only)
-            if len(exclude):
-                mask = np.ones(n, dtype=bool) if mask is None else mask
-                excluded = self.rows_of(exclude)
-                mask[excluded[excluded >= 0]] = False
+            mask = self._mask(only, exclude)
             considered = n if mask is None else int(np.count_nonzero(mask))
             rows, error = None, None  # rows: what scores[i] refers to (None = row i)
             if mask is not None and considered * 8 < n:  # few rows pass: gather, score exactly
