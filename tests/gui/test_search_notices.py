@@ -43,6 +43,28 @@ def test_hidden_results_are_counted_and_one_click_shows_them(
     assert window.settings.relevance == "normal"  # a one-off, not a new default
 
 
+def test_a_subtracted_term_shows_every_shape_but_its_own(
+    qtbot, make_window, photo_dir, toy_model_spec
+):
+    """'red -circle' in the search bar: the red squares, triangles and stars at normal (one cut
+    on the combined scores kept one shape of them), the rest counted in the notice."""
+    folder, labels = photo_dir
+    window = make_window(toy_model_spec)
+    index_folder(qtbot, window, folder)
+    window.search("red -circle")
+    wait_shown(qtbot, window, lambda request: request.text == "red -circle")
+    kinds = [
+        labels[window.results.item(row).path.resolve()] for row in range(window.results.rowCount())
+    ]
+    wanted = [k for k in labels.values() if k[0] == "red" and k[1] != "circle"]
+    assert sum(k in wanted for k in kinds) >= 0.9 * len(wanted)
+    assert sum(k not in wanted for k in kinds) <= 0.1 * len(kinds)
+    assert {shape for colour, shape in kinds if colour == "red"} >= {"square", "triangle", "star"}
+    notice = window.search_notice
+    qtbot.waitUntil(lambda: not notice.isHidden(), timeout=WAIT_MS)
+    assert notice.hidden_label.text().startswith(f"{len(labels) - len(kinds)} weaker result(s)")
+
+
 def test_a_chinese_query_on_the_english_model_is_explained(
     qtbot, make_window, photo_dir, toy_model_spec
 ):
