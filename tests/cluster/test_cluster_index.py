@@ -108,6 +108,31 @@ def test_workers_import_this_checkout(ray_head: tuple[str, subprocess.Popen]) ->
     assert where == photosift.__file__
 
 
+def test_decoding_runs_in_tasks_apart_from_the_embedding_actors(
+    tmp_path: Path, toy_model, ray_head: tuple[str, subprocess.Popen]
+) -> None:
+    """Ray Data fuses a map into the next operator when their remote arguments match: then
+    each file would be decoded by the actor that embeds, one at a time. The decode tasks ask
+    for memory (a named argument, not the `ray_remote_args` Ray 2.64 removes) to stay apart."""
+    import warnings
+
+    from photosift.cluster.indexing import _recipe
+    from photosift.cluster.pipeline import embedding_dataset, row_for
+    from photosift.cluster.session import connect
+
+    photos = generate_photos(tmp_path / "photos", 4, size=(160, 120))
+    rows = [row_for(i, p.path, None) for i, p in enumerate(photos)]
+    with connect(ray_head[0], 1) as placement, warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        done = embedding_dataset(rows, _recipe(toy_model), placement, 2).materialize()
+        operators = [line for line in str(done.stats()).splitlines() if line.startswith("Operator")]
+        assert done.count() == 4
+    assert not [w for w in caught if "ray_remote_args" in str(w.message)]
+    decode = [line for line in operators if "Map(prepare_row)" in line]
+    embed = [line for line in operators if "MapBatches(EmbeddingActor)" in line]
+    assert len(decode) == len(embed) == 1 and decode != embed, operators
+
+
 def wait_for_rows(db: Path, at_least: int, timeout: float = 300.0) -> int:
     """Poll the library (the driver writes it) until it holds `at_least` vectors (the photo rows
     all come at once, from the catalog phase; vectors come batch by batch)."""
