@@ -1,7 +1,7 @@
 """Recall and precision of the relevance cut-off per level, on labelled toy-world libraries.
 
     python -m tests.benchmarks.relevance                  # libraries of 60, 300 and 3,000 photos
-    python -m tests.benchmarks.relevance --sizes 60 300 --worst
+    python -m tests.benchmarks.relevance --sizes 60 300 --worst --families
 
 Each library is rendered with its own mix of colours and shapes (tests/relevance_world.py),
 indexed by the real indexer with the toy model, and its vectors cached under
@@ -82,6 +82,29 @@ def table(size: int, mix: str, outcomes: list[Outcome]) -> list[str]:
     return lines
 
 
+FAMILIES = ("colour", "shape", "colour+shape", "negative", "image")
+
+
+def by_family(size: int, outcomes: list[Outcome], level: str = "normal") -> list[str]:
+    """Recall and precision at `level` per kind of query (where the misses are)."""
+    lines = [f"  at {level}, by kind of query:"]
+    for family in FAMILIES:
+        scoped = [
+            o
+            for o in outcomes
+            if o.level == level and in_scope(o, size) and o.query.family == family
+        ]
+        if not scoped:
+            continue
+        attainable = [o for o in scoped if o.attainable]
+        lines.append(
+            f"    {family:<13} {len(scoped):3d} queries  recall {np.mean([o.recall for o in scoped]):.3f}"
+            f"  precision {np.mean([o.precision for o in scoped]):.3f}"
+            f"  floors met {sum(o.meets for o in attainable)}/{len(attainable)}"
+        )
+    return lines
+
+
 def worst(size: int, outcomes: list[Outcome], count: int = 8) -> list[str]:
     """The queries furthest below the floors at "normal", to see what the cut-off misses."""
     scoped = [o for o in outcomes if o.level == "normal" and in_scope(o, size)]
@@ -102,6 +125,9 @@ def main(argv: list[str] | None = None) -> int:
         "--sizes", type=int, nargs="+", default=sorted(LIBRARIES), choices=sorted(LIBRARIES)
     )
     parser.add_argument("--worst", action="store_true", help="list the worst queries at normal")
+    parser.add_argument(
+        "--families", action="store_true", help="recall and precision at normal per kind of query"
+    )
     args = parser.parse_args(argv)
 
     from photosift.core.model.loader import load_model
@@ -113,6 +139,8 @@ def main(argv: list[str] | None = None) -> int:
         library = cached_library(size, model, model_dir)
         outcomes = evaluate(library, model)
         print("\n".join(table(size, library.mix, outcomes)))
+        if args.families:
+            print("\n".join(by_family(size, outcomes)))
         if args.worst:
             print("\n".join(worst(size, outcomes)))
     return 0
