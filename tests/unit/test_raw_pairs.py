@@ -54,10 +54,11 @@ def write_photos(store: Store, root_id: int, names: list[str]) -> dict[str, int]
     return dict(zip(names, ids, strict=True))
 
 
-def add_raw_twins(db: Path, jpegs: list[Path]) -> list[int]:
+def add_raw_twins(db: Path, jpegs: list[Path], *, analysed: bool = True) -> list[int]:
     """Give indexed JPEGs a RAW twin (IMG.jpg -> IMG.CR2) without a RAW decoder: a file the
-    scan finds unchanged (size and time as recorded) and the JPEG's own vector, so a rescan
-    keeps it and a search ranks it right beside its JPEG. Returns the RAW photos' ids."""
+    scan finds unchanged (size and time as recorded) and the JPEG's own vector (none when not
+    `analysed`), so a rescan keeps it and a search ranks it right beside its JPEG. Returns the
+    RAW photos' ids."""
     with Store(db) as store:
         model = store.models()[0]
         ids, vectors = store.load_vectors(model.id)
@@ -71,9 +72,10 @@ def add_raw_twins(db: Path, jpegs: list[Path]) -> list[int]:
             rows.append(PhotoWrite(
                 root_id=root.id, relpath=encode_relpath(raw.relative_to(root.path).as_posix()),
                 size=stat.st_size, mtime_ns=stat.st_mtime_ns, fingerprint=f"fp-{raw.name}",
-                file_type="cr2", width=4, height=3, taken_at=None, camera=None, vector=vector,
+                file_type="cr2", width=4, height=3, taken_at=None, camera=None,
+                vector=vector if analysed else None,
             ))  # fmt: skip
-        return store.commit_batch(model.id, rows, [])
+        return store.commit_batch(model.id if analysed else None, rows, [])
 
 
 @pytest.fixture

@@ -186,7 +186,7 @@ class MainWindow(QMainWindow):
         self.library.missing_forgotten.connect(self._on_missing_forgotten)
         self.library.skipped_loaded.connect(self._show_skipped_dialog)
         self.library.tags_loaded.connect(self.search_bar.set_tags)
-        self.library.raw_pairs_changed.connect(lambda _joined: self.grid_control.refresh())
+        self.library.raw_pairs_changed.connect(self._on_raw_pairs_changed)
         self.library.failed.connect(lambda message: self.statusBar().showMessage(message, 10_000))
         self.indexer.started.connect(self._on_index_started)
         self.indexer.progress.connect(self.index_status.show_progress)
@@ -276,6 +276,15 @@ class MainWindow(QMainWindow):
     def rescan(self) -> None:
         """Catalog every folder again now; analysis follows when a model is loaded."""
         self.indexer.start(self._analysis_model())
+
+    def _on_raw_pairs_changed(self, joined: bool) -> None:
+        """Both files of a pair listed again: the RAWs, never analysed while hidden behind their
+        JPEGs, are analysed now so that search finds them too."""
+        self.grid_control.refresh()
+        self._refresh_counts()
+        model = self._analysis_model()
+        if not joined and model is not None:
+            self.indexer.start(model)
 
     def _analysis_model(self) -> ClipModel | OnnxClipModel | None:
         """The model that may add vectors to this library (its own, or the one it is switching

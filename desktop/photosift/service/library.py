@@ -243,7 +243,9 @@ class PhotoLibrary:
     def analysis_counts(self, model_spec: str | None) -> AnalysisCounts:
         """How many catalogued photos are analysed (searchable) with this model, of how many."""
         record = self.store.model_by_spec(model_spec) if model_spec else None
-        return self.store.analysis_counts(record.id if record else None)
+        return self.store.analysis_counts(
+            record.id if record else None, with_hidden_raws=not self.joins_raw_pairs()
+        )
 
     def add_folders(self, folders: Sequence[str | Path]) -> list[Path]:
         """Add folders to the library; returns those that were new to it."""

@@ -43,6 +43,7 @@ from photosift.core.library.catalog import CATALOG_BATCH, CatalogSummary, catalo
 from photosift.core.library.model_choice import begin_model_switch, finish_model_switch
 from photosift.core.library.photo_records import photo_abspath
 from photosift.core.library.progress import IndexPhase, IndexProgress, RateEstimator
+from photosift.core.library.raw_pairs import joins_raw_pairs
 from photosift.core.library.scanner import FoundFile, Work
 from photosift.core.library.store import Store
 from photosift.core.paths import decode_relpath, display_path
@@ -147,7 +148,10 @@ def plan_index(
     ).id
     check_precision(store, model_id, model)
     begin_model_switch(store, model.spec)  # a new model: the old one serves search meanwhile
-    pending = store.pending_photos(model_id, catalog.online_root_ids)
+    # The RAW of a joined pair is not analysed: its JPEG stands for it (analysis_records.py).
+    pending = store.pending_photos(
+        model_id, catalog.online_root_ids, with_hidden_raws=not joins_raw_pairs(store)
+    )
     # Photos catalogued by an earlier run but never analysed count as work, not unchanged.
     summary.unchanged -= min(summary.unchanged, max(0, len(pending) - catalog.catalogued))
     return IndexRun(model_id, summary, started, [_pending_work(p) for p in pending])
