@@ -65,6 +65,8 @@ class ClipTextGate:
     threshold: float  # photos scoring at least this are read
     recall: float  # share of the calibration photos with text that pass
     pass_rate: float  # share of the calibration photos without text that pass anyway
+    with_text: int = 0  # calibration photos with text (with a vector of the model)
+    without_text: int = 0  # and without
 
     @property
     def useful(self) -> bool:
@@ -113,6 +115,8 @@ def calibrate_clip_gate(
         threshold,
         recall=float(np.mean(text_scores >= threshold)),
         pass_rate=float(np.mean(plain_scores >= threshold)) if len(plain_scores) else 1.0,
+        with_text=len(text_scores),
+        without_text=len(plain_scores),
     )
     save_clip_gate(store, gate)
     return gate
@@ -127,8 +131,20 @@ def save_clip_gate(store: Store, gate: ClipTextGate) -> None:
             "threshold": gate.threshold,
             "recall": gate.recall,
             "pass_rate": gate.pass_rate,
+            "with_text": gate.with_text,
+            "without_text": gate.without_text,
         },
     )
+
+
+def forget_clip_gate(store: Store, model_spec: str) -> bool:
+    """Drop the stored calibration for `model_spec` (the text pass goes back to Gate.DETECT);
+    True if there was one."""
+    record = store.model_by_spec(model_spec)
+    if record is None or load_clip_gate(store, model_spec) is None:
+        return False
+    store.delete_setting(_setting(record.id))
+    return True
 
 
 def load_clip_gate(store: Store, model_spec: str) -> ClipTextGate | None:
@@ -142,7 +158,8 @@ def load_clip_gate(store: Store, model_spec: str) -> ClipTextGate | None:
         return None
     return ClipTextGate(
         record.id, direction, float(data["threshold"]), float(data["recall"]),
-        float(data["pass_rate"]),
+        float(data["pass_rate"]), int(data.get("with_text", 0)),
+        int(data.get("without_text", 0)),
     )  # fmt: skip
 
 
