@@ -17,13 +17,21 @@ saves. The direction and threshold are stored in the library per model row (a mo
 weights change gets a new row, so an old calibration never applies to new weights), so the
 text pass needs no model loaded to use them.
 
+Where the labelled photos come from: the library's own readings. The detection-gated text
+pass has already sorted the photos it looked at into "words read" and "no text", and a user
+calibrates on those with `photosift text --calibrate-gate` or Settings › Quick Text Check…
+(core/library/text_gate_calibration.py: at least 20 photos with words and 50 without, the CLIP
+gate's own verdicts left out; `forget_clip_gate` goes back to detection).
+
 Why `Gate.DETECT` stays the default (`choose_gate`): a model is only gated by CLIP once it has
 been calibrated in this library and the calibration is worth it (`useful`: it keeps at least
 `MIN_RECALL` of the text photos and skips at least half of the others). The toy model the
 tests run on was trained on shapes and colours and has never seen text, and no pretrained
 weights can be fetched here, so no model ships calibrated: an uncalibrated gate would either
 read everything (no saving) or silently miss the text photos, and the detection gate is
-measured (tests/benchmarks/text.py) to keep every text photo.
+measured (tests/benchmarks/text.py) to keep every text photo. A calibration's recall and pass
+rate are measured on the very photos its threshold was fitted to, so they are somewhat
+optimistic for photos added later.
 """
 
 from __future__ import annotations
