@@ -114,6 +114,19 @@ def text_library(tmp_path_factory: pytest.TempPathFactory, toy_model, text_reade
     return build_text_library(tmp_path_factory.mktemp("text-library"), toy_model, text_reader)
 
 
+@pytest.fixture(scope="session")
+def labelled_library(tmp_path_factory: pytest.TempPathFactory, toy_model):  # type: ignore[no-untyped-def]
+    """Just enough photos with words (20) and without (52) to calibrate the CLIP text gate,
+    indexed with the toy model, with readings stored (shared: copy the file before changing)."""
+    from photosift.core.library.text_gate_calibration import MIN_WITH_TEXT, MIN_WITHOUT_TEXT
+    from tests.textlibrary import build_labelled_library
+
+    return build_labelled_library(
+        tmp_path_factory.mktemp("labelled-library"), toy_model,
+        with_text=MIN_WITH_TEXT, without_text=MIN_WITHOUT_TEXT + 2,
+    )  # fmt: skip
+
+
 @pytest.fixture
 def hub(toy_model_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[HubServer]:
     """The toy model served in the Hugging Face repo layout (TOY_REPO) from a real HTTP server

@@ -1056,6 +1056,10 @@
         <source>To index or tag, make the file and its folder writable, or start PhotoSift with another library file.</source>
         <translation>如需建立索引或添加标签，请让该文件及其所在文件夹可写，或用另一个照片库文件启动 PhotoSift。</translation>
     </message>
+    <message>
+        <source>Turn on “Read the text in photos while indexing” and index more photos (a folder with receipts, screenshots or signs helps), then calibrate again.</source>
+        <translation>请打开“建立索引时识别照片中的文字”，并为更多照片建立索引（收据、截图或招牌较多的文件夹更有帮助），然后再次校准。</translation>
+    </message>
 </context>
 <context>
     <name>ResultsModel</name>
@@ -1292,6 +1296,14 @@ Offline: its folder or drive is missing. The photo and its tags are kept until i
         <translation>可按文字找到收据、招牌和截图（text:词语 只搜索文字）。关闭此项不会触发重建索引。</translation>
     </message>
     <message>
+        <source>Quick Text Check…</source>
+        <translation>快速文字检查…</translation>
+    </message>
+    <message>
+        <source>Calibrate the quick text check on the photos read so far: where the model can tell photos with text by their vectors, indexing reads text faster.</source>
+        <translation>用已识别过文字的照片校准快速文字检查：如果模型能从照片的向量判断其中是否有文字，建立索引时识别文字会更快。</translation>
+    </message>
+    <message>
         <source>Show RAW+JPEG pairs as one photo</source>
         <translation>将 RAW+JPEG 成对文件显示为一张照片</translation>
     </message>
@@ -1507,6 +1519,53 @@ Offline: its folder or drive is missing. The photo and its tags are kept until i
     <message>
         <source>Selected (%1)</source>
         <translation>所选照片（%1）</translation>
+    </message>
+</context>
+<context>
+    <name>TextGateDialog</name>
+    <message>
+        <source>Quick Text Check</source>
+        <translation>快速文字检查</translation>
+    </message>
+    <message>
+        <source>Load a model first: the check is calibrated per model.</source>
+        <translation>请先加载模型：快速文字检查需要针对每个模型分别校准。</translation>
+    </message>
+    <message>
+        <source>Reading text first looks for text in every photo, about half a second each. If the model can tell photos with text from the others by their vectors, indexing skips that look. Calibrating measures this on the photos whose text has been read (at least 20 with words and 50 without).</source>
+        <translation>识别文字前会先在每张照片中查找文字，每张约需半秒。如果模型能从照片的向量分辨出有文字和没有文字的照片，建立索引时就可以省去这一步。校准会在已识别过文字的照片上测量这一点（至少需要 20 张有文字的和 50 张没有文字的照片）。</translation>
+    </message>
+    <message>
+        <source>Calibrate</source>
+        <translation>校准</translation>
+    </message>
+    <message>
+        <source>Forget Calibration</source>
+        <translation>清除校准</translation>
+    </message>
+    <message>
+        <source>Calibrating…</source>
+        <translation>正在校准…</translation>
+    </message>
+    <message>
+        <source>Not calibrated: indexing looks for text in every photo.</source>
+        <translation>未校准：建立索引时会在每张照片中查找文字。</translation>
+    </message>
+    <message>
+        <source>Measured on %1 photos with words and %2 without: it keeps %3% of the photos with text and skips %4% of the others.</source>
+        <translation>在 %1 张有文字和 %2 张没有文字的照片上测得：它保留了 %3% 的有文字照片，并跳过了 %4% 的其他照片。</translation>
+    </message>
+    <message>
+        <source>Used: indexing decides from each photo&apos;s vector whether to read its text.</source>
+        <translation>已启用：建立索引时根据每张照片的向量决定是否识别其中的文字。</translation>
+    </message>
+    <message>
+        <source>Not used: the library searches with another model.</source>
+        <translation>未启用：照片库使用的是另一个模型。</translation>
+    </message>
+    <message>
+        <source>Not used: it would miss too many photos with text or skip too few others, so indexing keeps looking for text in every photo.</source>
+        <translation>未启用：它会漏掉太多有文字的照片，或跳过的其他照片太少，因此建立索引时仍会在每张照片中查找文字。</translation>
     </message>
 </context>
 <context>

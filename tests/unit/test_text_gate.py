@@ -26,7 +26,7 @@ from photosift.core.library.text_gate import (
     save_clip_gate,
 )
 from photosift.core.library.text_pass import Gate, choose_gate, read_text_pass
-from photosift.core.library.text_records import TextState
+from photosift.core.library.text_records import CLIP_GATE_ENGINE, TextState
 from tests.textphotos import TextPhoto, write_text_photos
 
 
@@ -100,10 +100,15 @@ def test_photos_scoring_low_are_skipped_unread_and_high_ones_read(
         reader = CountingReader(text_reader)
         summary = read_text_pass(store, reader, gate=Gate.CLIP, clip_gate=gate)  # type: ignore[arg-type]
         states = {i: store.photo_text(i).state for i in scores}  # type: ignore[union-attr]
+        engines = {i: store.photo_text(i).engine for i in scores}  # type: ignore[union-attr]
+        labels = store.text_labels()
     high = {i for i, score in scores.items() if score >= threshold}
     assert 0 < len(high) < len(scores)
     assert {i for i, s in states.items() if s is TextState.READ} == high
     assert {i for i, s in states.items() if s is TextState.NO_TEXT} == set(scores) - high
+    assert {i for i, e in engines.items() if e == CLIP_GATE_ENGINE} == set(scores) - high
+    # Its own verdicts are never labels for calibrating it again.
+    assert set(labels.with_text) | set(labels.without_text) <= high
     assert reader.detected == 0  # the vector decided: no detection pass at all
     assert reader.read_count == len(high) == summary.read
     assert summary.gated_out == len(scores) - len(high)

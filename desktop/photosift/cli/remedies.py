@@ -50,6 +50,11 @@ def cli_remedy(error: PhotoSiftError) -> str:
         )
     if remedy is Remedy.USE_WRITABLE_LIBRARY:
         return "To index or tag, make the file and its folder writable, or use another library with --db."
+    if remedy is Remedy.READ_MORE_TEXT:
+        return (
+            "Read the text of more photos with `photosift index --text FOLDER` (a folder with "
+            "receipts, screenshots or signs helps), then calibrate again."
+        )
     return ""
 
 

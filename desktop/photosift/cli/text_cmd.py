@@ -3,6 +3,8 @@
 For a photo of the library the stored reading is printed (what `text:` searches match); any
 other image file, or a library photo the text pass has not reached yet, is read now (nothing
 is stored). `--now` reads a library photo again without storing it, e.g. to compare engines.
+`--calibrate-gate` and `--forget-gate` (cli/text_gate_cmd.py) set up the quick text check that
+`photosift index --text` uses instead of detecting text in every photo.
 """
 
 from __future__ import annotations
@@ -11,7 +13,14 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from photosift.cli.common import add_db_option, add_json_option, db_path, print_json
+from photosift.cli.common import (
+    add_db_option,
+    add_device_option,
+    add_json_option,
+    add_model_option,
+    db_path,
+    print_json,
+)
 
 if TYPE_CHECKING:
     from photosift.core.model.ocr import TextBox
@@ -22,20 +31,50 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "text",
         help="print the words read in a photo",
         description="Print the text read in PHOTO (an image file or #ID of a library photo), "
-        "one line per line of text, with the OCR model's confidence.",
+        "one line per line of text, with the OCR model's confidence. Or, with --calibrate-gate, "
+        "measure on the photos already read whether the library's model can pick the photos "
+        "with text from their vectors, so that `index --text` skips detecting text in each.",
     )
-    text.add_argument("photo", metavar="PHOTO", help="image file, or #ID of a library photo")
+    text.add_argument(
+        "photo", metavar="PHOTO", nargs="?", help="image file, or #ID of a library photo"
+    )
     text.add_argument(
         "--now",
         action="store_true",
         help="read the file now even when the library has a reading of it",
     )
+    gate = text.add_mutually_exclusive_group()
+    gate.add_argument(
+        "--calibrate-gate",
+        action="store_true",
+        help="calibrate the quick text check on the photos read so far and say whether "
+        "`index --text` will use it",
+    )
+    gate.add_argument(
+        "--forget-gate",
+        action="store_true",
+        help="forget the calibration: `index --text` detects text in each photo again",
+    )
+    add_model_option(
+        text, "with --calibrate-gate/--forget-gate: the model (default: the library's)"
+    )
+    add_device_option(text)
     add_db_option(text)
     add_json_option(text)
     text.set_defaults(func=run_text)
 
 
 def run_text(args: argparse.Namespace) -> int:
+    from photosift.core.errors import QueryError
+
+    if args.calibrate_gate or args.forget_gate:
+        from photosift.cli.text_gate_cmd import run_calibrate, run_forget
+
+        if args.photo is not None:
+            raise QueryError("PHOTO cannot be given with --calibrate-gate or --forget-gate.")
+        return run_calibrate(args) if args.calibrate_gate else run_forget(args)
+    if args.photo is None:
+        raise QueryError("Name a PHOTO, or use --calibrate-gate or --forget-gate.")
     boxes, source = _reading(args)
     if args.json:
         print_json({"photo": args.photo, "source": source, "lines": [b.to_json() for b in boxes]})

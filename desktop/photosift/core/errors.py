@@ -29,6 +29,7 @@ class Remedy(Enum):
     FREE_SPACE_AND_RETRY = "free_space_and_retry"  # the disk is full; work resumes on retry
     RECOVER_LIBRARY = "recover_library"  # the library file is damaged (path)
     USE_WRITABLE_LIBRARY = "use_writable_library"  # the library cannot be written here
+    READ_MORE_TEXT = "read_more_text"  # too few photos read to calibrate the text gate
 
 
 class PhotoSiftError(Exception):

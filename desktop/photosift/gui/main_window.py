@@ -58,6 +58,8 @@ from photosift.service.library import LoadedModel
 if TYPE_CHECKING:
     from photosift.core.model.clip_model import ClipModel
     from photosift.core.model.onnx_runtime import OnnxClipModel
+    from photosift.gui.panels.text_gate_dialog import TextGateDialog
+    from photosift.gui.text_gate import TextGateController
 
 #: Thumbnail sizes (longest side, pixels) the zoom steps through.
 THUMBNAIL_SIZES = (96, 128, 160, 200, 256, 320, 400)
@@ -104,6 +106,7 @@ class MainWindow(QMainWindow):
         self.zoom_slider.setToolTip(self.tr("Thumbnail size (Ctrl+Plus, Ctrl+Minus)"))
         self.analysis_label = QLabel(self)  # "1,204 of 5,310 photos ready for search"
         self._counts = None  # core AnalysisCounts, once the library lane has counted
+        self._text_gate: TextGateController | None = None  # made when first asked for
         self._switch = None  # core ModelSwitch while the library switches to another model
         self._counts_timer = QTimer(self, singleShot=True, interval=COUNTS_REFRESH_MS)
         self._counts_timer.timeout.connect(self._refresh_counts)
@@ -622,7 +625,21 @@ class MainWindow(QMainWindow):
         )
         dialog.settings_accepted.connect(self._apply_settings)
         dialog.raw_pairs_toggled.connect(self.library.set_joins_raw_pairs)
+        dialog.text_gate_requested.connect(lambda: self.show_text_gate(dialog))
         dialog.open()
+
+    def show_text_gate(self, parent: QWidget | None = None) -> TextGateDialog:
+        """The quick text check's dialog, for the model the library searches with."""
+        from photosift.gui.panels.text_gate_dialog import TextGateDialog
+        from photosift.gui.text_gate import TextGateController
+
+        if self._text_gate is None:
+            self._text_gate = TextGateController(self.db_path, self)
+        model = self.loaded.search_model if self.loaded is not None else None
+        dialog = TextGateDialog(self._text_gate, model, parent or self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def _apply_settings(self, new: Settings, model_changed: bool) -> None:
         restart_needed = (

@@ -57,6 +57,12 @@ def gui_remedy(error: PhotoSiftError) -> str:
             "To index or tag, make the file and its folder writable, or start PhotoSift with "
             "another library file.",
         )
+    if remedy is Remedy.READ_MORE_TEXT:
+        return QCoreApplication.translate(
+            "Remedies",
+            "Turn on “Read the text in photos while indexing” and index more photos (a folder "
+            "with receipts, screenshots or signs helps), then calibrate again.",
+        )
     return ""
 
 

@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from photosift.core.library.progress import IndexProgress
     from photosift.core.library.records import Root
     from photosift.core.library.store import Store
+    from photosift.core.library.text_gate_calibration import GateCalibration
     from photosift.core.library.text_pass import Gate, TextProgress, TextSummary
     from photosift.core.library.text_records import PhotoText
     from photosift.core.library.watcher import WatchEvent, WatchMode
@@ -368,6 +369,26 @@ class PhotoLibrary:
             self.store, reader or TextReader(), gate=gate or choose_gate(self.store),
             progress=progress, on_batch=on_batch, cancel=cancel,
         )  # fmt: skip
+
+    def calibrate_text_gate(self, model: ClipModel | OnnxClipModel) -> GateCalibration:
+        """Calibrate the quick (CLIP) text check for `model` on what the text pass has read,
+        and store it; the text pass uses it from then on if it is worth it (`used`).
+        TooFewReadingsError when too few photos with and without text have been read."""
+        from photosift.core.library.text_gate_calibration import calibrate_from_readings
+
+        return calibrate_from_readings(self.store, model)
+
+    def text_gate(self, model_spec: str) -> GateCalibration | None:
+        """The stored calibration of the quick text check for `model_spec`, if any."""
+        from photosift.core.library.text_gate_calibration import gate_calibration
+
+        return gate_calibration(self.store, model_spec)
+
+    def forget_text_gate(self, model_spec: str) -> bool:
+        """Forget the calibration: the text pass detects text again. True if there was one."""
+        from photosift.core.library.text_gate_calibration import forget_gate_calibration
+
+        return forget_gate_calibration(self.store, model_spec)
 
     def photo_text(self, photo_id: int) -> PhotoText | None:
         """What was read in a library photo (None: not looked at yet)."""

@@ -427,6 +427,11 @@ class Store(
         row = self.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
         return json.loads(row[0]) if row else default
 
+    def delete_setting(self, key: str) -> None:
+        """Forget a setting: `get_setting` gives its default again."""
+        with self.transaction():
+            self.db.table("settings").delete_where("key = ?", [key])
+
     def set_setting(self, key: str, value: object) -> None:
         with self.transaction():
             self.db.execute(

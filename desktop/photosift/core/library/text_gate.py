@@ -17,13 +17,21 @@ saves. The direction and threshold are stored in the library per model row (a mo
 weights change gets a new row, so an old calibration never applies to new weights), so the
 text pass needs no model loaded to use them.
 
+Where the labelled photos come from: the library's own readings. The detection-gated text
+pass has already sorted the photos it looked at into "words read" and "no text", and a user
+calibrates on those with `photosift text --calibrate-gate` or Settings › Quick Text Check…
+(core/library/text_gate_calibration.py: at least 20 photos with words and 50 without, the CLIP
+gate's own verdicts left out; `forget_clip_gate` goes back to detection).
+
 Why `Gate.DETECT` stays the default (`choose_gate`): a model is only gated by CLIP once it has
 been calibrated in this library and the calibration is worth it (`useful`: it keeps at least
 `MIN_RECALL` of the text photos and skips at least half of the others). The toy model the
 tests run on was trained on shapes and colours and has never seen text, and no pretrained
 weights can be fetched here, so no model ships calibrated: an uncalibrated gate would either
 read everything (no saving) or silently miss the text photos, and the detection gate is
-measured (tests/benchmarks/text.py) to keep every text photo.
+measured (tests/benchmarks/text.py) to keep every text photo. A calibration's recall and pass
+rate are measured on the very photos its threshold was fitted to, so they are somewhat
+optimistic for photos added later.
 """
 
 from __future__ import annotations
@@ -65,6 +73,8 @@ class ClipTextGate:
     threshold: float  # photos scoring at least this are read
     recall: float  # share of the calibration photos with text that pass
     pass_rate: float  # share of the calibration photos without text that pass anyway
+    with_text: int = 0  # calibration photos with text (with a vector of the model)
+    without_text: int = 0  # and without
 
     @property
     def useful(self) -> bool:
@@ -113,6 +123,8 @@ def calibrate_clip_gate(
         threshold,
         recall=float(np.mean(text_scores >= threshold)),
         pass_rate=float(np.mean(plain_scores >= threshold)) if len(plain_scores) else 1.0,
+        with_text=len(text_scores),
+        without_text=len(plain_scores),
     )
     save_clip_gate(store, gate)
     return gate
@@ -127,8 +139,20 @@ def save_clip_gate(store: Store, gate: ClipTextGate) -> None:
             "threshold": gate.threshold,
             "recall": gate.recall,
             "pass_rate": gate.pass_rate,
+            "with_text": gate.with_text,
+            "without_text": gate.without_text,
         },
     )
+
+
+def forget_clip_gate(store: Store, model_spec: str) -> bool:
+    """Drop the stored calibration for `model_spec` (the text pass goes back to Gate.DETECT);
+    True if there was one."""
+    record = store.model_by_spec(model_spec)
+    if record is None or load_clip_gate(store, model_spec) is None:
+        return False
+    store.delete_setting(_setting(record.id))
+    return True
 
 
 def load_clip_gate(store: Store, model_spec: str) -> ClipTextGate | None:
@@ -142,7 +166,8 @@ def load_clip_gate(store: Store, model_spec: str) -> ClipTextGate | None:
         return None
     return ClipTextGate(
         record.id, direction, float(data["threshold"]), float(data["recall"]),
-        float(data["pass_rate"]),
+        float(data["pass_rate"]), int(data.get("with_text", 0)),
+        int(data.get("without_text", 0)),
     )  # fmt: skip
 
 

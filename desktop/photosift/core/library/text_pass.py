@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, ClassVar
 from photosift.core.cancel import CancelToken
 from photosift.core.imaging.decode import ImageSkip, decode_image
 from photosift.core.library.text_gate import ClipTextGate, load_clip_gate
-from photosift.core.library.text_records import TextState, TextWork
+from photosift.core.library.text_records import CLIP_GATE_ENGINE, TextState, TextWork
 from photosift.core.model.ocr import TextBox, TextReader, engine_name
 from photosift.core.paths import display_path
 
@@ -118,6 +118,7 @@ def read_text_pass(
         if not cancel.wait_if_paused():
             break
         results = []
+        skipped: dict[int, str] = {}  # photos the CLIP gate decided: no OCR engine saw them
         batch = work[start : start + BATCH]
         verdicts = _clip_verdicts(store, clip_gate, batch) if gate is Gate.CLIP else {}
         for item in batch:
@@ -127,13 +128,14 @@ def read_text_pass(
             boxes: list[TextBox] = []
             if verdict is False:  # the vector says no text: not even decoded
                 state = TextState.NO_TEXT
+                skipped[item.photo_id] = CLIP_GATE_ENGINE
             else:
                 state, boxes = read_photo(reader, item, Gate.NONE if verdict else _fallback(gate))
             results.append((item, state, boxes))
             done += 1
             if progress is not None:
                 progress(TextProgress(done, len(work), display_path(item.abspath)))
-        store.save_texts(results, engine_name())
+        store.save_texts(results, engine_name(), engines=skipped)
         for _, state, boxes in results:
             summary.read += state is TextState.READ
             summary.with_text += bool(boxes)

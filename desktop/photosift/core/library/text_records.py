@@ -13,13 +13,16 @@ Why it looks like this:
 - The FTS table and its triggers follow sqlite-utils' `enable_fts` layout (`photo_text_fts`,
   triggers `_ai/_ad/_au`), written here because `enable_fts` runs `executescript`, which
   would commit the migration's transaction half-way.
+- A NO_TEXT row the CLIP gate decided (no OCR model looked at the photo) has the engine
+  `CLIP_GATE_ENGINE`, so `text_labels` can leave it out: calibrating the CLIP gate on its own
+  verdicts would call every text photo it wrongly skipped a photo without text.
 """
 
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -36,6 +39,7 @@ if TYPE_CHECKING:
 
 READ_TEXT_SETTING = "text.read"  # JSON bool; absent = off (see text_pass.py: cost)
 TRIGRAM = 3  # shortest phrase the trigram index can answer
+CLIP_GATE_ENGINE = "clip-gate"  # the `engine` of a NO_TEXT row decided from the CLIP vector
 
 
 class TextState(Enum):
@@ -57,6 +61,18 @@ class PhotoText:
     def text(self) -> str:
         """The lines read, one per line, top to bottom."""
         return "\n".join(box.text for box in self.boxes)
+
+
+@dataclass(frozen=True)
+class TextLabels:
+    """Photos the OCR side of the text pass settled: the labels the CLIP gate is calibrated on.
+
+    With text: the OCR model read words in them. Without: it read them and found none, or the
+    detection network found no text region (`Gate.DETECT`, measured to keep every text photo).
+    """
+
+    with_text: list[int]
+    without_text: list[int]
 
 
 @dataclass(frozen=True)
@@ -119,10 +135,16 @@ class TextRecordsMixin:
         return [TextWork(r[0], photo_abspath(r[1], r[2]), r[3]) for r in rows]
 
     def save_texts(
-        self, results: Sequence[tuple[TextWork, TextState, Sequence[TextBox]]], engine: str
+        self,
+        results: Sequence[tuple[TextWork, TextState, Sequence[TextBox]]],
+        engine: str,
+        *,
+        engines: Mapping[int, str] | None = None,
     ) -> None:
-        """Store one batch of the text pass atomically (photos deleted meanwhile are skipped)."""
+        """Store one batch of the text pass atomically (photos deleted meanwhile are skipped);
+        `engines` names another engine for some photo ids (e.g. `CLIP_GATE_ENGINE`)."""
         now = time.time()
+        engines = engines or {}
         with self.transaction() as conn:
             for work, state, boxes in results:
                 conn.execute(
@@ -136,7 +158,7 @@ class TextRecordsMixin:
                         work.photo_id, work.fingerprint, state.value,
                         "\n".join(b.text for b in boxes),
                         json.dumps([b.to_json() for b in boxes], ensure_ascii=False),
-                        engine, now, work.photo_id,
+                        engines.get(work.photo_id, engine), now, work.photo_id,
                     ],
                 )  # fmt: skip
 
@@ -165,6 +187,21 @@ class TextRecordsMixin:
                 [phrase],
             )
         return {row[0] for row in rows}
+
+    def text_labels(self) -> TextLabels:
+        """Photos with and without text as the OCR side of the text pass found them (current
+        readings of online photos only; the CLIP gate's own verdicts are left out)."""
+        rows = self.db.execute(
+            "SELECT t.photo_id, t.state = ? AND t.text != '' FROM photo_text t "
+            "JOIN photos p ON p.id = t.photo_id "
+            "WHERE p.offline = 0 AND t.fingerprint = p.fingerprint "
+            "AND (t.state = ? OR (t.state = ? AND t.engine != ?)) ORDER BY t.photo_id",
+            [TextState.READ.value, TextState.READ.value, TextState.NO_TEXT.value, CLIP_GATE_ENGINE],
+        )
+        labels = TextLabels([], [])
+        for photo_id, has_text in rows:
+            (labels.with_text if has_text else labels.without_text).append(photo_id)
+        return labels
 
     def text_counts(self) -> dict[str, int]:
         """Photos per TextState, plus 'pending' (analysed, not read yet)."""

@@ -11,6 +11,8 @@ Interface (for the main window)::
   ``active_model_spec`` is the model in use now (what ``model_spec=None`` resolves to).
 - ``result_settings() -> Settings``, ``model_changed() -> bool`` (the effective spec differs).
 - signal ``settings_accepted(object, bool)``: (new Settings, model changed), on OK.
+- signal ``text_gate_requested()``: "Quick Text Check…" was clicked; the window opens the
+  calibration dialog (panels/text_gate_dialog.py), which needs its library and model.
 - ``select_catalog_model(spec)``, ``set_custom_spec(text)``, ``use_local_model_folder(path) ->
   bool`` are what the controls do; ``error_text()`` is the message shown under them.
 
@@ -61,6 +63,8 @@ class SettingsDialog(QDialog):
     # The "RAW+JPEG as one photo" switch changed: a library setting, not a user one, so it
     # goes to the library (and is not part of the Settings object).
     raw_pairs_toggled = Signal(bool)
+    # The user wants to calibrate (or forget) the quick text check of the text pass.
+    text_gate_requested = Signal()
 
     def __init__(
         self,
@@ -159,7 +163,18 @@ class SettingsDialog(QDialog):
                 "the words only). Turning it off re-indexes nothing."
             )
         )
-        form.addRow("", self.read_text_check)
+        self.text_gate_button = QPushButton(self.tr("Quick Text Check…"))
+        self.text_gate_button.setToolTip(
+            self.tr(
+                "Calibrate the quick text check on the photos read so far: where the model "
+                "can tell photos with text by their vectors, indexing reads text faster."
+            )
+        )
+        self.text_gate_button.clicked.connect(self.text_gate_requested.emit)
+        text_row = QHBoxLayout()
+        text_row.addWidget(self.read_text_check, 1)
+        text_row.addWidget(self.text_gate_button)
+        form.addRow("", text_row)
         self.raw_pairs_check = QCheckBox(self.tr("Show RAW+JPEG pairs as one photo"))
         self.raw_pairs_check.setToolTip(
             self.tr(
