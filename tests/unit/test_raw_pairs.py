@@ -54,26 +54,39 @@ def write_photos(store: Store, root_id: int, names: list[str]) -> dict[str, int]
     return dict(zip(names, ids, strict=True))
 
 
-def add_raw_twins(db: Path, jpegs: list[Path]) -> list[int]:
-    """Give indexed JPEGs a RAW twin (IMG.jpg -> IMG.CR2) without a RAW decoder: a file the
-    scan finds unchanged (size and time as recorded) and the JPEG's own vector, so a rescan
-    keeps it and a search ranks it right beside its JPEG. Returns the RAW photos' ids."""
+def add_raw_twins(db: Path, jpegs: list[Path], suffix: str = ".CR2") -> list[int]:
+    """Give indexed JPEGs (or HEIFs) a RAW twin (IMG.jpg -> IMG.CR2) without a RAW decoder: a
+    file the scan finds unchanged (size and time as recorded) and, in an indexed library, the
+    JPEG's own vector, so a rescan keeps it and a search ranks it right beside its JPEG.
+    Returns the RAW photos' ids."""
     with Store(db) as store:
-        model = store.models()[0]
-        ids, vectors = store.load_vectors(model.id)
+        models = store.models()
+        model_id = models[0].id if models else None
+        ids, vectors = store.load_vectors(model_id) if model_id is not None else ([], None)
         rows = []
         for jpeg in jpegs:
-            raw = jpeg.with_suffix(".CR2")
+            raw = jpeg.with_suffix(suffix)
             raw.write_bytes(b"raw sensor data")
             stat = raw.stat()
             root = next(r for r in store.roots() if Path(r.path) in raw.parents)
-            vector = vectors[list(ids).index(store.photo_id_at(jpeg))]
+            vector = None if vectors is None else vectors[list(ids).index(store.photo_id_at(jpeg))]
             rows.append(PhotoWrite(
                 root_id=root.id, relpath=encode_relpath(raw.relative_to(root.path).as_posix()),
                 size=stat.st_size, mtime_ns=stat.st_mtime_ns, fingerprint=f"fp-{raw.name}",
-                file_type="cr2", width=4, height=3, taken_at=None, camera=None, vector=vector,
+                file_type=suffix.lstrip(".").lower(), width=4, height=3, taken_at=None,
+                camera=None, vector=vector,
             ))  # fmt: skip
-        return store.commit_batch(model.id, rows, [])
+        return store.commit_batch(model_id, rows, [])
+
+
+def write_heif(path: Path) -> None:
+    """A real HEIF file (pillow-heif's HEVC encoder), as a camera set to RAW+HEIF writes."""
+    pillow_heif = pytest.importorskip("pillow_heif")
+    if not pillow_heif.libheif_info().get("HEIF"):
+        pytest.skip("pillow-heif has no HEIF encoder here")
+    from PIL import Image
+
+    pillow_heif.from_pillow(Image.new("RGB", (64, 48), (200, 40, 40))).save(path, quality=60)
 
 
 @pytest.fixture
@@ -173,6 +186,44 @@ def test_an_old_library_gets_the_pair_index(tmp_path: Path) -> None:
     with Store(path) as store:
         indexes = {r[0] for r in store.db.execute("SELECT name FROM sqlite_master")}
         assert "photos_pair" in indexes
+
+
+def test_a_raw_beside_a_heif_of_the_same_name_is_one_photo(tmp_path: Path) -> None:
+    """RAW+HEIF cameras: Canon's .HIF beside a .CR3, Sony's .HEIF beside an .ARW, Fujifilm's
+    .HEIC beside a .RAF. Real HEIF files, catalogued; the RAW files are named files."""
+    folder = tmp_path / "camera"
+    folder.mkdir()
+    heifs = {"IMG_0001.HIF": ".CR3", "DSC_2.HEIF": ".ARW", "DSCF3.HEIC": ".RAF"}
+    for name in [*heifs, "IMG_0004.HIF"]:  # the last one has no RAW
+        write_heif(folder / name)
+    db = tmp_path / "lib.sqlite3"
+    with PhotoLibrary.open(db) as library:
+        assert library.catalog([folder], workers=1).catalogued == 4
+    raws = {}
+    for name, suffix in heifs.items():
+        (raw_id,) = add_raw_twins(db, [folder / name], suffix)
+        raws[name] = raw_id
+    with PhotoLibrary.open(db) as library:
+        listed = library.browse(Filters())
+        assert sorted(r.abspath.name for r in listed) == sorted([*heifs, "IMG_0004.HIF"])
+        for record in listed:
+            if record.abspath.name in raws:
+                assert record.pair_role is PairRole.SHOWN
+                assert record.pair_id == raws[record.abspath.name]
+            else:
+                assert record.pair_role is PairRole.NONE and record.pair_id is None
+        hidden = library.store.photos(list(raws.values()))
+        assert {r.pair_role for r in hidden} == {PairRole.HIDDEN}
+        assert {r.abspath.name for r in hidden} == {"IMG_0001.CR3", "DSC_2.ARW", "DSCF3.RAF"}
+        assert {r.abspath.name for r in library.browse(Filters(file_types=("hif",)))} == {
+            "IMG_0001.HIF", "IMG_0004.HIF",
+        }  # fmt: skip
+        raw_only = library.browse(Filters(file_types=("cr3", "arw")))
+        assert {r.abspath.name for r in raw_only} == {"IMG_0001.CR3", "DSC_2.ARW"}
+        assert not Filters(file_types=("cr3",)).shows_pairs_as_rendered
+        assert Filters(file_types=("cr3", "heic")).shows_pairs_as_rendered
+        library.set_joins_raw_pairs(False)
+        assert len(library.browse(Filters())) == 7
 
 
 def test_corpus_raw_and_jpeg_of_the_same_name_catalogue_as_one_photo(
