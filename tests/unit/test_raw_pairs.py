@@ -168,24 +168,78 @@ def test_pairs_are_found_through_the_index(library: PhotoLibrary) -> None:
     assert "photos_pair" in details and "SCAN p " not in details + " ", details
 
 
-def test_an_old_library_gets_the_pair_index(tmp_path: Path) -> None:
-    from photosift.core.library.store import MIGRATIONS
-
-    path = tmp_path / "old.sqlite3"
+def _library_at(path: Path, version: int, names: tuple[str, ...] = ()) -> None:
+    """A library file as PhotoSift at schema `version` left it, with `names` in one folder."""
     import sqlite3
 
     import sqlite_utils
 
+    from photosift.core.library.store import MIGRATIONS
+
     conn = sqlite3.connect(path)
     db = sqlite_utils.Database(conn)
-    for version in range(1, 6):
-        MIGRATIONS[version](db)
-    conn.execute("PRAGMA user_version = 5")
+    for step in range(1, version + 1):
+        MIGRATIONS[step](db)
+    conn.execute(f"PRAGMA user_version = {version}")
+    conn.execute("INSERT INTO roots (path, added_at) VALUES (?, 0)", [str(path.parent)])
+    for name in names:
+        conn.execute(
+            "INSERT INTO photos (root_id, relpath, size, mtime_ns, fingerprint, file_type, "
+            "added_at) VALUES (1, ?, 1, 1, ?, ?, 0)",
+            [name, f"fp-{name}", name.rsplit(".", 1)[1].lower()],
+        )
     conn.commit()
     conn.close()
+
+
+def _pair_index_sql(store: Store) -> str:
+    row = store.db.execute("SELECT sql FROM sqlite_master WHERE name = 'photos_pair'").fetchone()
+    return row[0] if row else ""
+
+
+def test_an_old_library_gets_the_pair_index(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    _library_at(path, 5)
     with Store(path) as store:
-        indexes = {r[0] for r in store.db.execute("SELECT name FROM sqlite_master")}
-        assert "photos_pair" in indexes
+        assert "lower(" in _pair_index_sql(store)
+
+
+def test_names_pair_whatever_their_letter_case(library: PhotoLibrary) -> None:
+    """A tool that renamed one half (img_0005.jpg beside IMG_0005.CR2) leaves one shot."""
+    root = library.store.roots()[0]
+    ids = write_photos(library.store, root.id, ["IMG_0005.CR2", "img_0005.jpg", "Dsc_6.HIF"])
+    ids |= write_photos(library.store, root.id, ["DSC_6.arw", "IMG_0007.CR2", "IMG_0008.jpg"])
+    listed = {r.relpath for r in library.browse(Filters())}
+    assert "img_0005.jpg" in listed and "IMG_0005.CR2" not in listed
+    assert "Dsc_6.HIF" in listed and "DSC_6.arw" not in listed
+    assert {"IMG_0007.CR2", "IMG_0008.jpg"} <= listed  # other names: not pairs
+    (jpeg, heif) = library.store.photos([ids["img_0005.jpg"], ids["Dsc_6.HIF"]])
+    assert jpeg.pair_id == ids["IMG_0005.CR2"] and heif.pair_id == ids["DSC_6.arw"]
+    assert jpeg.pair_role is PairRole.SHOWN
+
+
+def test_a_schema_6_library_pairs_names_of_other_case_once_migrated(tmp_path: Path) -> None:
+    """Schema 6 indexed the name as stored; opening the library rebuilds the index on the
+    lower-cased name (keeping a backup), and the lookups use the new index."""
+    from photosift.core.library.store import SCHEMA_VERSION
+
+    path = tmp_path / "v6.sqlite3"
+    _library_at(path, 6, ("IMG_0001.CR2", "img_0001.JPG", "IMG_0002.NEF", "IMG_0002.JPG"))
+    import sqlite3
+
+    with sqlite3.connect(path) as conn:
+        (old,) = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'photos_pair'").fetchone()
+    assert "lower(" not in old  # what schema 6 made
+    with PhotoLibrary.open(path) as library:
+        store = library.store
+        assert store.schema_version() == SCHEMA_VERSION
+        assert "lower(" in _pair_index_sql(store)
+        assert {r.relpath for r in library.browse(Filters())} == {"img_0001.JPG", "IMG_0002.JPG"}
+        plan = store.db.execute(
+            f"EXPLAIN QUERY PLAN SELECT p.id FROM photos p WHERE {hidden_raw_clause('p')}"
+        ).fetchall()
+        assert "photos_pair" in " | ".join(row[-1] for row in plan)
+    assert (tmp_path / "v6.sqlite3.v6.bak").is_file()
 
 
 def test_a_raw_beside_a_heif_of_the_same_name_is_one_photo(tmp_path: Path) -> None:

@@ -11,7 +11,8 @@ named in the JPEG's info as its RAW companion). The setting only changes what is
 turning it off shows both files again at once, nothing is rescanned.
 
 Why it looks like this:
-- One place decides what a pair is: same folder, same name up to the extension, one RAW type
+- One place decides what a pair is: same folder, same name up to the extension (letter
+  case aside), one RAW type
   and one rendered type (RENDERED_TYPES). Every list asks the same SQL (`hidden_raw_clause`),
   the records carry their role (`pair_sql`), so the CLI, the GUI grid and search cannot
   disagree.
@@ -40,12 +41,16 @@ class PairRole(Enum):
 
 
 def _stem(alias: str = "") -> str:
-    """The stored relpath without its extension (file_type is the extension, lower-cased).
+    """The stored relpath without its extension (file_type is the extension, lower-cased),
+    lower-cased: cameras and card readers disagree on case (IMG_0001.CR2 beside img_0001.jpg
+    once a tool has renamed one half), and the pair is still one shot. SQLite's lower() folds
+    ASCII only, which is what camera file names use. The folder part is folded too: two
+    folders of one library named apart only by case are not told apart here.
 
     The exact expression of the `photos_pair` index (PAIR_INDEX): SQLite uses an index on an
     expression only for that same expression."""
     a = f"{alias}." if alias else ""
-    return f"substr({a}relpath, 1, length({a}relpath) - length({a}file_type) - 1)"
+    return f"lower(substr({a}relpath, 1, length({a}relpath) - length({a}file_type) - 1))"
 
 
 def _types(types: tuple[str, ...] | frozenset[str]) -> str:
@@ -58,10 +63,16 @@ def raw_types() -> frozenset[str]:
     return RAW_EXTENSIONS
 
 
-#: CREATE INDEX for the migration: pair lookups by type, folder and name. Not a partial index
+#: CREATE INDEX for the migrations: pair lookups by type, folder and name. Not a partial index
 #: (WHERE removed_at IS NULL): SQLite would then walk it, with a table lookup per row, for
 #: every filtered listing that says `removed_at IS NULL`, about 2.5 times slower than a scan.
 PAIR_INDEX = f"CREATE INDEX photos_pair ON photos(file_type, root_id, {_stem()})"
+#: The index as schema 6 made it (the stem as stored, case and all), for that migration only:
+#: a schema-6 library has this one, and schema 7 replaces it with PAIR_INDEX.
+PAIR_INDEX_V6 = (
+    "CREATE INDEX photos_pair ON photos(file_type, root_id, "
+    "substr(relpath, 1, length(relpath) - length(file_type) - 1))"
+)
 
 
 def _other(alias: str, other: str, types: str, what: str = "1") -> str:
