@@ -818,6 +818,10 @@
         <translation>已导出 {n} 个文件。</translation>
     </message>
     <message>
+        <source>{n} of them are the RAW files of RAW+JPEG pairs.</source>
+        <translation>其中 {n} 个是 RAW+JPEG 组合中的 RAW 文件。</translation>
+    </message>
+    <message>
         <source>{n} could not be exported.</source>
         <translation>{n} 个文件无法导出。</translation>
     </message>
