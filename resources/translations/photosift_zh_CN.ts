@@ -818,6 +818,10 @@
         <translation>已导出 {n} 个文件。</translation>
     </message>
     <message>
+        <source>{n} of them are the RAW files of RAW+JPEG pairs.</source>
+        <translation>其中 {n} 个是 RAW+JPEG 组合中的 RAW 文件。</translation>
+    </message>
+    <message>
         <source>{n} could not be exported.</source>
         <translation>{n} 个文件无法导出。</translation>
     </message>
@@ -1308,8 +1312,8 @@ Offline: its folder or drive is missing. The photo and its tags are kept until i
         <translation>将 RAW+JPEG 成对文件显示为一张照片</translation>
     </message>
     <message>
-        <source>A RAW file and a JPEG shot together (same folder and name) appear once, as the JPEG; the photo&apos;s info names its RAW file. Applies to this library.</source>
-        <translation>同时拍摄的 RAW 文件与 JPEG（同一文件夹、同一文件名）只显示一次，以 JPEG 呈现；照片信息中会注明其 RAW 文件。此设置作用于当前图库。</translation>
+        <source>A RAW file and a JPEG or HEIF shot together (same folder and name) appear once, as the JPEG or HEIF; the photo&apos;s info names its RAW file. Applies to this library.</source>
+        <translation>同时拍摄的 RAW 文件与 JPEG 或 HEIF（同一文件夹、同一文件名）只显示一次，以 JPEG 或 HEIF 呈现；照片信息中会注明其 RAW 文件。此设置作用于当前图库。</translation>
     </message>
     <message>
         <source>System language</source>

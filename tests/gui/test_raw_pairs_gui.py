@@ -81,3 +81,21 @@ def test_a_jpeg_indexed_after_its_raw_takes_its_place(
                        pair_id=jpeg.id, pair_role=PairRole.HIDDEN)  # fmt: skip
     window.grid_control.add_indexed([hidden])
     assert window.results.rowCount() == 6
+
+
+def test_export_brings_the_raw_of_each_pair(
+    qtbot, make_window, paired_library, toy_model_spec, tmp_path
+) -> None:
+    """Export to Folder… of the grid's photos: the two pairs' RAW files come along."""
+    jpegs, _raw_ids = paired_library
+    window = make_window(toy_model_spec)
+    wait_model_ready(qtbot, window)  # its own status message comes before the export's
+    qtbot.waitUntil(lambda: window.results.rowCount() == 6, timeout=WAIT_MS)
+    target = tmp_path / "export"
+    with qtbot.waitSignal(window.organizer.albums.exported, timeout=WAIT_MS) as done:
+        window.organizer.export(window.results.ids(), target)
+    assert done.args[0].raws == 2 and len(done.args[0].written) == 8
+    message = window.statusBar().currentMessage()
+    assert "Exported 8 files" in message and "2 of them" in message, message
+    assert {j.with_suffix(".CR2").name for j in jpegs} <= {p.name for p in target.iterdir()}
+    assert len(list(target.iterdir())) == 8

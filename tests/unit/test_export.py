@@ -76,3 +76,114 @@ def test_export_stops_between_files_when_cancelled(
         photos, tmp_path / "out", ExportMode.COPY, progress=progress, cancel=cancel
     )
     assert summary.cancelled and len(summary.written) == 3 and seen == [1, 2, 3]
+
+
+# -- RAW+JPEG pairs: the RAW comes along ---------------------------------------------------
+
+
+@pytest.fixture
+def pairs(tmp_path: Path) -> tuple[Path, Path]:
+    """Four catalogued JPEGs (a.jpg..d.jpg), a.jpg and b.jpg each with a RAW twin (.CR2)."""
+    from PIL import Image
+
+    from tests.unit.test_raw_pairs import add_raw_twins
+
+    folder = tmp_path / "camera"
+    folder.mkdir()
+    for n, name in enumerate("abcd"):
+        Image.new("RGB", (32, 24), (60 * n, 90, 200)).save(folder / f"{name}.jpg", quality=80)
+    db = tmp_path / "lib.sqlite3"
+    with PhotoLibrary.open(db) as lib:
+        assert lib.catalog([folder], workers=1).catalogued == 4
+    add_raw_twins(db, [folder / "a.jpg", folder / "b.jpg"])
+    return db, folder
+
+
+def test_export_brings_the_raw_of_each_pair_numbered_with_its_jpeg(
+    pairs: tuple[Path, Path], tmp_path: Path
+) -> None:
+    db, folder = pairs
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "b.CR2").write_bytes(b"the user's own file")  # taken: b's pair moves to "b (2)"
+    with PhotoLibrary.open(db) as lib:
+        photos = lib.browse(Filters())
+        assert sorted(p.abspath.name for p in photos) == ["a.jpg", "b.jpg", "c.jpg", "d.jpg"]
+        summary = lib.export(photos, out)
+    assert summary.raws == 2 and not summary.failed and len(summary.written) == 6
+    assert sorted(p.name for p in out.iterdir()) == [
+        "a.CR2", "a.jpg", "b (2).CR2", "b (2).jpg", "b.CR2", "c.jpg", "d.jpg",
+    ]  # fmt: skip
+    assert (out / "b.CR2").read_bytes() == b"the user's own file"  # never overwritten
+    assert (out / "a.CR2").read_bytes() == (folder / "a.CR2").read_bytes()
+    assert (out / "b (2).jpg").read_bytes() == (folder / "b.jpg").read_bytes()
+
+    with PhotoLibrary.open(db) as lib:  # again: every file numbered, the pair kept together
+        summary = lib.export(lib.browse(Filters()), out)
+    assert summary.raws == 2 and {"a (2).jpg", "a (2).CR2", "b (3).jpg", "b (3).CR2"} <= {
+        p.name for p in out.iterdir()
+    }
+
+
+def test_export_without_raw_links_and_lists_with_the_raw_do_not_double(
+    pairs: tuple[Path, Path], tmp_path: Path
+) -> None:
+    db, folder = pairs
+    with PhotoLibrary.open(db) as lib:
+        photos = lib.browse(Filters())
+        alone = lib.export(photos, tmp_path / "jpegs", with_raw=False)
+        assert alone.raws == 0 and len(alone.written) == 4
+        links = lib.export(photos, tmp_path / "links", ExportMode.LINK)
+        assert links.raws == 2 and all(p.is_symlink() for p in links.written)
+        assert {p.resolve() for p in links.written} >= {folder / "a.CR2", folder / "b.CR2"}
+        # The RAW asked for by itself too (a selection holding both files): written once.
+        both = lib.store.photos([photos[0].id, photos[0].pair_id])
+        summary = lib.export(both, tmp_path / "both")
+        assert summary.raws == 0 and sorted(p.name for p in summary.written) == ["a.CR2", "a.jpg"]
+        lib.set_joins_raw_pairs(False)  # pairs listed as two photos: each file is its own
+        assert lib.export(lib.browse(Filters()), tmp_path / "separate").raws == 0
+    assert sorted(p.name for p in (tmp_path / "jpegs").iterdir()) == [
+        "a.jpg", "b.jpg", "c.jpg", "d.jpg",
+    ]  # fmt: skip
+    assert len(list((tmp_path / "separate").iterdir())) == 6
+
+
+def test_export_reports_a_raw_that_is_gone_and_keeps_going(
+    pairs: tuple[Path, Path], tmp_path: Path
+) -> None:
+    db, folder = pairs
+    (folder / "a.CR2").unlink()  # deleted since the last scan: the library still pairs it
+    with PhotoLibrary.open(db) as lib:
+        photos = lib.browse(Filters())
+        copied = lib.export(photos, tmp_path / "copies")
+        linked = lib.export(photos, tmp_path / "links", ExportMode.LINK)
+    for summary, folder_out in ((copied, tmp_path / "copies"), (linked, tmp_path / "links")):
+        assert [source.name for source, _ in summary.failed] == ["a.CR2"]
+        assert summary.raws == 1 and len(summary.written) == 5
+        assert "a.CR2" not in {p.name for p in folder_out.iterdir()}  # no dangling link
+        assert all(p.exists() for p in folder_out.iterdir())
+
+
+def test_cli_export_brings_the_raw_unless_without_raw(
+    tmp_path: Path, toy_model, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.unit.test_raw_pairs import add_raw_twins
+
+    db, folder = index_generated(tmp_path / "lib", toy_model, 4, seed=11)
+    jpegs = sorted(folder.glob("*.jpg"))
+    add_raw_twins(db, jpegs[:2])
+    query = ("search", "a shape", "--cutoff", "off", "--db", db)
+    code, out, err = run(capsys, *query, "--export", tmp_path / "all")
+    assert (
+        code == 0 and "Copied 6 files to" in err and "2 of them RAW files beside their JPEG" in err
+    ), err
+    assert len(out.splitlines()) == 4  # the results: one line per photo, pairs once
+    expected = {j.name for j in jpegs} | {j.with_suffix(".CR2").name for j in jpegs[:2]}
+    assert {p.name for p in (tmp_path / "all").iterdir()} == expected
+    code, _, err = run(capsys, *query, "--export", tmp_path / "jpegs", "--without-raw", "--link")
+    assert code == 0 and "Linked 4 files to" in err and "RAW" not in err, err
+    assert {p.name for p in (tmp_path / "jpegs").iterdir()} == {j.name for j in jpegs}
+    jpegs[0].with_suffix(".CR2").unlink()
+    code, _, err = run(capsys, *query, "--export", tmp_path / "again")
+    assert code == 0 and "Copied 5 files to" in err and "1 of them RAW" in err, err
+    assert f"not exported {jpegs[0].with_suffix('.CR2')}" in err

@@ -54,28 +54,41 @@ def write_photos(store: Store, root_id: int, names: list[str]) -> dict[str, int]
     return dict(zip(names, ids, strict=True))
 
 
-def add_raw_twins(db: Path, jpegs: list[Path], *, analysed: bool = True) -> list[int]:
-    """Give indexed JPEGs a RAW twin (IMG.jpg -> IMG.CR2) without a RAW decoder: a file the
-    scan finds unchanged (size and time as recorded) and the JPEG's own vector (none when not
-    `analysed`), so a rescan keeps it and a search ranks it right beside its JPEG. Returns the
-    RAW photos' ids."""
+def add_raw_twins(
+    db: Path, jpegs: list[Path], suffix: str = ".CR2", *, analysed: bool = True
+) -> list[int]:
+    """Give indexed JPEGs (or HEIFs) a RAW twin (IMG.jpg -> IMG.CR2) without a RAW decoder: a
+    file the scan finds unchanged (size and time as recorded) and, in an indexed library, the
+    JPEG's own vector (none when not `analysed`), so a rescan keeps it and a search ranks it
+    right beside its JPEG. Returns the RAW photos' ids."""
     with Store(db) as store:
-        model = store.models()[0]
-        ids, vectors = store.load_vectors(model.id)
+        models = store.models()
+        model_id = models[0].id if models else None
+        ids, vectors = store.load_vectors(model_id) if model_id is not None else ([], None)
         rows = []
         for jpeg in jpegs:
-            raw = jpeg.with_suffix(".CR2")
+            raw = jpeg.with_suffix(suffix)
             raw.write_bytes(b"raw sensor data")
             stat = raw.stat()
             root = next(r for r in store.roots() if Path(r.path) in raw.parents)
-            vector = vectors[list(ids).index(store.photo_id_at(jpeg))]
+            vector = None if vectors is None else vectors[list(ids).index(store.photo_id_at(jpeg))]
             rows.append(PhotoWrite(
                 root_id=root.id, relpath=encode_relpath(raw.relative_to(root.path).as_posix()),
                 size=stat.st_size, mtime_ns=stat.st_mtime_ns, fingerprint=f"fp-{raw.name}",
-                file_type="cr2", width=4, height=3, taken_at=None, camera=None,
-                vector=vector if analysed else None,
+                file_type=suffix.lstrip(".").lower(), width=4, height=3, taken_at=None,
+                camera=None, vector=vector if analysed else None,
             ))  # fmt: skip
-        return store.commit_batch(model.id if analysed else None, rows, [])
+        return store.commit_batch(model_id if analysed else None, rows, [])
+
+
+def write_heif(path: Path) -> None:
+    """A real HEIF file (pillow-heif's HEVC encoder), as a camera set to RAW+HEIF writes."""
+    pillow_heif = pytest.importorskip("pillow_heif")
+    if not pillow_heif.libheif_info().get("HEIF"):
+        pytest.skip("pillow-heif has no HEIF encoder here")
+    from PIL import Image
+
+    pillow_heif.from_pillow(Image.new("RGB", (64, 48), (200, 40, 40))).save(path, quality=60)
 
 
 @pytest.fixture
@@ -157,24 +170,116 @@ def test_pairs_are_found_through_the_index(library: PhotoLibrary) -> None:
     assert "photos_pair" in details and "SCAN p " not in details + " ", details
 
 
-def test_an_old_library_gets_the_pair_index(tmp_path: Path) -> None:
-    from photosift.core.library.store import MIGRATIONS
-
-    path = tmp_path / "old.sqlite3"
+def _library_at(path: Path, version: int, names: tuple[str, ...] = ()) -> None:
+    """A library file as PhotoSift at schema `version` left it, with `names` in one folder."""
     import sqlite3
 
     import sqlite_utils
 
+    from photosift.core.library.store import MIGRATIONS
+
     conn = sqlite3.connect(path)
     db = sqlite_utils.Database(conn)
-    for version in range(1, 6):
-        MIGRATIONS[version](db)
-    conn.execute("PRAGMA user_version = 5")
+    for step in range(1, version + 1):
+        MIGRATIONS[step](db)
+    conn.execute(f"PRAGMA user_version = {version}")
+    conn.execute("INSERT INTO roots (path, added_at) VALUES (?, 0)", [str(path.parent)])
+    for name in names:
+        conn.execute(
+            "INSERT INTO photos (root_id, relpath, size, mtime_ns, fingerprint, file_type, "
+            "added_at) VALUES (1, ?, 1, 1, ?, ?, 0)",
+            [name, f"fp-{name}", name.rsplit(".", 1)[1].lower()],
+        )
     conn.commit()
     conn.close()
+
+
+def _pair_index_sql(store: Store) -> str:
+    row = store.db.execute("SELECT sql FROM sqlite_master WHERE name = 'photos_pair'").fetchone()
+    return row[0] if row else ""
+
+
+def test_an_old_library_gets_the_pair_index(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    _library_at(path, 5)
     with Store(path) as store:
-        indexes = {r[0] for r in store.db.execute("SELECT name FROM sqlite_master")}
-        assert "photos_pair" in indexes
+        assert "lower(" in _pair_index_sql(store)
+
+
+def test_names_pair_whatever_their_letter_case(library: PhotoLibrary) -> None:
+    """A tool that renamed one half (img_0005.jpg beside IMG_0005.CR2) leaves one shot."""
+    root = library.store.roots()[0]
+    ids = write_photos(library.store, root.id, ["IMG_0005.CR2", "img_0005.jpg", "Dsc_6.HIF"])
+    ids |= write_photos(library.store, root.id, ["DSC_6.arw", "IMG_0007.CR2", "IMG_0008.jpg"])
+    listed = {r.relpath for r in library.browse(Filters())}
+    assert "img_0005.jpg" in listed and "IMG_0005.CR2" not in listed
+    assert "Dsc_6.HIF" in listed and "DSC_6.arw" not in listed
+    assert {"IMG_0007.CR2", "IMG_0008.jpg"} <= listed  # other names: not pairs
+    (jpeg, heif) = library.store.photos([ids["img_0005.jpg"], ids["Dsc_6.HIF"]])
+    assert jpeg.pair_id == ids["IMG_0005.CR2"] and heif.pair_id == ids["DSC_6.arw"]
+    assert jpeg.pair_role is PairRole.SHOWN
+
+
+def test_a_schema_6_library_pairs_names_of_other_case_once_migrated(tmp_path: Path) -> None:
+    """Schema 6 indexed the name as stored; opening the library rebuilds the index on the
+    lower-cased name (keeping a backup), and the lookups use the new index."""
+    from photosift.core.library.store import SCHEMA_VERSION
+
+    path = tmp_path / "v6.sqlite3"
+    _library_at(path, 6, ("IMG_0001.CR2", "img_0001.JPG", "IMG_0002.NEF", "IMG_0002.JPG"))
+    import sqlite3
+
+    with sqlite3.connect(path) as conn:
+        (old,) = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'photos_pair'").fetchone()
+    assert "lower(" not in old  # what schema 6 made
+    with PhotoLibrary.open(path) as library:
+        store = library.store
+        assert store.schema_version() == SCHEMA_VERSION
+        assert "lower(" in _pair_index_sql(store)
+        assert {r.relpath for r in library.browse(Filters())} == {"img_0001.JPG", "IMG_0002.JPG"}
+        plan = store.db.execute(
+            f"EXPLAIN QUERY PLAN SELECT p.id FROM photos p WHERE {hidden_raw_clause('p')}"
+        ).fetchall()
+        assert "photos_pair" in " | ".join(row[-1] for row in plan)
+    assert (tmp_path / "v6.sqlite3.v6.bak").is_file()
+
+
+def test_a_raw_beside_a_heif_of_the_same_name_is_one_photo(tmp_path: Path) -> None:
+    """RAW+HEIF cameras: Canon's .HIF beside a .CR3, Sony's .HEIF beside an .ARW, Fujifilm's
+    .HEIC beside a .RAF. Real HEIF files, catalogued; the RAW files are named files."""
+    folder = tmp_path / "camera"
+    folder.mkdir()
+    heifs = {"IMG_0001.HIF": ".CR3", "DSC_2.HEIF": ".ARW", "DSCF3.HEIC": ".RAF"}
+    for name in [*heifs, "IMG_0004.HIF"]:  # the last one has no RAW
+        write_heif(folder / name)
+    db = tmp_path / "lib.sqlite3"
+    with PhotoLibrary.open(db) as library:
+        assert library.catalog([folder], workers=1).catalogued == 4
+    raws = {}
+    for name, suffix in heifs.items():
+        (raw_id,) = add_raw_twins(db, [folder / name], suffix)
+        raws[name] = raw_id
+    with PhotoLibrary.open(db) as library:
+        listed = library.browse(Filters())
+        assert sorted(r.abspath.name for r in listed) == sorted([*heifs, "IMG_0004.HIF"])
+        for record in listed:
+            if record.abspath.name in raws:
+                assert record.pair_role is PairRole.SHOWN
+                assert record.pair_id == raws[record.abspath.name]
+            else:
+                assert record.pair_role is PairRole.NONE and record.pair_id is None
+        hidden = library.store.photos(list(raws.values()))
+        assert {r.pair_role for r in hidden} == {PairRole.HIDDEN}
+        assert {r.abspath.name for r in hidden} == {"IMG_0001.CR3", "DSC_2.ARW", "DSCF3.RAF"}
+        assert {r.abspath.name for r in library.browse(Filters(file_types=("hif",)))} == {
+            "IMG_0001.HIF", "IMG_0004.HIF",
+        }  # fmt: skip
+        raw_only = library.browse(Filters(file_types=("cr3", "arw")))
+        assert {r.abspath.name for r in raw_only} == {"IMG_0001.CR3", "DSC_2.ARW"}
+        assert not Filters(file_types=("cr3",)).shows_pairs_as_rendered
+        assert Filters(file_types=("cr3", "heic")).shows_pairs_as_rendered
+        library.set_joins_raw_pairs(False)
+        assert len(library.browse(Filters())) == 7
 
 
 def test_corpus_raw_and_jpeg_of_the_same_name_catalogue_as_one_photo(

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from photosift.cli.common import add_db_option, add_json_option, db_path, print_json
-from photosift.cli.search_cmd import _add_common, filters_from
+from photosift.cli.search_cmd import _add_common, export_if_asked, filters_from
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -113,8 +113,7 @@ def run_show(args: argparse.Namespace) -> int:
             model = library.load_model(args.model, ModelUse.QUERY, args.device).model
             engine = library.search_engine(model)
         photos = library.album_photos(album.name, engine)
-    if args.export is not None:
-        _export(photos, args)
+        export_if_asked(library, photos, args)
     if args.format == "csv":
         from photosift.service.export import ListFormat, photo_list
 
@@ -127,16 +126,6 @@ def run_show(args: argparse.Namespace) -> int:
     for photo in photos:
         print(display_path(photo.abspath))
     return 0
-
-
-def _export(photos: list, args: argparse.Namespace) -> None:
-    from photosift.service.export import ExportMode, export_photos
-
-    mode = ExportMode.LINK if args.link else ExportMode.COPY
-    done = export_photos(photos, args.export, mode)
-    print(f"Exported {len(done.written)} files to {args.export}.", file=sys.stderr)
-    for source, why in done.failed:
-        print(f"photosift: not exported {source}: {why}", file=sys.stderr)
 
 
 def run_create(args: argparse.Namespace) -> int:

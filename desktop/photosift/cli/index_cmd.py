@@ -133,9 +133,9 @@ def add_raw_pairs_option(parser: argparse.ArgumentParser) -> None:
         dest="join_raw_pairs",
         action="store_true",
         default=None,
-        help="list a RAW+JPEG pair shot together (same folder and name) as one photo, its "
-        "JPEG, now and in later runs (the default); a library setting, like the GUI's "
-        "Settings switch",
+        help="list a RAW+JPEG (or RAW+HEIF) pair shot together (same folder and name) as one "
+        "photo, its JPEG (or HEIF), now and in later runs (the default); a library setting, "
+        "like the GUI's Settings switch",
     )
     pairs.add_argument(
         "--separate-raw-pairs",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from photosift.core.library.analysis_records import AnalysisCounts
     from photosift.core.library.filters import Filters
     from photosift.core.library.model_choice import ModelSwitch
+    from photosift.core.library.photo_records import PhotoRecord
     from photosift.core.model.clip_model import ClipModel
     from photosift.core.model.onnx_runtime import OnnxClipModel
     from photosift.core.search.engine import SearchEngine
@@ -117,6 +118,13 @@ def _add_export_options(parser: argparse.ArgumentParser) -> None:
         "--link", action="store_true", help="with --export: symbolic links instead of copies"
     )
     parser.add_argument(
+        "--without-raw",
+        dest="with_raw",
+        action="store_false",
+        help="with --export: only the JPEG of a RAW+JPEG pair shown as one photo (by default "
+        "its RAW file comes along)",
+    )
+    parser.add_argument(
         "--format",
         choices=("text", "csv", "json"),
         default="text",
@@ -171,6 +179,7 @@ def run_search(args: argparse.Namespace) -> int:
             print("This library does not read the text in photos; turn it on with "
                   "`photosift index --text`.", file=sys.stderr)  # fmt: skip
         found, counts = library.fill(results), library.analysis_counts(model.spec)
+        export_if_asked(library, [f.record for f in found.photos], args)
         return _print(
             model.spec, found, counts, args, warning=_query_warning(engine, query),
             switch=_switch(library, model.spec), raws=_raw_paths(library, found, args),
@@ -220,6 +229,7 @@ def run_similar(args: argparse.Namespace) -> int:
         )
         found = library.fill(results)
         counts = library.analysis_counts(model.spec)
+        export_if_asked(library, [f.record for f in found.photos], args)
         return _print(
             model.spec, found, counts, args, switch=_switch(library, model.spec),
             raws=_raw_paths(library, found, args),
@@ -236,16 +246,25 @@ def _raw_paths(library: PhotoLibrary, found: Found, args: argparse.Namespace) ->
     return {photo_id: display_path(raw.abspath) for photo_id, raw in companions.items()}
 
 
-def _export(found: Found, args: argparse.Namespace) -> None:
+def export_if_asked(
+    library: PhotoLibrary, photos: Sequence[PhotoRecord], args: argparse.Namespace
+) -> None:
+    """--export DIR [--link] [--without-raw]: the photos' files (and the RAW files of the
+    pairs they stand for) into DIR; what could not be exported is named on stderr."""
     from photosift.core.paths import display_path
-    from photosift.service.export import ExportMode, export_photos
+    from photosift.service.export import ExportMode
 
+    if getattr(args, "export", None) is None:
+        return
     mode = ExportMode.LINK if args.link else ExportMode.COPY
-    done = export_photos([f.record for f in found.photos], args.export, mode)
+    done = library.export(photos, args.export, mode, with_raw=args.with_raw)
     for source, why in done.failed:
         print(f"photosift: not exported {display_path(source)}: {why}", file=sys.stderr)
     verb = "Linked" if args.link else "Copied"
-    print(f"{verb} {len(done.written)} files to {display_path(args.export)}.", file=sys.stderr)
+    raws = f", {done.raws} of them RAW files beside their JPEG" if done.raws else ""
+    print(
+        f"{verb} {len(done.written)} files to {display_path(args.export)}{raws}.", file=sys.stderr
+    )
 
 
 def _top(args: argparse.Namespace) -> int:
@@ -268,8 +287,6 @@ def _print(
     from photosift.core.paths import display_path
 
     raws = raws or {}
-    if getattr(args, "export", None) is not None:
-        _export(found, args)
     if getattr(args, "format", "text") == "csv":
         from photosift.service.export import ListFormat, photo_list
 

@@ -140,17 +140,19 @@ class AlbumsController(QObject):
 
     # -- a selection -----------------------------------------------------------------------
     def export(self, photo_ids: Sequence[int], folder: Path, link: bool) -> Job:
-        """Copy (or link) the photos' files into `folder`; cancel with `export_job.cancel()`."""
+        """Copy (or link) the photos' files into `folder`, each with the RAW file of the pair
+        it stands for (PhotoLibrary.export); cancel with `export_job.cancel()`."""
         ids = list(photo_ids)
 
         def work(ctx: JobContext) -> object:
-            from photosift.service.export import ExportMode, export_photos
+            from photosift.service.export import ExportMode
 
-            photos = self._library(ctx).store.photos(ids)
+            library = self._library(ctx)
             mode = ExportMode.LINK if link else ExportMode.COPY
-            return export_photos(
-                photos, folder, mode, progress=lambda d, t: ctx.progress((d, t)), cancel=ctx.cancel
-            )
+            return library.export(
+                library.store.photos(ids), folder, mode,
+                progress=lambda d, t: ctx.progress((d, t)), cancel=ctx.cancel,
+            )  # fmt: skip
 
         job = Job(work, "export")
         job.progress.connect(lambda value: self.export_progress.emit(*value))

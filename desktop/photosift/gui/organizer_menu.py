@@ -197,6 +197,9 @@ class OrganizerTools(QObject):
         written = len(getattr(summary, "written", []))
         failed = len(getattr(summary, "failed", []))
         text = self.tr("Exported {n} files.").format(n=written)
+        raws = int(getattr(summary, "raws", 0))
+        if raws:  # RAW files of the pairs their JPEGs stand for (PhotoLibrary.export)
+            text += " " + self.tr("{n} of them are the RAW files of RAW+JPEG pairs.").format(n=raws)
         if failed:
             text += " " + self.tr("{n} could not be exported.").format(n=failed)
         self.window.statusBar().showMessage(text, 10_000)

@@ -5,6 +5,12 @@ files the same way and never touch the originals. Files are copied (metadata kep
 symlinked into one folder; a name already taken there gets " (2)", " (3)"... before its
 extension, so nothing is ever overwritten. The work checks a CancelToken between files and
 reports progress, so the GUI can run it on a lane.
+
+A JPEG (or HEIF) that stands for a joined RAW+JPEG pair is the photo the user sees, but a
+photographer exporting it expects the RAW too: its RAW companion (`companions`, found by
+`PhotoLibrary.export`, on by default) goes along, numbered with its JPEG so the two still pair
+in the target folder (IMG_1 (2).JPG beside IMG_1 (2).CR2). A RAW that is gone is reported as
+not exported, like any file that cannot be read; it never stops the export.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ import io
 import json
 import os
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -39,9 +45,10 @@ class ListFormat(Enum):
 
 @dataclass(frozen=True)
 class ExportSummary:
-    written: list[Path]  # in the target folder
+    written: list[Path]  # in the target folder: the photos' files and their RAW companions
     failed: list[tuple[Path, str]]  # source, reason
     cancelled: bool
+    raws: int = 0  # of `written`, the RAW files that came along with their JPEG
 
 
 def export_photos(
@@ -49,40 +56,66 @@ def export_photos(
     folder: Path,
     mode: ExportMode = ExportMode.COPY,
     *,
+    companions: Mapping[int, PhotoRecord] | None = None,
     progress: Callable[[int, int], None] | None = None,
     cancel: CancelToken | None = None,
 ) -> ExportSummary:
-    """Copy or link the photos' files into `folder` (created), never overwriting a file."""
+    """Copy or link the photos' files into `folder` (created), never overwriting a file.
+
+    `companions` are files to export beside a photo, by its id (a JPEG's RAW); one that is
+    also among `photos`, or already exported with another photo, is not written twice.
+    Progress counts photos, a photo with its companion being one step."""
     folder.mkdir(parents=True, exist_ok=True)
+    companions = companions or {}
+    exported = {p.id for p in photos}
     written: list[Path] = []
     failed: list[tuple[Path, str]] = []
+    raws = 0
     for done, photo in enumerate(photos):
         if cancel is not None and cancel.cancelled:
-            return ExportSummary(written, failed, cancelled=True)
-        source = photo.abspath
-        try:
-            target = _free_name(folder, source.name)
-            if mode is ExportMode.LINK:
-                os.symlink(source, target)
-            else:
-                shutil.copy2(source, target)
+            return ExportSummary(written, failed, cancelled=True, raws=raws)
+        companion = companions.get(photo.id)
+        if companion is not None and companion.id in exported:
+            companion = None  # exported by itself, or with an earlier photo
+        sources = [photo.abspath] if companion is None else [photo.abspath, companion.abspath]
+        if companion is not None:
+            exported.add(companion.id)
+        targets = _free_names(folder, sources)
+        for source, target in zip(sources, targets, strict=True):
+            try:
+                _put(source, target, mode)
+            except OSError as exc:
+                failed.append((source, exc.strerror or str(exc)))
+                continue
             written.append(target)
-        except OSError as exc:
-            failed.append((source, exc.strerror or str(exc)))
+            if target is not targets[0]:  # the companion
+                raws += 1
         if progress is not None:
             progress(done + 1, len(photos))
-    return ExportSummary(written, failed, cancelled=False)
+    return ExportSummary(written, failed, cancelled=False, raws=raws)
 
 
-def _free_name(folder: Path, name: str) -> Path:
-    """`folder/name`, or `name (2).ext`, `name (3).ext`... : the first that does not exist."""
-    candidate = folder / name
-    stem, suffix = Path(name).stem, Path(name).suffix
+def _put(source: Path, target: Path, mode: ExportMode) -> None:
+    """Copy (metadata kept) or link `source` at `target`; a missing source fails either way
+    (a symbolic link to it would dangle)."""
+    if mode is ExportMode.LINK:
+        if not source.exists():
+            raise FileNotFoundError(2, "No such file or directory", str(source))
+        os.symlink(source, target)
+    else:
+        shutil.copy2(source, target)
+
+
+def _free_names(folder: Path, sources: Sequence[Path]) -> list[Path]:
+    """`folder/name` for each source's name, or all of them as `name (2).ext`, `name (3).ext`...:
+    the first number free for every one, so a JPEG and its RAW keep one name."""
+    names = [s.name for s in sources]
+    candidates = [folder / n for n in names]
     number = 2
-    while candidate.exists() or candidate.is_symlink():
-        candidate = folder / f"{stem} ({number}){suffix}"
+    while any(c.exists() or c.is_symlink() for c in candidates):
+        candidates = [folder / f"{Path(n).stem} ({number}){Path(n).suffix}" for n in names]
         number += 1
-    return candidate
+    return candidates
 
 
 def photo_fields(photo: PhotoRecord) -> dict[str, object]:

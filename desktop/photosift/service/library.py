@@ -60,6 +60,7 @@ if TYPE_CHECKING:
     from photosift.core.tagging.tag_book import TagBook
     from photosift.core.tagging.tagger import Tagger, TagProgress, TagSummary
     from photosift.core.tagging.vocabulary import Label
+    from photosift.service.export import ExportMode, ExportSummary
 
 
 class TagAction(Enum):
@@ -328,6 +329,28 @@ class PhotoLibrary:
 
         shown = {r.pair_id: r.id for r in records if r.pair_role is PairRole.SHOWN and r.pair_id}
         return {shown[raw.id]: raw for raw in self.store.photos(list(shown))}
+
+    def export(
+        self,
+        photos: Sequence[PhotoRecord],
+        folder: Path,
+        mode: ExportMode | None = None,
+        *,
+        with_raw: bool = True,
+        progress: Callable[[int, int], None] | None = None,
+        cancel: CancelToken | None = None,
+    ) -> ExportSummary:
+        """Copy (or link) the photos' files into `folder` (service/export.py): the CLI's
+        `--export`, album export and the GUI's "Export to Folder…". With `with_raw` (the
+        default), a JPEG standing for a joined RAW+JPEG pair brings its RAW along: the photo
+        the user sees is the pair, and a photographer exporting it wants the RAW."""
+        from photosift.service.export import ExportMode, export_photos
+
+        companions = self.raw_companions(photos) if with_raw else {}
+        return export_photos(
+            photos, folder, mode or ExportMode.COPY, companions=companions,
+            progress=progress, cancel=cancel,
+        )  # fmt: skip
 
     def forget_missing(self) -> int:
         """Purge photos known to be gone and forget offline ones (the user asked); returns how many."""

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from photosift.core.errors import QueryError, Remedy
 from photosift.core.library.raw_pairs import (
-    JPEG_TYPES,
+    RENDERED_TYPES,
     PairRole,
     hidden_raw_clause,
     joins_raw_pairs,
@@ -76,10 +76,12 @@ class Filters:
     exclude_offline: bool = True  # photos whose folder is offline are shown only when asked
 
     @property
-    def shows_pairs_as_jpeg(self) -> bool:
-        """Whether a joined RAW+JPEG pair shows as its JPEG here: not when the filter asks for
-        file types without JPEG (asking for CR2 files, one wants the RAW files themselves)."""
-        return not self.file_types or bool(normalise_file_types(self.file_types) & set(JPEG_TYPES))
+    def shows_pairs_as_rendered(self) -> bool:
+        """Whether a joined RAW+JPEG (or RAW+HEIF) pair shows as its JPEG (or HEIF) here: not
+        when the filter asks for file types without a rendered one (asking for CR2 files, one
+        wants the RAW files themselves)."""
+        types = normalise_file_types(self.file_types)
+        return not self.file_types or bool(types & set(RENDERED_TYPES))
 
     @property
     def active(self) -> bool:
@@ -91,8 +93,8 @@ class Filters:
         """Whether `photo` passes, given the names of its assigned tags."""
         if photo.removed_at is not None:
             return False  # soft-removed photos pass no filter
-        if photo.pair_role is PairRole.HIDDEN and self.shows_pairs_as_jpeg:
-            return False  # the RAW of a joined RAW+JPEG pair: its JPEG is listed instead
+        if photo.pair_role is PairRole.HIDDEN and self.shows_pairs_as_rendered:
+            return False  # the RAW of a joined pair: its JPEG (or HEIF) is listed instead
         if self.root_id is not None and photo.root_id != self.root_id:
             return False
         if self.folder is not None:
@@ -116,7 +118,7 @@ class Filters:
     def where(self, store: Store) -> tuple[str, list[object]]:
         """A WHERE clause over `photos p`, and its parameters."""
         where, params = ["p.removed_at IS NULL"], []  # soft-removed photos pass no filter
-        if self.shows_pairs_as_jpeg and joins_raw_pairs(store):  # its JPEG is listed instead
+        if self.shows_pairs_as_rendered and joins_raw_pairs(store):  # its JPEG is listed instead
             where.append(f"NOT {hidden_raw_clause('p')}")
         if self.folder is not None:
             clause, folder_params = _folder_clause(store, Path(self.folder))

@@ -34,7 +34,7 @@ from photosift.core.library.scan_records import (
 from photosift.core.library.text_records import TextRecordsMixin, migrate_photo_text
 from photosift.core.library.vector_records import VectorRecordsMixin
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 # 16 KiB pages keep a 512..1024-d float32 vector on its row's own page (4 KiB pages spill each
 # one into an overflow page), which halves the file and makes load_vectors one sequential read.
 PAGE_SIZE = 16384
@@ -167,8 +167,17 @@ def _migrate_albums(db: sqlite_utils.Database) -> None:
 
 def _migrate_raw_pairs(db: sqlite_utils.Database) -> None:
     """RAW+JPEG pairs are found by type, folder and name (core/library/raw_pairs.py)."""
+    from photosift.core.library.raw_pairs import PAIR_INDEX_V6
+
+    db.execute(PAIR_INDEX_V6)
+
+
+def _migrate_pair_case(db: sqlite_utils.Database) -> None:
+    """Pairs match names whatever their letter case (IMG_0001.CR2 beside img_0001.jpg): the
+    index is rebuilt on the lower-cased name, the expression every pair lookup now uses."""
     from photosift.core.library.raw_pairs import PAIR_INDEX
 
+    db.execute("DROP INDEX IF EXISTS photos_pair")
     db.execute(PAIR_INDEX)
 
 
@@ -179,6 +188,7 @@ MIGRATIONS: dict[int, Callable[[sqlite_utils.Database], None]] = {
     4: migrate_photo_text,
     5: _migrate_albums,
     6: _migrate_raw_pairs,
+    7: _migrate_pair_case,
 }
 
 

@@ -178,8 +178,9 @@ class SettingsDialog(QDialog):
         self.raw_pairs_check = QCheckBox(self.tr("Show RAW+JPEG pairs as one photo"))
         self.raw_pairs_check.setToolTip(
             self.tr(
-                "A RAW file and a JPEG shot together (same folder and name) appear once, "
-                "as the JPEG; the photo's info names its RAW file. Applies to this library."
+                "A RAW file and a JPEG or HEIF shot together (same folder and name) appear "
+                "once, as the JPEG or HEIF; the photo's info names its RAW file. Applies to "
+                "this library."
             )
         )
         form.addRow("", self.raw_pairs_check)
