@@ -987,8 +987,8 @@
         <translation>未知</translation>
     </message>
     <message>
-        <source>RAW+JPEG (%1)</source>
-        <translation>RAW+JPEG（%1）</translation>
+        <source>RAW+%2 (%1)</source>
+        <translation>RAW+%2（%1）</translation>
     </message>
     <message>
         <source>none</source>
@@ -1308,8 +1308,8 @@ Offline: its folder or drive is missing. The photo and its tags are kept until i
         <translation>用已识别过文字的照片校准快速文字检查：如果模型能从照片的向量判断其中是否有文字，建立索引时识别文字会更快。</translation>
     </message>
     <message>
-        <source>Show RAW+JPEG pairs as one photo</source>
-        <translation>将 RAW+JPEG 成对文件显示为一张照片</translation>
+        <source>Show RAW+JPEG and RAW+HEIF pairs as one photo</source>
+        <translation>将 RAW+JPEG 和 RAW+HEIF 配对显示为一张照片</translation>
     </message>
     <message>
         <source>A RAW file and a JPEG or HEIF shot together (same folder and name) appear once, as the JPEG or HEIF; the photo&apos;s info names its RAW file. Applies to this library.</source>

@@ -175,7 +175,7 @@ class SettingsDialog(QDialog):
         text_row.addWidget(self.read_text_check, 1)
         text_row.addWidget(self.text_gate_button)
         form.addRow("", text_row)
-        self.raw_pairs_check = QCheckBox(self.tr("Show RAW+JPEG pairs as one photo"))
+        self.raw_pairs_check = QCheckBox(self.tr("Show RAW+JPEG and RAW+HEIF pairs as one photo"))
         self.raw_pairs_check.setToolTip(
             self.tr(
                 "A RAW file and a JPEG or HEIF shot together (same folder and name) appear "

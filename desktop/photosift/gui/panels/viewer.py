@@ -315,8 +315,11 @@ class PhotoViewer(QDialog):
         self._facts["camera"].setText(record.camera or self.tr("unknown"))
         pixels = f"{record.width} × {record.height}" if record.width and record.height else "?"
         self._facts["size"].setText(f"{pixels} · {locale.formattedDataSize(record.size)}")
+        rendered = "JPEG" if record.file_type in ("jpg", "jpeg") else record.file_type.upper()
         self._facts["type"].setText(
-            self.tr("RAW+JPEG (%1)").replace("%1", display_path(loaded.raw.name))
+            self.tr("RAW+%2 (%1)")
+            .replace("%1", display_path(loaded.raw.name))
+            .replace("%2", rendered)
             if loaded.raw is not None
             else record.file_type.upper()
         )
