@@ -89,19 +89,27 @@ sys.exit(main(sys.argv[1:]))
 """
 
 
-def time_to_ready(args: list[str], env: dict[str, str]) -> dict[str, float]:
-    """Seconds from the launch to each moment of READY_CHILD (painted, search_ready, results,
-    tags_ready)."""
-    started = time.time()
+def first_line(code: str, args: list[str], env: dict[str, str]) -> tuple[str, float, float]:
+    """Run `code` in a fresh interpreter (it prints one line and exits): that line, the wall
+    clock just before the launch and the seconds until the line came."""
+    started_wall, started = time.time(), time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, "-c", READY_CHILD, *args],
+        [sys.executable, "-c", code, *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
         env=env,
     )
     line = process.stdout.readline() if process.stdout else ""
+    elapsed = time.perf_counter() - started
     process.wait(timeout=600)
+    return line, started_wall, elapsed
+
+
+def time_to_ready(args: list[str], env: dict[str, str]) -> dict[str, float]:
+    """Seconds from the launch to each moment of READY_CHILD (painted, search_ready, results,
+    tags_ready)."""
+    line, started, _ = first_line(READY_CHILD, args, env)
     if not line.startswith("ready"):
         raise RuntimeError("the window never became ready")
     moments = dict(item.split("=") for item in line.split()[1:])
@@ -135,17 +143,7 @@ def ready_report(runs: list[dict[str, float]]) -> list[str]:
 
 
 def time_to_window(args: list[str], env: dict[str, str]) -> tuple[float, str]:
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        [sys.executable, "-c", CHILD, *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        env=env,
-    )
-    line = process.stdout.readline() if process.stdout else ""
-    elapsed = time.perf_counter() - started
-    process.wait(timeout=120)
+    line, _, elapsed = first_line(CHILD, args, env)
     if not line.startswith("painted"):
         raise RuntimeError("the window was never painted")
     return elapsed, line.split()[1]
