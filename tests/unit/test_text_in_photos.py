@@ -17,12 +17,12 @@ from photosift.core.imaging.decode import decode_image
 from photosift.core.library.filters import Filters
 from photosift.core.library.store import Store
 from photosift.core.library.text_pass import Gate, read_text_pass
-from photosift.core.library.text_records import TextState, TextWork
+from photosift.core.library.text_records import TextState
 from photosift.core.model.ocr import TextBox
 from photosift.core.search.engine import SearchEngine
 from photosift.core.search.query import parse_query
 from photosift.service.library import PhotoLibrary
-from tests.textlibrary import TextLibrary
+from tests.textlibrary import TextLibrary, text_work
 from tests.textphotos import char_accuracy, write_text_photos
 
 
@@ -65,15 +65,6 @@ def test_a_photo_without_text_stores_no_words(text_library: TextLibrary) -> None
 
 
 # -- the store's trigram index -------------------------------------------------------------
-def fake_work(store: Store, photo_id: int) -> TextWork:
-    record = store.photo(photo_id)
-    assert record is not None
-    fingerprint = store.db.execute(
-        "SELECT fingerprint FROM photos WHERE id = ?", [photo_id]
-    ).fetchone()[0]
-    return TextWork(photo_id, record.abspath, fingerprint)
-
-
 def box(text: str) -> TextBox:
     return TextBox(text, 0.99, ((0.1, 0.1), (0.5, 0.1), (0.5, 0.2), (0.1, 0.2)))
 
@@ -85,11 +76,11 @@ def test_words_match_as_substrings_in_any_script(text_library: TextLibrary, tmp_
         store.save_texts(
             [
                 (
-                    fake_work(store, a),
+                    text_work(store, a),
                     TextState.READ,
                     [box("超市收据 合计 42.50"), box("Invoice 2024-05")],
                 ),
-                (fake_work(store, b), TextState.READ, [box("停车场出口")]),
+                (text_work(store, b), TextState.READ, [box("停车场出口")]),
             ],
             "test",
         )
@@ -98,7 +89,7 @@ def test_words_match_as_substrings_in_any_script(text_library: TextLibrary, tmp_
         assert store.photos_with_words("invoice 2024") == {a}  # case-insensitive phrase
         assert store.photos_with_words("出口") == {b}
         assert store.photos_with_words('say "hi"') == set()  # quotes cannot break the query
-        store.save_texts([(fake_work(store, a), TextState.READ, [box("nothing here")])], "test")
+        store.save_texts([(text_work(store, a), TextState.READ, [box("nothing here")])], "test")
         assert store.photos_with_words("超市收据") == set()  # the index followed the update
         store.db.execute("DELETE FROM photos WHERE id = ?", [b])
         assert store.photos_with_words("停车场") == set()  # and the deletion
